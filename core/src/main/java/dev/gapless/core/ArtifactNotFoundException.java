@@ -1,0 +1,24 @@
+package dev.gapless.core;
+
+import java.util.UUID;
+
+/** No artifact has the given id; nothing was written. */
+public final class ArtifactNotFoundException extends GaplessException {
+
+    private final UUID artifactId;
+
+    /** @param artifactId the id that was not found */
+    public ArtifactNotFoundException(UUID artifactId) {
+        super("no artifact with id " + artifactId, null);
+        this.artifactId = artifactId;
+    }
+
+    /**
+     * The id that was not found.
+     *
+     * @return the artifact id
+     */
+    public UUID artifactId() {
+        return artifactId;
+    }
+}

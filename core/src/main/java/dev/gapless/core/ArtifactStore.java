@@ -1,0 +1,347 @@
+package dev.gapless.core;
+
+import dev.gapless.core.internal.AppendRequest;
+import dev.gapless.core.internal.InputValidator;
+import dev.gapless.core.internal.Tables;
+import dev.gapless.core.internal.WriteContext;
+import dev.gapless.core.strategy.WriteStrategy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The entry point: artifacts and their append-only versions in PostgreSQL, written by many concurrent callers
+ * with no lost write, no duplicate and no gap in version numbers.
+ *
+ * <pre>{@code
+ * ArtifactStore store = ArtifactStore.builder(dataSource).strategy(WriteStrategy.rowLock()).build();
+ * Artifact artifact = store.getOrCreate("chat-42", "code", "Blink");
+ * AppendResult r = store.append(artifact.id(), Change.put(CodeFile.of("main.cpp", "int main() {}")),
+ *         AppendOptions.defaults().withIdempotencyKey(toolCallId));
+ * }</pre>
+ *
+ * <p>Every input is validated before any I/O. Thread-safe: share one store among all callers. The schema must have
+ * been applied ({@link Schema#apply}). The data source should be a pool with at least as many connections as
+ * concurrent writers you expect (a writer waiting for a row lock holds its connection).
+ */
+public final class ArtifactStore {
+
+    /** Default limit on one file's content: 1 MiB of UTF-8. */
+    public static final int DEFAULT_MAX_CONTENT_BYTES = 1 << 20;
+    /** Default deadline of one append, including waits for the pool, locks and retries. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final DataSource dataSource;
+    private final WriteStrategy strategy;
+    private final InputValidator validator;
+    private final Duration defaultTimeout;
+    private final Clock clock;
+    private final WriteContext context;
+
+    private ArtifactStore(Builder builder) {
+        this.dataSource = builder.dataSource;
+        this.strategy = builder.strategy;
+        this.validator = new InputValidator(builder.maxContentBytes);
+        this.defaultTimeout = builder.defaultTimeout;
+        this.clock = builder.clock;
+        this.context = new WriteContext(dataSource, clock, builder.sleeper);
+    }
+
+    /**
+     * A store with the default strategy ({@code row-lock}) and limits.
+     *
+     * @param dataSource the database, with the schema applied
+     * @return the store
+     * @throws NullPointerException if {@code dataSource} is {@code null}
+     */
+    public static ArtifactStore create(DataSource dataSource) {
+        return builder(dataSource).build();
+    }
+
+    /**
+     * Starts configuring a store.
+     *
+     * @param dataSource the database, with the schema applied
+     * @return a builder (not thread-safe)
+     * @throws NullPointerException if {@code dataSource} is {@code null}
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /**
+     * The strategy this store writes with.
+     *
+     * @return the strategy
+     */
+    public WriteStrategy strategy() {
+        return strategy;
+    }
+
+    /**
+     * Returns the artifact of {@code (chatId, type)}, creating it if needed. Race-free: any number of concurrent
+     * callers get the same artifact.
+     *
+     * @param chatId the owning chat, not blank
+     * @param type   the artifact type, e.g. {@code code}, not blank
+     * @param title  a display title (used only when creating)
+     * @return the artifact
+     * @throws InvalidChangeException if an argument is blank, too long or has a NUL character
+     * @throws StorageException       if the database fails
+     */
+    public Artifact getOrCreate(String chatId, String type, String title) {
+        validator.validateField("chatId", chatId, true);
+        validator.validateField("type", type, true);
+        validator.validateField("title", title == null ? "" : title, false);
+        return read(c -> Tables.getOrCreate(c, chatId, type, title == null ? "" : title));
+    }
+
+    /**
+     * Looks an artifact up by id.
+     *
+     * @param artifactId the id
+     * @return the artifact, or empty
+     * @throws StorageException if the database fails
+     */
+    public Optional<Artifact> find(UUID artifactId) {
+        Objects.requireNonNull(artifactId, "artifactId");
+        return read(c -> Tables.findArtifact(c, artifactId));
+    }
+
+    /**
+     * Looks an artifact up by chat and type.
+     *
+     * @param chatId the chat
+     * @param type   the type
+     * @return the artifact, or empty
+     * @throws StorageException if the database fails
+     */
+    public Optional<Artifact> find(String chatId, String type) {
+        Objects.requireNonNull(chatId, "chatId");
+        Objects.requireNonNull(type, "type");
+        return read(c -> Tables.findArtifact(c, chatId, type));
+    }
+
+    /**
+     * Appends a version with default options. See {@link #append(UUID, Change, AppendOptions)}.
+     *
+     * @param artifactId the artifact
+     * @param change     the change
+     * @return the result
+     * @throws GaplessException as for {@link #append(UUID, Change, AppendOptions)}
+     */
+    public AppendResult append(UUID artifactId, Change change) {
+        return append(artifactId, change, AppendOptions.defaults());
+    }
+
+    /**
+     * Appends a new version: the latest version with {@code change} applied, numbered head+1. Concurrent appends
+     * to one artifact are serialized by the store's strategy; each gets its own version.
+     *
+     * @param artifactId the artifact
+     * @param change     the change
+     * @param options    idempotency key, expected version, timeout
+     * @return the version written (or, for a repeated idempotency key, the one written before)
+     * @throws InvalidChangeException    if the change is invalid (nothing is written; checked before any I/O) or
+     *                                   deletes a file the artifact does not have
+     * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws VersionConflictException  if an expected version was given and the head is another
+     * @throws WriteConflictException    if another writer won and the strategy does not retry ({@code naive})
+     * @throws RetriesExhaustedException if the strategy's retries ran out
+     * @throws AppendTimeoutException    if the deadline passed
+     * @throws StorageException          if the database failed otherwise
+     */
+    public AppendResult append(UUID artifactId, Change change, AppendOptions options) {
+        long start = System.nanoTime();
+        Objects.requireNonNull(artifactId, "artifactId");
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(options, "options");
+        validator.validate(change);
+        String key = options.idempotencyKey().orElse(null);
+        if (key != null) {
+            validator.validateField("idempotency key", key, true);
+        }
+        Duration timeout = options.timeout().orElse(defaultTimeout);
+        AppendRequest request = new AppendRequest(artifactId, change, key, options.expectedVersion().orElse(null),
+                timeout, clock.instant().plus(timeout), start);
+        AppendResult result = strategy.append(context, request);
+        return new AppendResult(result.artifactId(), result.version(), result.summary(), result.attempts(),
+                Duration.ofNanos(System.nanoTime() - start), result.deduplicated());
+    }
+
+    /**
+     * The latest version.
+     *
+     * @param artifactId the artifact
+     * @return the latest version, or empty before the first append
+     * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws StorageException          if the database fails
+     */
+    public Optional<Version> latest(UUID artifactId) {
+        return version(artifactId, null);
+    }
+
+    /**
+     * One version.
+     *
+     * @param artifactId the artifact
+     * @param number     the version number, from 1
+     * @return the version, or empty if there is no such version
+     * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws IllegalArgumentException  if {@code number} is less than 1
+     * @throws StorageException          if the database fails
+     */
+    public Optional<Version> version(UUID artifactId, int number) {
+        if (number < 1) {
+            throw new IllegalArgumentException("version numbers start at 1, was " + number);
+        }
+        return version(artifactId, Integer.valueOf(number));
+    }
+
+    private Optional<Version> version(UUID artifactId, Integer number) {
+        Objects.requireNonNull(artifactId, "artifactId");
+        return read(c -> {
+            Optional<Version> version = Tables.version(c, artifactId, number);
+            if (version.isEmpty()) {
+                requireArtifact(c, artifactId);
+            }
+            return version;
+        });
+    }
+
+    /**
+     * The artifact's history, oldest first, without content.
+     *
+     * @param artifactId the artifact
+     * @return one entry per version
+     * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws StorageException          if the database fails
+     */
+    public List<VersionSummary> history(UUID artifactId) {
+        Objects.requireNonNull(artifactId, "artifactId");
+        return read(c -> {
+            List<VersionSummary> history = Tables.history(c, artifactId);
+            if (history.isEmpty()) {
+                requireArtifact(c, artifactId);
+            }
+            return history;
+        });
+    }
+
+    private static void requireArtifact(Connection c, UUID artifactId) throws SQLException {
+        if (Tables.findArtifact(c, artifactId).isEmpty()) {
+            throw new ArtifactNotFoundException(artifactId);
+        }
+    }
+
+    private interface Read<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T read(Read<T> body) {
+        try (Connection connection = dataSource.getConnection()) {
+            return body.run(connection);
+        } catch (SQLException e) {
+            throw new StorageException("database read failed (SQLSTATE " + e.getSQLState() + ")", e.getSQLState(),
+                    null, e);
+        }
+    }
+
+    /** Configures an {@link ArtifactStore}. Not thread-safe; {@link #build()} copies the settings. */
+    public static final class Builder {
+
+        private final DataSource dataSource;
+        private WriteStrategy strategy;
+        private int maxContentBytes = DEFAULT_MAX_CONTENT_BYTES;
+        private Duration defaultTimeout = DEFAULT_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /**
+         * The write strategy; default {@link WriteStrategy#rowLock()}. Give each store its own instance.
+         *
+         * @param strategy the strategy
+         * @return this builder
+         * @throws NullPointerException if {@code strategy} is {@code null}
+         */
+        public Builder strategy(WriteStrategy strategy) {
+            this.strategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /**
+         * The largest content accepted for one file, in UTF-8 bytes; default 1 MiB.
+         *
+         * @param bytes a positive limit
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is not positive
+         */
+        public Builder maxContentBytes(int bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxContentBytes must be positive, was " + bytes);
+            }
+            this.maxContentBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The deadline of an append that does not set its own; default 30 s.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is not positive
+         */
+        public Builder defaultTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.defaultTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The clock deadlines are measured on; default the system clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How strategies wait between attempts; default {@link Sleeper#SYSTEM}.
+         *
+         * @param sleeper the sleeper
+         * @return this builder
+         */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * Builds the store.
+         *
+         * @return the store
+         */
+        public ArtifactStore build() {
+            if (strategy == null) {
+                strategy = WriteStrategy.rowLock();
+            }
+            return new ArtifactStore(this);
+        }
+    }
+}

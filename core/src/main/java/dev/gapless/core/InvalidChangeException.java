@@ -1,0 +1,54 @@
+package dev.gapless.core;
+
+import java.util.Objects;
+
+/**
+ * The input of a call was rejected before anything was written: a blank or unsafe filename, a NUL or control
+ * character, content over the configured limit, an empty batch, or a delete of a file the artifact does not have.
+ */
+public final class InvalidChangeException extends GaplessException {
+
+    /** Why the input was rejected. */
+    public enum Reason {
+        /** The filename is {@code null}, empty or only whitespace. */
+        BLANK_FILENAME,
+        /** The filename has a {@code ..} segment. */
+        PATH_TRAVERSAL,
+        /** The filename starts with {@code /}, {@code \} or a drive letter. */
+        ABSOLUTE_PATH,
+        /** The filename has an empty or {@code .} segment, a trailing slash, or is too long. */
+        MALFORMED_PATH,
+        /** The filename has a control character (U+0000–U+001F, U+007F). */
+        CONTROL_CHARACTER,
+        /** A text value has the NUL character, which PostgreSQL text and jsonb cannot store. */
+        NUL_CHARACTER,
+        /** A file's content is larger than the store's configured limit. */
+        CONTENT_TOO_LARGE,
+        /** A text field other than content (chat id, type, title, idempotency key) is blank or too long. */
+        INVALID_FIELD,
+        /** A batch has no changes. */
+        EMPTY_BATCH,
+        /** A delete names a file that the artifact does not have. */
+        NO_SUCH_FILE
+    }
+
+    private final Reason reason;
+
+    /**
+     * @param reason  why the input was rejected
+     * @param message a message naming the field and the rule broken
+     */
+    public InvalidChangeException(Reason reason, String message) {
+        super(message, null);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    /**
+     * Why the input was rejected.
+     *
+     * @return the reason
+     */
+    public Reason reason() {
+        return reason;
+    }
+}

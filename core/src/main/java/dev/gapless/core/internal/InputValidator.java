@@ -1,0 +1,159 @@
+package dev.gapless.core.internal;
+
+import dev.gapless.core.Change;
+import dev.gapless.core.CodeFile;
+import dev.gapless.core.InvalidChangeException;
+import dev.gapless.core.InvalidChangeException.Reason;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Checks every input before any I/O, so that bad input gets a specific error and changes nothing. Immutable and
+ * thread-safe.
+ */
+public final class InputValidator {
+
+    /** Longest filename accepted, in characters. */
+    public static final int MAX_FILENAME_LENGTH = 512;
+    /** Longest chat id, type, title, language, description or idempotency key accepted, in characters. */
+    public static final int MAX_FIELD_LENGTH = 1024;
+
+    private final int maxContentBytes;
+
+    /**
+     * @param maxContentBytes the largest content accepted for one file, in UTF-8 bytes
+     */
+    public InputValidator(int maxContentBytes) {
+        if (maxContentBytes <= 0) {
+            throw new IllegalArgumentException("maxContentBytes must be positive, was " + maxContentBytes);
+        }
+        this.maxContentBytes = maxContentBytes;
+    }
+
+    /** @return the largest content accepted for one file, in UTF-8 bytes */
+    public int maxContentBytes() {
+        return maxContentBytes;
+    }
+
+    /**
+     * Validates a change and everything in it.
+     *
+     * @param change the change
+     * @throws InvalidChangeException naming the field and the rule broken
+     */
+    public void validate(Change change) {
+        if (change instanceof Change.PutFile put) {
+            validate(put.file());
+        } else if (change instanceof Change.DeleteFile delete) {
+            validateFilename(delete.filename());
+        } else {
+            Change.Batch batch = (Change.Batch) change;
+            if (batch.changes().isEmpty()) {
+                throw new InvalidChangeException(Reason.EMPTY_BATCH, "a batch must hold at least one change");
+            }
+            for (Change inner : batch.changes()) {
+                validate(inner);
+            }
+        }
+    }
+
+    /**
+     * Validates one file.
+     *
+     * @param file the file
+     * @throws InvalidChangeException naming the field and the rule broken
+     */
+    public void validate(CodeFile file) {
+        validateFilename(file.filename());
+        String where = " of '" + file.filename() + "'";
+        requireNoNul("content" + where, file.content());
+        requireNoNul("language" + where, file.language());
+        requireNoNul("description" + where, file.description());
+        requireMaxLength("language" + where, file.language());
+        requireMaxLength("description" + where, file.description());
+        // cheap upper bound first: a UTF-8 encoding has at most 3 bytes per UTF-16 char
+        if ((long) file.content().length() * 3 > maxContentBytes) {
+            int bytes = file.content().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > maxContentBytes) {
+                throw new InvalidChangeException(Reason.CONTENT_TOO_LARGE, "content" + where + " is " + bytes
+                        + " bytes, over the limit of " + maxContentBytes + " bytes");
+            }
+        }
+    }
+
+    /**
+     * Validates a filename: a relative path with no empty, {@code .} or {@code ..} segment and no control
+     * character.
+     *
+     * @param filename the filename
+     * @throws InvalidChangeException naming the rule broken
+     */
+    public void validateFilename(String filename) {
+        if (filename == null || filename.isBlank()) {
+            throw new InvalidChangeException(Reason.BLANK_FILENAME, "filename must not be blank");
+        }
+        for (int i = 0; i < filename.length(); i++) {
+            char c = filename.charAt(i);
+            if (c == '\0') {
+                throw new InvalidChangeException(Reason.NUL_CHARACTER,
+                        "filename must not contain the NUL character (at index " + i + ")");
+            }
+            if (c < 0x20 || c == 0x7f) {
+                throw new InvalidChangeException(Reason.CONTROL_CHARACTER, String.format(
+                        "filename must not contain control characters (U+%04X at index %d)", (int) c, i));
+            }
+        }
+        if (filename.length() > MAX_FILENAME_LENGTH) {
+            throw new InvalidChangeException(Reason.MALFORMED_PATH, "filename is " + filename.length()
+                    + " characters, over the limit of " + MAX_FILENAME_LENGTH);
+        }
+        if (filename.startsWith("/") || filename.startsWith("\\")
+                || (filename.length() >= 2 && filename.charAt(1) == ':' && Character.isLetter(filename.charAt(0)))) {
+            throw new InvalidChangeException(Reason.ABSOLUTE_PATH,
+                    "filename must be a relative path, was '" + filename + "'");
+        }
+        String[] segments = filename.split("[/\\\\]", -1);
+        for (String segment : segments) {
+            if (segment.equals("..")) {
+                throw new InvalidChangeException(Reason.PATH_TRAVERSAL,
+                        "filename must not contain '..' segments, was '" + filename + "'");
+            }
+        }
+        for (String segment : segments) {
+            if (segment.isEmpty() || segment.equals(".") || !segment.strip().equals(segment)) {
+                throw new InvalidChangeException(Reason.MALFORMED_PATH, "filename has an empty, '.' or"
+                        + " space-padded path segment, was '" + filename + "'");
+            }
+        }
+    }
+
+    /**
+     * Validates a short text field such as a chat id, type, title or idempotency key.
+     *
+     * @param name     the field's name, for the message
+     * @param value    the value
+     * @param nonBlank whether a blank value is rejected
+     * @throws InvalidChangeException naming the field and the rule broken
+     */
+    public void validateField(String name, String value, boolean nonBlank) {
+        if (value == null || (nonBlank && value.isBlank())) {
+            throw new InvalidChangeException(Reason.INVALID_FIELD, name + " must not be blank");
+        }
+        requireNoNul(name, value);
+        requireMaxLength(name, value);
+    }
+
+    private static void requireNoNul(String name, String value) {
+        int at = value.indexOf('\0');
+        if (at >= 0) {
+            throw new InvalidChangeException(Reason.NUL_CHARACTER, name
+                    + " must not contain the NUL character (U+0000 at index " + at + "): PostgreSQL cannot store it");
+        }
+    }
+
+    private static void requireMaxLength(String name, String value) {
+        if (value.length() > MAX_FIELD_LENGTH) {
+            throw new InvalidChangeException(Reason.INVALID_FIELD, name + " is " + value.length()
+                    + " characters, over the limit of " + MAX_FIELD_LENGTH);
+        }
+    }
+}

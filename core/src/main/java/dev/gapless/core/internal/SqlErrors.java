@@ -1,0 +1,131 @@
+package dev.gapless.core.internal;
+
+import java.sql.SQLException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * The one place where database errors are classified: by SQLSTATE and constraint name, never by message text.
+ * Walks the cause chain and {@link SQLException#getNextException()} so that a batch or a wrapped failure is seen.
+ */
+public final class SqlErrors {
+
+    /** The unique constraint two writers of the same next version collide on. */
+    public static final String VERSION_CONSTRAINT = "artifact_versions_artifact_id_version_number_key";
+    /** The unique constraint that makes idempotency keys exactly-once. */
+    public static final String IDEMPOTENCY_CONSTRAINT = "artifact_versions_artifact_id_idempotency_key_key";
+
+    /** What a failure means to a writer. */
+    public enum Kind {
+        /** 23505 on the version constraint: another writer took the version; safe to retry from the read. */
+        VERSION_CONFLICT,
+        /** 23505 on the idempotency constraint: this append was already applied. */
+        ALREADY_APPLIED,
+        /** 40001: serialization failure; safe to retry the whole transaction. */
+        SERIALIZATION_FAILURE,
+        /** 40P01: deadlock detected; safe to retry the whole transaction. */
+        DEADLOCK,
+        /** 55P03: lock_timeout expired. */
+        LOCK_TIMEOUT,
+        /** 57014: statement_timeout expired (or the statement was cancelled). */
+        STATEMENT_TIMEOUT,
+        /** 08xxx or 57P01–57P03: the connection or server went away; a COMMIT in flight has an unknown outcome. */
+        CONNECTION,
+        /** 23503: a foreign key points nowhere (the artifact does not exist). */
+        FOREIGN_KEY,
+        /** Anything else: not retried. */
+        OTHER
+    }
+
+    /**
+     * A classified failure.
+     *
+     * @param kind       what it means
+     * @param sqlState   the SQLSTATE, or {@code null}
+     * @param constraint the constraint named by the server, or {@code null}
+     */
+    public record Classified(Kind kind, String sqlState, String constraint) {
+
+        /** @return whether the whole read-compute-write may be retried without an idempotency key */
+        public boolean isConflict() {
+            return kind == Kind.VERSION_CONFLICT || kind == Kind.SERIALIZATION_FAILURE || kind == Kind.DEADLOCK;
+        }
+    }
+
+    private SqlErrors() {
+    }
+
+    /**
+     * Classifies a failure.
+     *
+     * @param failure the failure, usually an {@link SQLException}
+     * @return its classification; {@link Kind#OTHER} when no SQLSTATE is found
+     */
+    public static Classified classify(Throwable failure) {
+        Classified fallback = null;
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = failure; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
+            if (!(t instanceof SQLException sql)) {
+                continue;
+            }
+            for (SQLException e = sql.getNextException(); e != null && seen.put(e, Boolean.TRUE) == null;
+                    e = e.getNextException()) {
+                Classified c = classifyOne(e);
+                if (c.kind() != Kind.OTHER) {
+                    return c;
+                }
+            }
+            Classified c = classifyOne(sql);
+            if (c.kind() != Kind.OTHER) {
+                return c;
+            }
+            // 25P02 (transaction aborted) only echoes an earlier error: prefer any other state
+            if (fallback == null && c.sqlState() != null && !"25P02".equals(c.sqlState())) {
+                fallback = c;
+            }
+        }
+        return fallback != null ? fallback : new Classified(Kind.OTHER, null, null);
+    }
+
+    private static Classified classifyOne(SQLException e) {
+        String state = e.getSQLState();
+        String constraint = constraintOf(e);
+        if (state == null) {
+            return new Classified(Kind.OTHER, null, constraint);
+        }
+        Kind kind;
+        if ("23505".equals(state) && VERSION_CONSTRAINT.equals(constraint)) {
+            kind = Kind.VERSION_CONFLICT;
+        } else if ("23505".equals(state) && IDEMPOTENCY_CONSTRAINT.equals(constraint)) {
+            kind = Kind.ALREADY_APPLIED;
+        } else if ("40001".equals(state)) {
+            kind = Kind.SERIALIZATION_FAILURE;
+        } else if ("40P01".equals(state)) {
+            kind = Kind.DEADLOCK;
+        } else if ("55P03".equals(state)) {
+            kind = Kind.LOCK_TIMEOUT;
+        } else if ("57014".equals(state)) {
+            kind = Kind.STATEMENT_TIMEOUT;
+        } else if (state.startsWith("08") || "57P01".equals(state) || "57P02".equals(state)
+                || "57P03".equals(state)) {
+            kind = Kind.CONNECTION;
+        } else if ("23503".equals(state)) {
+            kind = Kind.FOREIGN_KEY;
+        } else {
+            kind = Kind.OTHER;
+        }
+        return new Classified(kind, state, constraint);
+    }
+
+    private static String constraintOf(SQLException e) {
+        if (e instanceof PSQLException psql) {
+            ServerErrorMessage server = psql.getServerErrorMessage();
+            if (server != null) {
+                return server.getConstraint();
+            }
+        }
+        return null;
+    }
+}

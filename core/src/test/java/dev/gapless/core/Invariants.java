@@ -1,0 +1,69 @@
+package dev.gapless.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Checks DESIGN.md's invariants for one artifact, from the database alone. */
+final class Invariants {
+
+    private Invariants() {
+    }
+
+    /**
+     * Versions are exactly 1..head, {@code head_version} = max, every version is its predecessor with its own
+     * change applied, and each idempotency key appears at most once.
+     */
+    static void check(DataSource dataSource, ArtifactStore store, UUID artifactId) {
+        List<Integer> numbers = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        int head;
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT head_version FROM artifacts WHERE id = ?")) {
+                s.setObject(1, artifactId);
+                try (ResultSet r = s.executeQuery()) {
+                    assertThat(r.next()).as("artifact %s exists", artifactId).isTrue();
+                    head = r.getInt(1);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT version_number, idempotency_key"
+                    + " FROM artifact_versions WHERE artifact_id = ? ORDER BY version_number")) {
+                s.setObject(1, artifactId);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        numbers.add(r.getInt(1));
+                        if (r.getString(2) != null) {
+                            keys.add(r.getString(2));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= head; i++) {
+            expected.add(i);
+        }
+        assertThat(numbers).as("versions of %s are exactly 1..head_version (%d)", artifactId, head)
+                .isEqualTo(expected);
+        Set<String> distinct = new HashSet<>(keys);
+        assertThat(distinct).as("idempotency keys of %s are unique", artifactId).hasSameSizeAs(keys);
+        Snapshot previous = Snapshot.empty();
+        for (int k = 1; k <= head; k++) {
+            Version version = store.version(artifactId, k).orElseThrow();
+            assertThat(version.snapshot()).as("content(%d) = apply(change(%d), content(%d))", k, k, k - 1)
+                    .isEqualTo(version.change().apply(previous));
+            previous = version.snapshot();
+        }
+    }
+}

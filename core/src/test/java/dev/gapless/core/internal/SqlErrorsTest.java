@@ -1,0 +1,97 @@
+package dev.gapless.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.gapless.core.Schema;
+import dev.gapless.testkit.PostgresExtension;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Classification by SQLSTATE and constraint, from errors produced by a real server. */
+class SqlErrorsTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply);
+
+    private static SQLException fail(String... statements) throws SQLException {
+        try (Connection c = PG.dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (int i = 0; i < statements.length - 1; i++) {
+                s.execute(statements[i]);
+            }
+            return catchThrowableOfType(SQLException.class, () -> s.execute(statements[statements.length - 1]));
+        }
+    }
+
+    private static String artifactWithVersionOne() throws SQLException {
+        String id = UUID.randomUUID().toString();
+        try (Connection c = PG.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO artifacts (id, chat_id, type) VALUES ('" + id + "', '" + id + "', 'code')");
+            s.execute("INSERT INTO artifact_versions (artifact_id, version_number, content_json, change_json,"
+                    + " change_summary, idempotency_key) VALUES ('" + id + "', 1, '{}', '{}', 's', 'k1')");
+        }
+        return id;
+    }
+
+    @Test
+    void duplicateVersionIsAConflictAndDuplicateKeyIsAlreadyApplied() throws Exception {
+        String id = artifactWithVersionOne();
+        SQLException version = fail("INSERT INTO artifact_versions (artifact_id, version_number, content_json,"
+                + " change_json, change_summary) VALUES ('" + id + "', 1, '{}', '{}', 's')");
+        SQLException key = fail("INSERT INTO artifact_versions (artifact_id, version_number, content_json,"
+                + " change_json, change_summary, idempotency_key) VALUES ('" + id + "', 2, '{}', '{}', 's', 'k1')");
+
+        assertThat(SqlErrors.classify(version)).isEqualTo(new SqlErrors.Classified(SqlErrors.Kind.VERSION_CONFLICT,
+                "23505", SqlErrors.VERSION_CONSTRAINT));
+        assertThat(SqlErrors.classify(version).isConflict()).isTrue();
+        assertThat(SqlErrors.classify(key)).isEqualTo(new SqlErrors.Classified(SqlErrors.Kind.ALREADY_APPLIED,
+                "23505", SqlErrors.IDEMPOTENCY_CONSTRAINT));
+        assertThat(SqlErrors.classify(key).isConflict()).isFalse();
+    }
+
+    @Test
+    void anUnrelatedUniqueViolationIsNotRetried() throws Exception {
+        SQLException other = fail("CREATE TEMP TABLE t (x int UNIQUE)", "INSERT INTO t VALUES (1)",
+                "INSERT INTO t VALUES (1)");
+        assertThat(SqlErrors.classify(other).kind()).isEqualTo(SqlErrors.Kind.OTHER);
+        assertThat(SqlErrors.classify(other).sqlState()).isEqualTo("23505");
+    }
+
+    @Test
+    void timeoutsForeignKeysAndSerializationAreRecognised() throws Exception {
+        assertThat(SqlErrors.classify(fail("SET statement_timeout = 50", "SELECT pg_sleep(2)")).kind())
+                .isEqualTo(SqlErrors.Kind.STATEMENT_TIMEOUT);
+        assertThat(SqlErrors.classify(fail("INSERT INTO artifact_versions (artifact_id, version_number,"
+                + " content_json, change_json, change_summary) VALUES (gen_random_uuid(), 1, '{}', '{}', 's')"))
+                .kind()).isEqualTo(SqlErrors.Kind.FOREIGN_KEY);
+        assertThat(SqlErrors.classify(fail("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40001'; END $$")).kind())
+                .isEqualTo(SqlErrors.Kind.SERIALIZATION_FAILURE);
+        assertThat(SqlErrors.classify(fail("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01'; END $$")).kind())
+                .isEqualTo(SqlErrors.Kind.DEADLOCK);
+        assertThat(SqlErrors.classify(fail("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '55P03'; END $$")).kind())
+                .isEqualTo(SqlErrors.Kind.LOCK_TIMEOUT);
+    }
+
+    @Test
+    void theRealErrorIsFoundBehindWrappersAndBatchChainsNotTheAbortedTransactionEcho() throws Exception {
+        String id = artifactWithVersionOne();
+        SQLException conflict = fail("INSERT INTO artifact_versions (artifact_id, version_number, content_json,"
+                + " change_json, change_summary) VALUES ('" + id + "', 1, '{}', '{}', 's')");
+        BatchUpdateException batch = new BatchUpdateException("batch failed", "25P02", new int[0]);
+        batch.setNextException(conflict);
+        assertThat(SqlErrors.classify(batch).kind()).isEqualTo(SqlErrors.Kind.VERSION_CONFLICT);
+        assertThat(SqlErrors.classify(new RuntimeException(new RuntimeException(conflict))).kind())
+                .isEqualTo(SqlErrors.Kind.VERSION_CONFLICT);
+        assertThat(SqlErrors.classify(new SQLTransientConnectionException("gone", "08006")).kind())
+                .isEqualTo(SqlErrors.Kind.CONNECTION);
+        assertThat(SqlErrors.classify(new SQLException("admin shutdown", "57P01")).kind())
+                .isEqualTo(SqlErrors.Kind.CONNECTION);
+        assertThat(SqlErrors.classify(new IllegalStateException("no sql")).kind()).isEqualTo(SqlErrors.Kind.OTHER);
+    }
+}
