@@ -50,7 +50,7 @@ public final class ArtifactStore {
         this.validator = new InputValidator(builder.maxContentBytes);
         this.defaultTimeout = builder.defaultTimeout;
         this.clock = builder.clock;
-        this.context = new WriteContext(dataSource, clock, builder.sleeper);
+        this.context = new WriteContext(dataSource, clock, builder.sleeper, builder.listener);
     }
 
     /**
@@ -262,6 +262,7 @@ public final class ArtifactStore {
         private Duration defaultTimeout = DEFAULT_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
+        private AppendListener listener = AppendListener.NONE;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -329,6 +330,17 @@ public final class ArtifactStore {
          */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * Who hears about attempts, conflicts, retries, successes and give-ups; default none.
+         *
+         * @param listener the listener, thread-safe
+         * @return this builder
+         */
+        public Builder listener(AppendListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

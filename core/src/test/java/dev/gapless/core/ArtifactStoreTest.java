@@ -186,6 +186,7 @@ class ArtifactStoreTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nope").hasMessageContaining("row-lock").hasMessageContaining("naive");
         assertThat(WriteStrategy.named("ROW-LOCK").name()).isEqualTo("row-lock");
-        assertThat(WriteStrategy.names()).containsExactly("naive", "seed-retry", "row-lock");
+        assertThat(WriteStrategy.names()).containsExactly("naive", "seed-retry", "retry", "optimistic", "row-lock",
+                "advisory-lock", "serializable", "server-function", "group-commit");
     }
 }

@@ -63,6 +63,8 @@ final class Invariants {
             Version version = store.version(artifactId, k).orElseThrow();
             assertThat(version.snapshot()).as("content(%d) = apply(change(%d), content(%d))", k, k, k - 1)
                     .isEqualTo(version.change().apply(previous));
+            assertThat(version.summary()).as("summary(%d) is the change's summary", k)
+                    .isEqualTo(version.change().summary(previous));
             previous = version.snapshot();
         }
     }

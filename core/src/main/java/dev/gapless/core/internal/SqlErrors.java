@@ -17,6 +17,15 @@ public final class SqlErrors {
     /** The unique constraint that makes idempotency keys exactly-once. */
     public static final String IDEMPOTENCY_CONSTRAINT = "artifact_versions_artifact_id_idempotency_key_key";
 
+    /** Gapless's own SQLSTATE for a compare-and-set on {@code head_version} that found the head moved. */
+    public static final String CAS_LOST = "GL409";
+    /** Raised by {@code gapless_append}: a delete names a file the artifact does not have. */
+    public static final String NO_SUCH_FILE = "GL001";
+    /** Raised by {@code gapless_append}: the head is not the expected version; DETAIL holds the actual head. */
+    public static final String EXPECTED_VERSION = "GL002";
+    /** Raised by {@code gapless_append}: no artifact has the id. */
+    public static final String NO_SUCH_ARTIFACT = "GL003";
+
     /** What a failure means to a writer. */
     public enum Kind {
         /** 23505 on the version constraint: another writer took the version; safe to retry from the read. */
@@ -33,8 +42,12 @@ public final class SqlErrors {
         STATEMENT_TIMEOUT,
         /** 08xxx or 57P01–57P03: the connection or server went away; a COMMIT in flight has an unknown outcome. */
         CONNECTION,
-        /** 23503: a foreign key points nowhere (the artifact does not exist). */
-        FOREIGN_KEY,
+        /** 23503 (a foreign key points nowhere) or GL003: the artifact does not exist. */
+        NO_SUCH_ARTIFACT,
+        /** GL001: a delete of a missing file, found by the server function. */
+        NO_SUCH_FILE,
+        /** GL002: the head is not the expected version, found by the server function. */
+        EXPECTED_VERSION,
         /** Anything else: not retried. */
         OTHER
     }
@@ -100,6 +113,8 @@ public final class SqlErrors {
             kind = Kind.VERSION_CONFLICT;
         } else if ("23505".equals(state) && IDEMPOTENCY_CONSTRAINT.equals(constraint)) {
             kind = Kind.ALREADY_APPLIED;
+        } else if (CAS_LOST.equals(state)) {
+            kind = Kind.VERSION_CONFLICT;
         } else if ("40001".equals(state)) {
             kind = Kind.SERIALIZATION_FAILURE;
         } else if ("40P01".equals(state)) {
@@ -111,12 +126,46 @@ public final class SqlErrors {
         } else if (state.startsWith("08") || "57P01".equals(state) || "57P02".equals(state)
                 || "57P03".equals(state)) {
             kind = Kind.CONNECTION;
-        } else if ("23503".equals(state)) {
-            kind = Kind.FOREIGN_KEY;
+        } else if ("23503".equals(state) || NO_SUCH_ARTIFACT.equals(state)) {
+            kind = Kind.NO_SUCH_ARTIFACT;
+        } else if (NO_SUCH_FILE.equals(state)) {
+            kind = Kind.NO_SUCH_FILE;
+        } else if (EXPECTED_VERSION.equals(state)) {
+            kind = Kind.EXPECTED_VERSION;
         } else {
             kind = Kind.OTHER;
         }
         return new Classified(kind, state, constraint);
+    }
+
+    /**
+     * The DETAIL the server sent with the first classified error, e.g. the actual head for {@link #EXPECTED_VERSION}.
+     *
+     * @param failure the failure
+     * @return the detail, or {@code null}
+     */
+    public static String detail(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                return psql.getServerErrorMessage().getDetail();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The primary message the server sent, e.g. the text of a {@code RAISE} in the server function.
+     *
+     * @param failure the failure
+     * @return the message, or {@code null}
+     */
+    public static String serverMessage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                return psql.getServerErrorMessage().getMessage();
+            }
+        }
+        return null;
     }
 
     private static String constraintOf(SQLException e) {

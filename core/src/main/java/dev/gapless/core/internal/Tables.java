@@ -171,6 +171,109 @@ public final class Tables {
         }
     }
 
+    /**
+     * Moves the head from {@code expected} to {@code next} if it is still {@code expected}. Under READ COMMITTED a
+     * concurrent mover makes this wait for its commit and then re-check the condition on the new row.
+     *
+     * @return {@code false} when the head had moved
+     */
+    public static boolean compareAndSetHead(Connection c, UUID id, int expected, int next) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE artifacts SET head_version = ? WHERE id = ? AND head_version = ?")) {
+            update.setInt(1, next);
+            update.setObject(2, id);
+            update.setInt(3, expected);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /** Takes a transaction-scoped advisory lock on a 64-bit key. */
+    public static void advisoryLock(Connection c, long key) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, key);
+            lock.execute();
+        }
+    }
+
+    /**
+     * The outcome of {@code gapless_append}.
+     *
+     * @param version      the version written or found
+     * @param summary      its summary
+     * @param deduplicated whether the key had been applied before
+     */
+    public record FunctionResult(int version, String summary, boolean deduplicated) {
+    }
+
+    /** Calls {@code gapless_append}: lock, read, apply, insert in one round trip. */
+    public static FunctionResult callAppendFunction(Connection c, AppendRequest request) throws SQLException {
+        try (PreparedStatement call = c.prepareStatement(
+                "SELECT o_version, o_summary, o_deduplicated FROM gapless_append(?, ?::jsonb, ?, ?)")) {
+            call.setObject(1, request.artifactId());
+            call.setString(2, JsonCodec.changeToJson(request.change()));
+            call.setString(3, request.idempotencyKey());
+            if (request.expectedVersion() == null) {
+                call.setNull(4, java.sql.Types.INTEGER);
+            } else {
+                call.setInt(4, request.expectedVersion());
+            }
+            try (ResultSet rows = call.executeQuery()) {
+                rows.next();
+                return new FunctionResult(rows.getInt(1), rows.getString(2), rows.getBoolean(3));
+            }
+        }
+    }
+
+    /**
+     * A version to insert.
+     *
+     * @param number      its number
+     * @param contentJson its snapshot as JSON
+     * @param changeJson  its change as JSON
+     * @param summary     its summary
+     * @param key         its idempotency key, or {@code null}
+     */
+    public record NewVersion(int number, String contentJson, String changeJson, String summary, String key) {
+    }
+
+    /** Inserts several versions in one batch (one round trip with pgjdbc). */
+    public static void insertVersions(Connection c, UUID id, List<NewVersion> versions) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO artifact_versions (artifact_id,"
+                + " version_number, content_json, change_json, change_summary, idempotency_key)"
+                + " VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
+            for (NewVersion v : versions) {
+                insert.setObject(1, id);
+                insert.setInt(2, v.number());
+                insert.setString(3, v.contentJson());
+                insert.setString(4, v.changeJson());
+                insert.setString(5, v.summary());
+                insert.setString(6, v.key());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** The versions written with any of {@code keys}, by key, as (number, summary). */
+    public static java.util.Map<String, Prior> findByKeys(Connection c, UUID id, java.util.Collection<String> keys)
+            throws SQLException {
+        java.util.Map<String, Prior> found = new java.util.HashMap<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT idempotency_key, version_number, change_summary"
+                + " FROM artifact_versions WHERE artifact_id = ? AND idempotency_key = ANY (?)")) {
+            select.setObject(1, id);
+            select.setArray(2, c.createArrayOf("text", keys.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.put(rows.getString(1), new Prior(Snapshot.empty(), rows.getInt(2), rows.getString(3)));
+                }
+            }
+        }
+        return found;
+    }
+
     /** The version written with {@code key}, as (number, summary), if any. */
     public static Optional<Prior> findByKey(Connection c, UUID id, String key) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT version_number, change_summary"

@@ -1,9 +1,15 @@
 package dev.gapless.core.internal;
 
+import dev.gapless.core.AppendListener;
 import dev.gapless.core.AppendResult;
 import dev.gapless.core.AppendTimeoutException;
 import dev.gapless.core.ArtifactNotFoundException;
+import dev.gapless.core.ConnectionLostException;
 import dev.gapless.core.GaplessException;
+import dev.gapless.core.InvalidChangeException;
+import dev.gapless.core.RetriesExhaustedException;
+import dev.gapless.core.RetryPolicy;
+import dev.gapless.core.Sleeper;
 import dev.gapless.core.Snapshot;
 import dev.gapless.core.StorageException;
 import dev.gapless.core.VersionConflictException;
@@ -12,31 +18,61 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
-import dev.gapless.core.Sleeper;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What every strategy shares: transactions with the append's deadline pushed down, the read-compute-write step
- * once the head is known, and the mapping of failures to the public exceptions. A strategy holds only its own
- * concurrency logic. Immutable and thread-safe.
+ * What every strategy shares: the retry loop (classification, backoff, deadline, events), transactions with the
+ * append's deadline pushed down, the read-compute-write step once the head is known, and the mapping of failures
+ * to the public exceptions. A strategy holds only its own concurrency logic. Immutable and thread-safe.
  */
 public final class WriteContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WriteContext.class);
 
     private final DataSource dataSource;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final AppendListener listener;
 
     /**
      * @param dataSource where to write
      * @param clock      the clock deadlines are measured on
      * @param sleeper    how to wait between attempts
+     * @param listener   who hears about attempts, conflicts, retries and outcomes
      */
-    public WriteContext(DataSource dataSource, Clock clock, Sleeper sleeper) {
+    public WriteContext(DataSource dataSource, Clock clock, Sleeper sleeper, AppendListener listener) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.listener = listener;
+    }
+
+    /** Which failures a strategy's retry loop may retry. */
+    public enum RetryScope {
+        /** Only a collision on the version constraint: what the original fix retried. */
+        VERSION_CONFLICTS,
+        /**
+         * Collisions, serialization failures and deadlocks; and broken connections when an idempotency key makes
+         * a retry safe (a retry then finds the earlier attempt's version if its COMMIT did land).
+         */
+        SAFE_FAILURES
+    }
+
+    /** One attempt of an append. */
+    @FunctionalInterface
+    public interface Attempt {
+        /**
+         * @param attempt the attempt number, from 1
+         * @return the result
+         * @throws SQLException on a database failure (the transaction was rolled back)
+         */
+        AppendResult run(int attempt) throws SQLException;
     }
 
     /** How a strategy finds (and possibly locks) the head inside its transaction. */
@@ -46,6 +82,18 @@ public final class WriteContext {
         Integer read(Connection connection, AppendRequest request) throws SQLException;
     }
 
+    /** How the head is moved once the next version is computed. */
+    public enum HeadUpdate {
+        /**
+         * Set the head, then insert. Setting the head takes the artifact row lock before the version index is
+         * touched, so every writer takes the two in the same order and none can deadlock with a row-lock holder.
+         * Without a lock held beforehand the value may be stale; the insert then collides and rolls it back.
+         */
+        SET,
+        /** Compare-and-set the head first ({@code WHERE head_version = n}); lose with {@link SqlErrors#CAS_LOST}. */
+        COMPARE_AND_SET
+    }
+
     /** A unit of work inside one transaction. */
     @FunctionalInterface
     public interface TransactionBody<T> {
@@ -53,33 +101,119 @@ public final class WriteContext {
     }
 
     /**
-     * One attempt: a transaction that reads the head with {@code headReader}, then reads, computes and writes the
-     * next version.
+     * Runs attempts until one succeeds, a failure is not retryable under {@code scope}, or the policy's budgets or
+     * the request's deadline run out. Publishes every step to the listener.
      *
-     * @throws SQLException            on a database failure (the transaction was rolled back)
-     * @throws GaplessException        on a failure the strategy must not retry
+     * @throws GaplessException the failure, or {@link RetriesExhaustedException} carrying the earlier ones
      */
-    public AppendResult attempt(AppendRequest request, int attempt, HeadReader headReader) throws SQLException {
-        return inTransaction(request, connection -> {
+    public AppendResult execute(AppendRequest request, RetryPolicy policy, RetryScope scope, Attempt attempt) {
+        List<GaplessException> earlier = new ArrayList<>();
+        Duration previousDelay = Duration.ZERO;
+        long firstAttempt = System.nanoTime();
+        for (int i = 1; ; i++) {
+            final int n = i;
+            notify(l -> l.onAttempt(request.artifactId(), n));
+            GaplessException failure;
+            boolean retryable;
+            try {
+                AppendResult result = attempt.run(n);
+                notify(l -> l.onSuccess(result));
+                return result;
+            } catch (SQLException e) {
+                Optional<AppendResult> applied = alreadyApplied(e, request, n);
+                if (applied.isPresent()) {
+                    notify(l -> l.onSuccess(applied.get()));
+                    return applied.get();
+                }
+                SqlErrors.Classified c = SqlErrors.classify(e);
+                if (c.isConflict()) {
+                    notify(l -> l.onConflict(request.artifactId(), n, c.sqlState(), c.constraint()));
+                }
+                failure = translate(e, request);
+                retryable = scope == RetryScope.VERSION_CONFLICTS
+                        ? c.kind() == SqlErrors.Kind.VERSION_CONFLICT
+                        : c.isConflict() || (c.kind() == SqlErrors.Kind.CONNECTION && request.idempotencyKey() != null);
+            } catch (GaplessException e) {
+                failure = e;
+                retryable = false;
+            }
+            boolean budgetLeft = n < policy.maxAttempts()
+                    && Duration.ofNanos(System.nanoTime() - firstAttempt).compareTo(policy.maxDuration()) < 0;
+            if (retryable && budgetLeft) {
+                Duration delay = policy.delay(n, previousDelay);
+                previousDelay = delay;
+                if (remaining(request).compareTo(delay) > 0) {
+                    GaplessException cause = failure;
+                    notify(l -> l.onRetryScheduled(request.artifactId(), n, delay, cause));
+                    earlier.add(failure);
+                    sleep(request, delay);
+                    continue;
+                }
+                failure = new AppendTimeoutException(request.timeout(), null, failure);
+            }
+            GaplessException thrown = giveUp(failure, earlier, n, retryable);
+            notify(l -> l.onGiveUp(request.artifactId(), n, thrown));
+            throw thrown;
+        }
+    }
+
+    private static GaplessException giveUp(GaplessException last, List<GaplessException> earlier, int attempts,
+                                           boolean retryable) {
+        if (earlier.isEmpty() || !retryable) {
+            earlier.forEach(last::addSuppressed);
+            return last;
+        }
+        RetriesExhaustedException exhausted = new RetriesExhaustedException(attempts, last);
+        earlier.forEach(exhausted::addSuppressed);
+        return exhausted;
+    }
+
+    /**
+     * One attempt: a transaction that reads the head with {@code headReader}, then reads, computes and writes the
+     * next version. With an expected version, an unlocked read of the head first fails at once when the head has
+     * already moved, rather than queueing for a lock only to fail after it.
+     *
+     * @param serializable run at SERIALIZABLE isolation instead of READ COMMITTED
+     * @throws SQLException     on a database failure (the transaction was rolled back)
+     * @throws GaplessException on a failure no strategy retries
+     */
+    public AppendResult attempt(AppendRequest request, int attempt, HeadReader headReader, HeadUpdate update,
+                                boolean serializable) throws SQLException {
+        return inTransaction(request, serializable, connection -> {
+            if (request.expectedVersion() != null) {
+                requireExpected(request, Tables.readHead(connection, request.artifactId()));
+            }
             Integer head = headReader.read(connection, request);
             if (head == null) {
                 throw new ArtifactNotFoundException(request.artifactId());
             }
-            return writeNext(connection, request, head, attempt);
+            return writeNext(connection, request, head, attempt, update);
         });
     }
 
     /**
      * Runs {@code body} in a transaction whose {@code lock_timeout} and {@code statement_timeout} are the time left
      * until the request's deadline; commits, or rolls back on any failure.
+     *
+     * @param serializable run at SERIALIZABLE isolation instead of READ COMMITTED
      */
-    public <T> T inTransaction(AppendRequest request, TransactionBody<T> body) throws SQLException {
-        long remainingMs = remaining(request).toMillis();
-        if (remainingMs <= 0) {
-            throw new AppendTimeoutException(request.timeout(), null, null);
+    public <T> T inTransaction(AppendRequest request, boolean serializable, TransactionBody<T> body)
+            throws SQLException {
+        requireTimeLeft(request, null);
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            // nothing was sent: a pool that gave up waiting is a timeout when our own deadline has passed too
+            requireTimeLeft(request, e);
+            throw e;
         }
-        try (Connection connection = dataSource.getConnection()) {
+        try (connection) {
+            requireTimeLeft(request, null);
             connection.setAutoCommit(false);
+            if (serializable) {
+                connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            }
             try {
                 try (PreparedStatement limits = connection.prepareStatement(
                         "SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)")) {
@@ -95,7 +229,7 @@ public final class WriteContext {
                 rollbackQuietly(connection, e);
                 throw e;
             } finally {
-                restoreAutoCommit(connection);
+                restore(connection, serializable);
             }
         }
     }
@@ -103,23 +237,35 @@ public final class WriteContext {
     /**
      * The read-compute-write of one version once {@code head} is known (and, for lock-based strategies, locked):
      * return the earlier version if the key was applied, check the expected version, apply the change to the
-     * head's content, insert {@code head + 1}, bump the head.
+     * head's content, move the head, insert {@code head + 1}.
      */
-    public AppendResult writeNext(Connection connection, AppendRequest request, int head, int attempt)
-            throws SQLException {
+    public AppendResult writeNext(Connection connection, AppendRequest request, int head, int attempt,
+                                  HeadUpdate update) throws SQLException {
         Tables.Prior prior = Tables.readPrior(connection, request.artifactId(), head, request.idempotencyKey());
         if (prior.keyVersion() != null) {
             return result(request, prior.keyVersion(), prior.keySummary(), attempt, true);
         }
-        if (request.expectedVersion() != null && request.expectedVersion() != head) {
-            throw new VersionConflictException(request.artifactId(), request.expectedVersion(), head);
-        }
+        requireExpected(request, head);
         Snapshot next = request.change().apply(prior.content());
         String summary = request.change().summary(prior.content());
+        if (update == HeadUpdate.SET) {
+            Tables.setHead(connection, request.artifactId(), head + 1);
+        } else if (!Tables.compareAndSetHead(connection, request.artifactId(), head, head + 1)) {
+            throw new SQLException("head of artifact " + request.artifactId() + " moved past " + head,
+                    SqlErrors.CAS_LOST);
+        }
         Tables.insertVersion(connection, request.artifactId(), head + 1, JsonCodec.snapshotToJson(next),
                 JsonCodec.changeToJson(request.change()), summary, request.idempotencyKey());
-        Tables.setHead(connection, request.artifactId(), head + 1);
         return result(request, head + 1, summary, attempt, false);
+    }
+
+    private static void requireExpected(AppendRequest request, Integer head) {
+        if (head == null) {
+            throw new ArtifactNotFoundException(request.artifactId());
+        }
+        if (request.expectedVersion() != null && request.expectedVersion() != head.intValue()) {
+            throw new VersionConflictException(request.artifactId(), request.expectedVersion(), head);
+        }
     }
 
     /**
@@ -154,12 +300,19 @@ public final class WriteContext {
             case LOCK_TIMEOUT:
             case STATEMENT_TIMEOUT:
                 return new AppendTimeoutException(request.timeout(), c.sqlState(), failure);
-            case FOREIGN_KEY:
+            case NO_SUCH_ARTIFACT:
                 return new ArtifactNotFoundException(request.artifactId());
+            case NO_SUCH_FILE:
+                return new InvalidChangeException(InvalidChangeException.Reason.NO_SUCH_FILE,
+                        SqlErrors.serverMessage(failure));
+            case EXPECTED_VERSION:
+                return new VersionConflictException(request.artifactId(), request.expectedVersion(),
+                        Integer.parseInt(SqlErrors.detail(failure)));
             case CONNECTION:
-                return new StorageException("connection to the database failed during an append to artifact "
-                        + request.artifactId() + "; whether it committed is unknown (SQLSTATE " + c.sqlState() + ")",
-                        c.sqlState(), c.constraint(), failure);
+                return new ConnectionLostException("connection to the database failed during an append to artifact "
+                        + request.artifactId() + "; with no idempotency key it was not retried, and if COMMIT was in"
+                        + " flight whether it landed is unknown (SQLSTATE " + c.sqlState() + ")", c.sqlState(),
+                        failure);
             default:
                 return new StorageException("append to artifact " + request.artifactId() + " failed (SQLSTATE "
                         + c.sqlState() + ")", c.sqlState(), c.constraint(), failure);
@@ -171,28 +324,36 @@ public final class WriteContext {
         return Duration.between(clock.instant(), request.deadline());
     }
 
-    /**
-     * Sleeps for {@code delay}, but never past the deadline.
-     *
-     * @return {@code false} when the deadline leaves no time for the delay and another attempt
-     */
-    public boolean sleepBefore(AppendRequest request, Duration delay) {
-        if (remaining(request).compareTo(delay) <= 0) {
-            return false;
+    /** Tells the listener, never letting its failure reach the append. */
+    public void notify(java.util.function.Consumer<AppendListener> event) {
+        try {
+            event.accept(listener);
+        } catch (RuntimeException e) {
+            LOG.warn("append listener failed; ignored", e);
         }
+    }
+
+    /** Builds a result whose elapsed time runs from the request's start. */
+    public static AppendResult result(AppendRequest request, int version, String summary, int attempt,
+                                      boolean deduplicated) {
+        return new AppendResult(request.artifactId(), version, summary, attempt,
+                Duration.ofNanos(System.nanoTime() - request.startNanos()), deduplicated);
+    }
+
+    private void requireTimeLeft(AppendRequest request, Throwable cause) {
+        if (remaining(request).toMillis() <= 0) {
+            throw new AppendTimeoutException(request.timeout(), null, cause);
+        }
+    }
+
+    /** Waits {@code delay} with the store's sleeper; an interrupt ends the append with a timeout. */
+    public void sleep(AppendRequest request, Duration delay) {
         try {
             sleeper.sleep(delay);
-            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AppendTimeoutException(request.timeout(), null, e);
         }
-    }
-
-    private static AppendResult result(AppendRequest request, int version, String summary, int attempt,
-                                       boolean deduplicated) {
-        return new AppendResult(request.artifactId(), version, summary, attempt,
-                Duration.ofNanos(System.nanoTime() - request.startNanos()), deduplicated);
     }
 
     private static void rollbackQuietly(Connection connection, Throwable failure) {
@@ -203,8 +364,11 @@ public final class WriteContext {
         }
     }
 
-    private static void restoreAutoCommit(Connection connection) {
+    private static void restore(Connection connection, boolean serializable) {
         try {
+            if (serializable) {
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
             connection.setAutoCommit(true);
         } catch (SQLException ignored) {
             // a broken connection; the pool discards it

@@ -1,15 +1,20 @@
 package dev.gapless.core.strategy;
 
-import dev.gapless.core.AppendResult;
+import dev.gapless.core.RetryPolicy;
 import dev.gapless.core.internal.AppendRequest;
 import dev.gapless.core.internal.Tables;
 import dev.gapless.core.internal.WriteContext;
+import java.sql.Connection;
 import java.sql.SQLException;
 
 /** The original bug, kept as a baseline: read the head without a lock, insert head+1, fail on collision. */
-final class NaiveStrategy implements WriteStrategy {
+final class NaiveStrategy extends SingleVersionStrategy {
 
     static final String NAME = "naive";
+
+    NaiveStrategy(RetryPolicy policy) {
+        super(policy);
+    }
 
     @Override
     public String name() {
@@ -17,11 +22,12 @@ final class NaiveStrategy implements WriteStrategy {
     }
 
     @Override
-    public AppendResult append(WriteContext context, AppendRequest request) {
-        try {
-            return context.attempt(request, 1, (connection, r) -> Tables.readHead(connection, r.artifactId()));
-        } catch (SQLException e) {
-            return context.alreadyApplied(e, request, 1).orElseThrow(() -> context.translate(e, request));
-        }
+    Integer head(Connection connection, AppendRequest request) throws SQLException {
+        return Tables.readHead(connection, request.artifactId());
+    }
+
+    @Override
+    WriteContext.RetryScope scope() {
+        return WriteContext.RetryScope.VERSION_CONFLICTS;
     }
 }

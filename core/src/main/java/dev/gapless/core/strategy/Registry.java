@@ -13,9 +13,15 @@ final class Registry {
 
     static {
         Map<String, Supplier<WriteStrategy>> factories = new LinkedHashMap<>();
-        factories.put(NaiveStrategy.NAME, NaiveStrategy::new);
-        factories.put(SeedRetryStrategy.NAME, SeedRetryStrategy::new);
-        factories.put(RowLockStrategy.NAME, RowLockStrategy::new);
+        factories.put(NaiveStrategy.NAME, WriteStrategy::naive);
+        factories.put(SeedRetryStrategy.NAME, WriteStrategy::seedRetry);
+        factories.put(RetryStrategy.NAME, WriteStrategy::retry);
+        factories.put(OptimisticStrategy.NAME, WriteStrategy::optimistic);
+        factories.put(RowLockStrategy.NAME, WriteStrategy::rowLock);
+        factories.put(AdvisoryLockStrategy.NAME, WriteStrategy::advisoryLock);
+        factories.put(SerializableStrategy.NAME, WriteStrategy::serializable);
+        factories.put(ServerFunctionStrategy.NAME, WriteStrategy::serverFunction);
+        factories.put(GroupCommitStrategy.NAME, WriteStrategy::groupCommit);
         FACTORIES = Map.copyOf(factories);
         NAMES = List.copyOf(factories.keySet());
     }

@@ -1,19 +1,24 @@
 package dev.gapless.core.strategy;
 
-import dev.gapless.core.AppendResult;
+import dev.gapless.core.RetryPolicy;
 import dev.gapless.core.internal.AppendRequest;
 import dev.gapless.core.internal.Tables;
-import dev.gapless.core.internal.WriteContext;
+import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
  * Serializes writers on the artifact row: {@code SELECT head_version … FOR UPDATE}, then read the head's content in
- * a later statement, insert head+1 and bump the head, in one transaction. A writer that waits for the lock reads
- * the previous holder's committed version, so there is nothing to retry.
+ * a later statement, move the head and insert head+1, in one transaction. A writer that waits for the lock reads
+ * the previous holder's committed version, so among row-lock writers nothing is retried; the policy only covers a
+ * collision with a writer that does not take the lock, and a broken connection when a key makes it safe.
  */
-final class RowLockStrategy implements WriteStrategy {
+final class RowLockStrategy extends SingleVersionStrategy {
 
     static final String NAME = "row-lock";
+
+    RowLockStrategy(RetryPolicy policy) {
+        super(policy);
+    }
 
     @Override
     public String name() {
@@ -21,11 +26,7 @@ final class RowLockStrategy implements WriteStrategy {
     }
 
     @Override
-    public AppendResult append(WriteContext context, AppendRequest request) {
-        try {
-            return context.attempt(request, 1, (connection, r) -> Tables.lockHead(connection, r.artifactId()));
-        } catch (SQLException e) {
-            return context.alreadyApplied(e, request, 1).orElseThrow(() -> context.translate(e, request));
-        }
+    Integer head(Connection connection, AppendRequest request) throws SQLException {
+        return Tables.lockHead(connection, request.artifactId());
     }
 }

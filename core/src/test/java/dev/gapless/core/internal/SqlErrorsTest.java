@@ -69,7 +69,7 @@ class SqlErrorsTest {
                 .isEqualTo(SqlErrors.Kind.STATEMENT_TIMEOUT);
         assertThat(SqlErrors.classify(fail("INSERT INTO artifact_versions (artifact_id, version_number,"
                 + " content_json, change_json, change_summary) VALUES (gen_random_uuid(), 1, '{}', '{}', 's')"))
-                .kind()).isEqualTo(SqlErrors.Kind.FOREIGN_KEY);
+                .kind()).isEqualTo(SqlErrors.Kind.NO_SUCH_ARTIFACT);
         assertThat(SqlErrors.classify(fail("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40001'; END $$")).kind())
                 .isEqualTo(SqlErrors.Kind.SERIALIZATION_FAILURE);
         assertThat(SqlErrors.classify(fail("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01'; END $$")).kind())

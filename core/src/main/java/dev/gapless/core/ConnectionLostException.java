@@ -1,0 +1,19 @@
+package dev.gapless.core;
+
+/**
+ * The connection to the database broke during an append (SQLSTATE class {@code 08}, or {@code 57P01}–{@code 57P03}
+ * when the server shut down) and the append carried no idempotency key, so it could not be retried safely. If the
+ * connection broke while COMMIT was in flight, the version may or may not have been written: read the artifact's
+ * history to find out, and pass an idempotency key next time so that Gapless can retry for you.
+ */
+public final class ConnectionLostException extends StorageException {
+
+    /**
+     * @param message  what was lost
+     * @param sqlState the SQLSTATE
+     * @param cause    the underlying failure
+     */
+    public ConnectionLostException(String message, String sqlState, Throwable cause) {
+        super(message, sqlState, null, cause);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.gapless.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.testkit.PostgresExtension;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Trap 4, the ambiguous commit: the connection breaks while COMMIT is in flight. With an idempotency key every
+ * non-baseline strategy retries and finds what the first attempt wrote; without one it must not retry.
+ */
+class ExactlyOnceTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply);
+
+    static Stream<String> safeStrategies() {
+        return WriteStrategy.names().stream().filter(n -> !n.equals("naive") && !n.equals("seed-retry"));
+    }
+
+    private static ArtifactStore store(FaultyDataSource faulty, String strategy) {
+        return ArtifactStore.builder(faulty).strategy(WriteStrategy.named(strategy)).build();
+    }
+
+    @ParameterizedTest
+    @MethodSource("safeStrategies")
+    void aCommitWhoseReplyIsLostIsRetriedAndFoundAlreadyApplied(String strategy) {
+        FaultyDataSource faulty = new FaultyDataSource(PG.dataSource());
+        ArtifactStore store = store(faulty, strategy);
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+        store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "first")));
+
+        faulty.loseRepliesToNextCommits(1);
+        AppendResult result = store.append(artifact.id(), Change.put(CodeFile.of("b.txt", "second")),
+                AppendOptions.defaults().withIdempotencyKey("call_1"));
+
+        assertThat(faulty.injected()).isEqualTo(1);
+        assertThat(result.deduplicated()).as("the retry found the landed commit").isTrue();
+        assertThat(result.version()).isEqualTo(2);
+        assertThat(result.attempts()).isEqualTo(2);
+        assertThat(store.history(artifact.id())).hasSize(2);
+        Invariants.check(PG.dataSource(), store, artifact.id());
+    }
+
+    @ParameterizedTest
+    @MethodSource("safeStrategies")
+    void aCommitLostBeforeItLandedIsRetriedAndWrittenOnce(String strategy) {
+        FaultyDataSource faulty = new FaultyDataSource(PG.dataSource());
+        ArtifactStore store = store(faulty, strategy);
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+
+        faulty.dropNextCommits(1);
+        AppendResult result = store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x")),
+                AppendOptions.defaults().withIdempotencyKey("call_1"));
+
+        assertThat(result.deduplicated()).isFalse();
+        assertThat(result.version()).isEqualTo(1);
+        assertThat(result.attempts()).isEqualTo(2);
+        assertThat(store.history(artifact.id())).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("safeStrategies")
+    void withoutAKeyALostCommitIsNotRetried(String strategy) {
+        FaultyDataSource faulty = new FaultyDataSource(PG.dataSource());
+        ArtifactStore store = store(faulty, strategy);
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+
+        faulty.loseRepliesToNextCommits(1);
+        assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x"))))
+                .isInstanceOfSatisfying(ConnectionLostException.class,
+                        e -> assertThat(e.sqlState()).contains("08006"))
+                .hasMessageContaining("unknown");
+        // the reply was lost, not the commit: exactly one version, never two
+        assertThat(store.history(artifact.id())).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("safeStrategies")
+    void replayingEveryCallWithTheSameKeysAddsNothing(String strategy) {
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+        List<CodeFile> files = List.of(CodeFile.of("main.cpp", "m"), CodeFile.of("config.h", "c"),
+                CodeFile.of("platformio.ini", "p"), CodeFile.of("README.md", "r"));
+        List<ConcurrentAppends.Outcome> first = ConcurrentAppends.puts(store, artifact.id(), files);
+        List<ConcurrentAppends.Outcome> replay = ConcurrentAppends.puts(store, artifact.id(), files);
+
+        assertThat(first).allMatch(o -> o.succeeded() && !o.result().deduplicated());
+        assertThat(replay).allMatch(o -> o.succeeded() && o.result().deduplicated());
+        for (int i = 0; i < files.size(); i++) {
+            assertThat(replay.get(i).result().version()).isEqualTo(first.get(i).result().version());
+        }
+        assertThat(store.history(artifact.id())).hasSize(4);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.gapless.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.testkit.PostgresExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code server-function} applies changes in PL/pgSQL; for any sequence of changes its versions (content and
+ * summary) and its rejections must equal what the Java change logic produces.
+ */
+class ServerFunctionEquivalenceTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply);
+
+    @Test
+    void thePlpgsqlFunctionAppliesChangesExactlyAsJavaDoes() {
+        ArtifactStore plpgsql = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.serverFunction())
+                .build();
+        ArtifactStore java = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.rowLock()).build();
+        Property.forAll(40, Gens.workloads(30), workload -> {
+            UUID a = plpgsql.getOrCreate("chat-" + UUID.randomUUID(), "code", "f").id();
+            UUID b = java.getOrCreate("chat-" + UUID.randomUUID(), "code", "j").id();
+            Change base = Change.batch(workload.base().stream().map(Change::put).toList());
+            List<String> outcomesA = new ArrayList<>();
+            List<String> outcomesB = new ArrayList<>();
+            outcomesA.add(outcome(plpgsql, a, base, null));
+            outcomesB.add(outcome(java, b, base, null));
+            for (Gens.Op op : workload.ops()) {
+                outcomesA.add(outcome(plpgsql, a, op.change(), op.key()));
+                outcomesB.add(outcome(java, b, op.change(), op.key()));
+            }
+            assertThat(outcomesA).isEqualTo(outcomesB);
+            int head = plpgsql.find(a).orElseThrow().headVersion();
+            assertThat(java.find(b).orElseThrow().headVersion()).isEqualTo(head);
+            for (int k = 1; k <= head; k++) {
+                Version va = plpgsql.version(a, k).orElseThrow();
+                Version vb = java.version(b, k).orElseThrow();
+                assertThat(va.snapshot()).as("content of version %d", k).isEqualTo(vb.snapshot());
+                assertThat(va.summary()).as("summary of version %d", k).isEqualTo(vb.summary());
+                assertThat(va.change()).isEqualTo(vb.change());
+            }
+            Invariants.check(PG.dataSource(), plpgsql, a);
+        });
+    }
+
+    private static String outcome(ArtifactStore store, UUID id, Change change, String key) {
+        AppendOptions options = key == null ? AppendOptions.defaults() : AppendOptions.defaults().withIdempotencyKey(key);
+        try {
+            AppendResult r = store.append(id, change, options);
+            return r.version() + " " + r.summary() + (r.deduplicated() ? " (dedup)" : "");
+        } catch (InvalidChangeException e) {
+            return e.reason() + ": " + e.getMessage();
+        }
+    }
+}

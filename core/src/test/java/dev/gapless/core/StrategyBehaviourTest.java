@@ -1,0 +1,164 @@
+package dev.gapless.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.testkit.PostgresExtension;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Expected versions, deadlines and events, for every strategy. */
+class StrategyBehaviourTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply).withPoolSize(40);
+
+    static Stream<String> allStrategies() {
+        return WriteStrategy.names().stream();
+    }
+
+    private static ArtifactStore store(String strategy) {
+        return ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+    }
+
+    @ParameterizedTest
+    @MethodSource("allStrategies")
+    void aStaleExpectedVersionFailsAtOnceWithExpectedAndActual(String strategy) {
+        List<Integer> attempts = Collections.synchronizedList(new ArrayList<>());
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy))
+                .listener(new AppendListener() {
+                    @Override
+                    public void onAttempt(UUID artifactId, int attempt) {
+                        attempts.add(attempt);
+                    }
+                }).build();
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+        store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "1")));
+        store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "2")));
+        attempts.clear();
+
+        assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "3")),
+                AppendOptions.defaults().withExpectedVersion(1)))
+                .isInstanceOfSatisfying(VersionConflictException.class, e -> {
+                    assertThat(e.expected()).isEqualTo(1);
+                    assertThat(e.actual()).isEqualTo(2);
+                });
+        assertThat(attempts).as("never retried").containsExactly(1);
+        assertThat(store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "3")),
+                AppendOptions.defaults().withExpectedVersion(2)).version()).isEqualTo(3);
+        assertThat(store.history(artifact.id())).hasSize(3);
+    }
+
+    @ParameterizedTest
+    @MethodSource("allStrategies")
+    void aBlockedAppendTimesOutAtItsDeadlineAndWritesNothing(String strategy) throws Exception {
+        ArtifactStore store = store(strategy);
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+        try (Connection holder = PG.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "SELECT pg_advisory_xact_lock(?), (SELECT 1 FROM artifacts WHERE id = ? FOR UPDATE)")) {
+                lock.setLong(1, artifact.id().getMostSignificantBits() ^ artifact.id().getLeastSignificantBits());
+                lock.setObject(2, artifact.id());
+                lock.executeQuery().close();
+            }
+            assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x")),
+                    AppendOptions.defaults().withTimeout(Duration.ofMillis(400))))
+                    .isInstanceOfSatisfying(AppendTimeoutException.class,
+                            e -> assertThat(e.timeout()).isEqualTo(Duration.ofMillis(400)));
+            holder.rollback();
+        }
+        assertThat(store.history(artifact.id())).isEmpty();
+        assertThat(store.find(artifact.id()).orElseThrow().headVersion()).isZero();
+        assertThat(store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x"))).version())
+                .as("the store works once the lock is gone").isEqualTo(1);
+    }
+
+    @Test
+    void listenersSeeConflictsRetriesAndSuccessesAndCannotBreakAnAppend() {
+        AtomicInteger conflicts = new AtomicInteger();
+        AtomicInteger retries = new AtomicInteger();
+        AtomicInteger successes = new AtomicInteger();
+        List<String> states = Collections.synchronizedList(new ArrayList<>());
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.retry())
+                .listener(new AppendListener() {
+                    @Override
+                    public void onConflict(UUID id, int attempt, String sqlState, String constraint) {
+                        conflicts.incrementAndGet();
+                        states.add(sqlState + "/" + constraint);
+                    }
+
+                    @Override
+                    public void onRetryScheduled(UUID id, int attempt, Duration delay, GaplessException failure) {
+                        retries.incrementAndGet();
+                        assertThat(delay).isPositive();
+                    }
+
+                    @Override
+                    public void onSuccess(AppendResult result) {
+                        successes.incrementAndGet();
+                        throw new IllegalStateException("a broken listener");
+                    }
+                }).build();
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+        List<CodeFile> files = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            files.add(CodeFile.of("f" + i, "x"));
+        }
+        List<ConcurrentAppends.Outcome> outcomes = ConcurrentAppends.puts(store, artifact.id(), files);
+
+        assertThat(outcomes).allMatch(ConcurrentAppends.Outcome::succeeded);
+        assertThat(successes).hasValue(16);
+        int retriesFromResults = outcomes.stream().mapToInt(o -> o.result().retries()).sum();
+        assertThat(retries).hasValue(retriesFromResults);
+        assertThat(conflicts.get()).isEqualTo(retriesFromResults).isPositive();
+        assertThat(states).containsOnly("23505/artifact_versions_artifact_id_version_number_key");
+    }
+
+    @Test
+    void retriesStopAtThePolicysAttemptBudgetWithEveryFailureAttached() throws Exception {
+        RetryPolicy three = RetryPolicy.builder().withMaxAttempts(3).withBackoff(Duration.ofMillis(1),
+                Duration.ofMillis(2)).build();
+        List<String> gaveUp = new ArrayList<>();
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.retry(three))
+                .listener(new AppendListener() {
+                    @Override
+                    public void onGiveUp(UUID id, int attempts, GaplessException failure) {
+                        gaveUp.add(attempts + " " + failure.getClass().getSimpleName());
+                    }
+                }).build();
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+        store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "1")));
+        takeVersionTwoBehindTheHeadsBack(artifact.id());
+
+        assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("b.txt", "2"))))
+                .isInstanceOfSatisfying(RetriesExhaustedException.class, e -> {
+                    assertThat(e.attempts()).isEqualTo(3);
+                    assertThat(e.getSuppressed()).hasSize(2);
+                });
+        assertThat(gaveUp).containsExactly("3 RetriesExhaustedException");
+    }
+
+    /** A writer outside Gapless inserts version 2 without moving the head: every unlocked attempt collides. */
+    private static void takeVersionTwoBehindTheHeadsBack(UUID id) throws Exception {
+        try (Connection c = PG.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("INSERT INTO artifact_versions (artifact_id, version_number,"
+                     + " content_json, change_json, change_summary) SELECT artifact_id, 2, content_json, change_json,"
+                     + " change_summary FROM artifact_versions WHERE artifact_id = ? AND version_number = 1")) {
+            s.setObject(1, id);
+            s.executeUpdate();
+        }
+    }
+}
