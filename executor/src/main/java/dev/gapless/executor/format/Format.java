@@ -1,0 +1,99 @@
+package dev.gapless.executor.format;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gapless.executor.ToolCall;
+import dev.gapless.executor.ToolResult;
+import dev.gapless.executor.internal.Json;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A provider's wire format for tool calls and their results. Implementations are stateless and thread-safe.
+ */
+public interface Format {
+
+    /** Documents deeper than this are refused while parsing. */
+    int MAX_DOCUMENT_DEPTH = 64;
+
+    /** @return the format's name, e.g. {@code openai} */
+    String name();
+
+    /**
+     * The tool calls in a model response, in order.
+     *
+     * @param document the parsed response
+     * @return the calls (possibly none, if the response asks for none)
+     * @throws UnusableInputException if the document has no recognisable tool-call structure for this format
+     */
+    List<ToolCall> parse(JsonNode document);
+
+    /**
+     * The results, in the shape this provider expects to be sent back.
+     *
+     * @param results the results, in call order
+     * @return the JSON to send
+     */
+    JsonNode render(List<ToolResult> results);
+
+    /**
+     * Whether a document looks like this format.
+     *
+     * @param document the parsed document
+     * @return {@code true} when it does
+     */
+    boolean recognises(JsonNode document);
+
+    /**
+     * The format of that name.
+     *
+     * @param name {@code openai} or {@code anthropic}
+     * @return the format
+     * @throws IllegalArgumentException if the name is unknown
+     */
+    static Format named(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "openai" -> new OpenAiFormat();
+            case "anthropic" -> new AnthropicFormat();
+            default -> throw new IllegalArgumentException("unknown format '" + name + "'; known: openai, anthropic");
+        };
+    }
+
+    /**
+     * The format a document is in.
+     *
+     * @param document the parsed document
+     * @return the format
+     * @throws UnusableInputException if it looks like neither
+     */
+    static Format detect(JsonNode document) {
+        for (Format format : List.of(new OpenAiFormat(), new AnthropicFormat())) {
+            if (format.recognises(document)) {
+                return format;
+            }
+        }
+        throw new UnusableInputException("the input is neither an OpenAI Chat Completions response (choices[]."
+                + "message.tool_calls) nor an Anthropic Messages response (content[] with tool_use blocks)");
+    }
+
+    /**
+     * Parses a document's text with bounded nesting.
+     *
+     * @param text the JSON text
+     * @return the tree
+     * @throws UnusableInputException if it is not JSON
+     */
+    static JsonNode read(String text) {
+        ObjectMapper mapper = Json.bounded(MAX_DOCUMENT_DEPTH);
+        try {
+            JsonNode node = mapper.readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw new UnusableInputException("the input is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new UnusableInputException("the input is not valid JSON: " + Json.describe(e));
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.gapless.executor.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gapless.core.AppendOptions;
+import dev.gapless.core.AppendResult;
+import dev.gapless.core.AppendTimeoutException;
+import dev.gapless.core.Artifact;
+import dev.gapless.core.ArtifactNotFoundException;
+import dev.gapless.core.ArtifactStore;
+import dev.gapless.core.Change;
+import dev.gapless.core.CodeFile;
+import dev.gapless.core.ConnectionLostException;
+import dev.gapless.core.GaplessException;
+import dev.gapless.core.InvalidChangeException;
+import dev.gapless.core.RetriesExhaustedException;
+import dev.gapless.core.Snapshot;
+import dev.gapless.core.StorageException;
+import dev.gapless.core.Version;
+import dev.gapless.core.VersionConflictException;
+import dev.gapless.core.VersionSummary;
+import dev.gapless.core.WriteConflictException;
+import dev.gapless.executor.ToolCall;
+import dev.gapless.executor.ToolResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What each tool does, once its arguments are valid, and how a failure becomes a safe message. Thread-safe.
+ */
+public final class ToolHandlers {
+
+    private final ArtifactStore store;
+    private final String chatId;
+    private final String type;
+    private final String title;
+    private volatile UUID artifactId;
+
+    /**
+     * @param store  the store
+     * @param chatId the chat
+     * @param type   the artifact type
+     * @param title  the title of a newly created artifact
+     */
+    public ToolHandlers(ArtifactStore store, String chatId, String type, String title) {
+        this.store = store;
+        this.chatId = chatId;
+        this.type = type;
+        this.title = title;
+    }
+
+    /**
+     * Runs a validated call.
+     *
+     * @param call      the call
+     * @param arguments its arguments, valid against the tool's schema
+     * @param timeLeft  the call's remaining budget, given to writes as their deadline
+     * @return the result
+     */
+    public ToolResult handle(ToolCall call, JsonNode arguments, Duration timeLeft) {
+        try {
+            ObjectNode payload = switch (call.name()) {
+                case "add_code_file" -> write(call, Change.put(file(arguments)), timeLeft)
+                        .put("filename", arguments.path("filename").asText());
+                case "add_code_files" -> addFiles(call, arguments, timeLeft);
+                case "delete_code_file" -> write(call, Change.delete(arguments.path("filename").asText()), timeLeft)
+                        .put("filename", arguments.path("filename").asText());
+                case "get_code_file" -> getFile(arguments.path("filename").asText());
+                case "list_code_files" -> listFiles();
+                case "get_artifact_history" -> history();
+                default -> throw new IllegalArgumentException("no handler for " + call.name());
+            };
+            return new ToolResult(call.id(), call.name(), false, Json.write(payload));
+        } catch (NoSuchFile e) {
+            return error(call.id(), call.name(), e.getMessage());
+        } catch (GaplessException e) {
+            return error(call.id(), call.name(), safeMessage(e));
+        }
+    }
+
+    /**
+     * An error result whose content is {@code {"error": message}}.
+     *
+     * @param id      the call id
+     * @param name    the tool name
+     * @param message the safe message
+     * @return the result
+     */
+    public static ToolResult error(String id, String name, String message) {
+        ObjectNode node = Json.MAPPER.createObjectNode().put("error", message);
+        return new ToolResult(id, name, true, Json.write(node));
+    }
+
+    /**
+     * What the agent may be told about a failure: the cause in words, whether anything was written, what to do;
+     * never SQL, stack traces or server internals.
+     *
+     * @param e the failure
+     * @return the message
+     */
+    public static String safeMessage(GaplessException e) {
+        if (e instanceof InvalidChangeException || e instanceof VersionConflictException) {
+            return "rejected: " + e.getMessage() + "; nothing was written.";
+        } else if (e instanceof AppendTimeoutException t) {
+            return "timed out after " + t.timeout().toMillis() + " ms; nothing was written."
+                    + " Retrying with the same tool call id is safe.";
+        } else if (e instanceof ConnectionLostException) {
+            return "the database connection was lost; whether the change was applied is unknown."
+                    + " Retry with the same tool call id: it is never applied twice.";
+        } else if (e instanceof RetriesExhaustedException r) {
+            return "the artifact was too busy: gave up after " + r.attempts() + " attempts; nothing was written.";
+        } else if (e instanceof WriteConflictException) {
+            return "another write to the artifact won the race; nothing was written. Retry the call.";
+        } else if (e instanceof ArtifactNotFoundException) {
+            return "the chat's artifact does not exist.";
+        } else if (e instanceof StorageException s) {
+            return "storage failure" + s.sqlState().map(state -> " (SQLSTATE " + state + ")").orElse("")
+                    + "; nothing was written.";
+        }
+        return "the call failed; nothing was written.";
+    }
+
+    private UUID artifact() {
+        UUID id = artifactId;
+        if (id == null) {
+            Artifact artifact = store.getOrCreate(chatId, type, title);
+            id = artifact.id();
+            artifactId = id;
+        }
+        return id;
+    }
+
+    private ObjectNode write(ToolCall call, Change change, Duration timeLeft) {
+        AppendResult r = store.append(artifact(), change,
+                AppendOptions.defaults().withIdempotencyKey(call.id()).withTimeout(timeLeft));
+        return Json.MAPPER.createObjectNode()
+                .put("status", "ok")
+                .put("version", r.version())
+                .put("summary", r.summary())
+                .put("deduplicated", r.deduplicated());
+    }
+
+    private ObjectNode addFiles(ToolCall call, JsonNode arguments, Duration timeLeft) {
+        List<Change> puts = new ArrayList<>();
+        ArrayNode names = Json.MAPPER.createArrayNode();
+        for (JsonNode file : arguments.path("files")) {
+            puts.add(Change.put(file(file)));
+            names.add(file.path("filename").asText());
+        }
+        ObjectNode out = write(call, Change.batch(puts), timeLeft);
+        out.set("filenames", names);
+        return out;
+    }
+
+    private static CodeFile file(JsonNode node) {
+        return new CodeFile(node.path("filename").asText(), node.path("language").asText(""),
+                node.path("content").asText(), node.path("description").asText(""));
+    }
+
+    private Optional<Version> latest() {
+        return store.latest(artifact());
+    }
+
+    private ObjectNode getFile(String filename) {
+        Optional<Version> latest = latest();
+        int version = latest.map(Version::number).orElse(0);
+        CodeFile file = latest.map(Version::snapshot).orElse(Snapshot.empty()).find(filename)
+                .orElseThrow(() -> new NoSuchFile("no file named '" + filename + "' in the latest version ("
+                        + version + ") of the artifact."));
+        return Json.MAPPER.createObjectNode()
+                .put("filename", file.filename())
+                .put("language", file.language())
+                .put("description", file.description())
+                .put("version", version)
+                .put("content", file.content());
+    }
+
+    private ObjectNode listFiles() {
+        Optional<Version> latest = latest();
+        ObjectNode out = Json.MAPPER.createObjectNode().put("version", latest.map(Version::number).orElse(0));
+        ArrayNode files = out.putArray("files");
+        for (CodeFile f : latest.map(Version::snapshot).orElse(Snapshot.empty()).files()) {
+            files.addObject()
+                    .put("filename", f.filename())
+                    .put("language", f.language())
+                    .put("description", f.description())
+                    .put("bytes", f.content().getBytes(StandardCharsets.UTF_8).length);
+        }
+        return out;
+    }
+
+    private ObjectNode history() {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode versions = out.putArray("versions");
+        for (VersionSummary v : store.history(artifact())) {
+            ObjectNode entry = versions.addObject()
+                    .put("version", v.number())
+                    .put("summary", v.summary())
+                    .put("files", v.fileCount())
+                    .put("created_at", String.valueOf(v.createdAt()));
+            if (v.idempotencyKey() != null) {
+                entry.put("tool_call_id", v.idempotencyKey());
+            }
+        }
+        return out;
+    }
+
+    /** A read asked for a file that is not there: an error result, not a failure of the store. */
+    private static final class NoSuchFile extends RuntimeException {
+        NoSuchFile(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

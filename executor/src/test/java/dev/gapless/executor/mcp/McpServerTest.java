@@ -1,0 +1,80 @@
+package dev.gapless.executor.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gapless.executor.internal.Json;
+import dev.gapless.testkit.PostgresExtension;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** An MCP session over stdio, driven by the MCP Java SDK's own client against {@code gapless mcp} in a child JVM. */
+class McpServerTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.create();
+
+    private static String text(McpSchema.CallToolResult result) {
+        return ((McpSchema.TextContent) result.content().get(0)).text();
+    }
+
+    @Test
+    void aClientInitializesListsToolsAndCallsThem() throws Exception {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String chat = "mcp-" + UUID.randomUUID();
+        ServerParameters server = ServerParameters.builder(java)
+                .args("-cp", System.getProperty("java.class.path"), "dev.gapless.executor.cli.Main", "mcp",
+                        "--jdbc-url", PG.jdbcUrl(), "--user", PG.server().user(), "--password",
+                        PG.server().password(), "--chat", chat)
+                .build();
+        JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
+        try (McpSyncClient client = McpClient.sync(new StdioClientTransport(server, mapper))
+                .requestTimeout(Duration.ofSeconds(60)).initializationTimeout(Duration.ofSeconds(60)).build()) {
+            McpSchema.InitializeResult init = client.initialize();
+            assertThat(init.serverInfo().name()).isEqualTo("gapless");
+            assertThat(init.capabilities().tools()).isNotNull();
+
+            List<McpSchema.Tool> tools = client.listTools().tools();
+            assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("add_code_file", "add_code_files",
+                    "delete_code_file", "get_code_file", "list_code_files", "get_artifact_history");
+            assertThat(Json.MAPPER.valueToTree(tools.get(0).inputSchema()).path("required").toString())
+                    .contains("filename").contains("content");
+
+            McpSchema.CallToolResult added = client.callTool(new McpSchema.CallToolRequest("add_code_file",
+                    Map.of("filename", "main.cpp", "language", "cpp", "content", "int main() {}")));
+            assertThat(added.isError()).isFalse();
+            JsonNode payload = Json.MAPPER.readTree(text(added));
+            assertThat(payload.path("version").asInt()).isEqualTo(1);
+
+            McpSchema.CallToolResult read = client.callTool(new McpSchema.CallToolRequest("get_code_file",
+                    Map.of("filename", "main.cpp")));
+            assertThat(Json.MAPPER.readTree(text(read)).path("content").asText()).isEqualTo("int main() {}");
+
+            McpSchema.CallToolResult bad = client.callTool(new McpSchema.CallToolRequest("add_code_file",
+                    Map.of("filename", "../escape.txt", "language", "text", "content", "x")));
+            assertThat(bad.isError()).isTrue();
+            assertThat(text(bad)).contains("'..'");
+
+            McpSchema.CallToolResult invalid = client.callTool(new McpSchema.CallToolRequest("add_code_file",
+                    Map.of("filename", 7)));
+            assertThat(invalid.isError()).isTrue();
+            assertThat(text(invalid)).contains("violates");
+
+            McpSchema.CallToolResult history = client.callTool(new McpSchema.CallToolRequest(
+                    "get_artifact_history", Map.of()));
+            assertThat(Json.MAPPER.readTree(text(history)).path("versions")).hasSize(1);
+        }
+    }
+}
