@@ -151,6 +151,23 @@ class StrategyBehaviourTest {
         assertThat(gaveUp).containsExactly("3 RetriesExhaustedException");
     }
 
+    @Test
+    void retriesThatRunIntoTheDeadlineEndInATimeoutNotInExhaustion() throws Exception {
+        RetryPolicy patient = RetryPolicy.builder().withMaxAttempts(1000).withBackoff(Duration.ofMillis(20),
+                Duration.ofMillis(40)).build();
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.retry(patient)).build();
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+        store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "1")));
+        takeVersionTwoBehindTheHeadsBack(artifact.id());
+
+        assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("b.txt", "2")),
+                AppendOptions.defaults().withTimeout(Duration.ofMillis(300))))
+                .isInstanceOfSatisfying(AppendTimeoutException.class, e -> {
+                    assertThat(e.timeout()).isEqualTo(Duration.ofMillis(300));
+                    assertThat(e.getSuppressed()).isNotEmpty().allMatch(s -> s instanceof WriteConflictException);
+                });
+    }
+
     /** A writer outside Gapless inserts version 2 without moving the head: every unlocked attempt collides. */
     private static void takeVersionTwoBehindTheHeadsBack(UUID id) throws Exception {
         try (Connection c = PG.dataSource().getConnection();

@@ -149,7 +149,9 @@ public final class WriteContext {
                     sleep(request, delay);
                     continue;
                 }
+                // the deadline, not the retry budget, ended it: the caller gets the timeout, earlier failures inside
                 failure = new AppendTimeoutException(request.timeout(), null, failure);
+                retryable = false;
             }
             GaplessException thrown = giveUp(failure, earlier, n, retryable);
             notify(l -> l.onGiveUp(request.artifactId(), n, thrown));
