@@ -168,6 +168,28 @@ class StrategyBehaviourTest {
                 });
     }
 
+    /**
+     * Trap 7: with more writers than connections, a writer waits in the pool. Its deadline must end that wait too,
+     * not the pool's own timeout (30 s here); the JUnit timeout only guards against that hang.
+     */
+    @ParameterizedTest
+    @MethodSource("allStrategies")
+    @org.junit.jupiter.api.Timeout(20)
+    void aWriterWaitingForAPooledConnectionTimesOutAtItsDeadline(String strategy) throws Exception {
+        javax.sql.DataSource onlyOne = PG.newDataSource(1);
+        try (AutoCloseable pool = (AutoCloseable) onlyOne) {
+            ArtifactStore store = ArtifactStore.builder(onlyOne).strategy(WriteStrategy.named(strategy)).build();
+            Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+            try (Connection taken = onlyOne.getConnection()) {
+                assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x")),
+                        AppendOptions.defaults().withTimeout(Duration.ofMillis(300))))
+                        .isInstanceOf(AppendTimeoutException.class);
+                assertThat(Thread.currentThread().isInterrupted()).as("no stray interrupt").isFalse();
+            }
+            assertThat(store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x"))).version()).isEqualTo(1);
+        }
+    }
+
     /** A writer outside Gapless inserts version 2 without moving the head: every unlocked attempt collides. */
     private static void takeVersionTwoBehindTheHeadsBack(UUID id) throws Exception {
         try (Connection c = PG.dataSource().getConnection();

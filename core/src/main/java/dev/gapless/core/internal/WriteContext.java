@@ -22,6 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class WriteContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteContext.class);
+    private static final ScheduledExecutorService ALARMS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gapless-deadline-alarm");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -202,14 +211,7 @@ public final class WriteContext {
     public <T> T inTransaction(AppendRequest request, boolean serializable, TransactionBody<T> body)
             throws SQLException {
         requireTimeLeft(request, null);
-        Connection connection;
-        try {
-            connection = dataSource.getConnection();
-        } catch (SQLException e) {
-            // nothing was sent: a pool that gave up waiting is a timeout when our own deadline has passed too
-            requireTimeLeft(request, e);
-            throw e;
-        }
+        Connection connection = acquire(request);
         try (connection) {
             requireTimeLeft(request, null);
             connection.setAutoCommit(false);
@@ -232,6 +234,40 @@ public final class WriteContext {
                 throw e;
             } finally {
                 restore(connection, serializable);
+            }
+        }
+    }
+
+    /**
+     * Takes a pooled connection, waiting no longer than the request's deadline: the pool's own timeout may be
+     * longer, so an alarm interrupts the wait at the deadline (pools such as HikariCP give up on interrupt). The
+     * alarm can never fire after this method returns.
+     */
+    private Connection acquire(AppendRequest request) throws SQLException {
+        Thread caller = Thread.currentThread();
+        Object guard = new Object();
+        boolean[] state = new boolean[2]; // [0] acquisition over, [1] alarm fired
+        ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
+            synchronized (guard) {
+                if (!state[0]) {
+                    state[1] = true;
+                    caller.interrupt();
+                }
+            }
+        }, Math.max(1, remaining(request).toMillis()), TimeUnit.MILLISECONDS);
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            // nothing was sent: a pool that gave up waiting is a timeout when our own deadline has passed too
+            requireTimeLeft(request, e);
+            throw e;
+        } finally {
+            alarm.cancel(false);
+            synchronized (guard) {
+                state[0] = true;
+                if (state[1]) {
+                    Thread.interrupted(); // the alarm's interrupt is ours to clear
+                }
             }
         }
     }
