@@ -83,6 +83,53 @@ class ExactlyOnceTest {
     }
 
     @ParameterizedTest
+    @MethodSource("allStrategies")
+    void aReplayWithAnExpectedVersionIsADuplicateNotAConflict(String strategy) {
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+        AppendOptions options = AppendOptions.defaults().withIdempotencyKey("call_1").withExpectedVersion(0);
+        AppendResult first = store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x")), options);
+        AppendResult replay = store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x")), options);
+
+        assertThat(first.deduplicated()).isFalse();
+        assertThat(replay.deduplicated()).isTrue();
+        assertThat(replay.version()).isEqualTo(first.version()).isEqualTo(1);
+    }
+
+    static Stream<String> allStrategies() {
+        return WriteStrategy.names().stream();
+    }
+
+    /**
+     * Regression (found by the chaos suite for group-commit): an attempt lost its connection at COMMIT, the commit
+     * landed, and the deadline ended the retries before they could see it. The caller must hear "outcome unknown",
+     * never a timeout that claims nothing was written.
+     */
+    @ParameterizedTest
+    @MethodSource("safeStrategies")
+    void aDeadlineAfterALostCommitReportsAnUnknownOutcomeNotATimeout(String strategy) {
+        FaultyDataSource faulty = new FaultyDataSource(PG.dataSource());
+        java.util.concurrent.atomic.AtomicInteger sleeps = new java.util.concurrent.atomic.AtomicInteger();
+        // the sleeper stands in for time passing: the first backoff outlives the append's 300 ms
+        ArtifactStore store = ArtifactStore.builder(faulty).strategy(WriteStrategy.named(strategy))
+                .sleeper(d -> {
+                    sleeps.incrementAndGet();
+                    Thread.sleep(400);
+                }).build();
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+        faulty.loseRepliesToNextCommits(1);
+
+        assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x")),
+                AppendOptions.defaults().withIdempotencyKey("call_1").withTimeout(java.time.Duration.ofMillis(300))))
+                .isInstanceOf(ConnectionLostException.class)
+                .hasMessageContaining("unknown");
+        // what really happened: it landed, and the same key settles it
+        AppendResult retry = store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x")),
+                AppendOptions.defaults().withIdempotencyKey("call_1"));
+        assertThat(retry.deduplicated()).isTrue();
+    }
+
+    @ParameterizedTest
     @MethodSource("safeStrategies")
     void replayingEveryCallWithTheSameKeysAddsNothing(String strategy) {
         ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();

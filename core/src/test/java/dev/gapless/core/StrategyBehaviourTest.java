@@ -190,6 +190,45 @@ class StrategyBehaviourTest {
         }
     }
 
+    /**
+     * A pool that gives up before the append's deadline (no connection free within its own timeout) sent nothing,
+     * so the append retries, whatever its key, and succeeds once a connection frees up.
+     */
+    @ParameterizedTest
+    @MethodSource("allStrategies")
+    void aBriefPoolExhaustionIsRetriedNotFailed(String strategy) throws Exception {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(PG.jdbcUrl());
+        config.setUsername(PG.server().user());
+        config.setPassword(PG.server().password());
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(250);
+        try (com.zaxxer.hikari.HikariDataSource onlyOne = new com.zaxxer.hikari.HikariDataSource(config)) {
+            ArtifactStore store = ArtifactStore.builder(onlyOne).strategy(WriteStrategy.named(strategy)).build();
+            Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+            Connection taken = onlyOne.getConnection();
+            Thread release = new Thread(() -> {
+                try {
+                    Thread.sleep(600);
+                    taken.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            release.start();
+            if (strategy.equals("naive") || strategy.equals("seed-retry")) {
+                // the baselines retry nothing but a version collision
+                assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x"))))
+                        .isInstanceOf(StorageException.class).hasMessageContaining("no database connection");
+            } else {
+                AppendResult result = store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x")));
+                assertThat(result.version()).isEqualTo(1);
+                assertThat(result.attempts()).isGreaterThan(1);
+            }
+            release.join();
+        }
+    }
+
     /** A writer outside Gapless inserts version 2 without moving the head: every unlocked attempt collides. */
     private static void takeVersionTwoBehindTheHeadsBack(UUID id) throws Exception {
         try (Connection c = PG.dataSource().getConnection();

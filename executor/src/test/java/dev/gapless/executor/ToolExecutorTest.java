@@ -129,7 +129,11 @@ class ToolExecutorTest {
                 Arguments.of(new ToolCall(null, "add_code_file", "{}"), "has no id"),
                 Arguments.of(new ToolCall("c11", "add_code_file", "[1,2]"), "violates 'type'"),
                 Arguments.of(new ToolCall("c12", "delete_code_file", "{\"filename\":\"never.txt\"}"), "no such file"),
-                Arguments.of(new ToolCall("c13", "add_code_files", "{\"files\":[]}"), "violates 'minItems'"));
+                Arguments.of(new ToolCall("c13", "add_code_files", "{\"files\":[]}"), "violates 'minItems'"),
+                Arguments.of(new ToolCall("c14", "add_code_file",
+                        "{\"filename\":\"a\",\"language\":\"c\",\"content\":\"x\"}}"), "not valid JSON"),
+                Arguments.of(new ToolCall("c15", "add_code_file",
+                        "{\"filename\":\"a\",\"language\":\"c\",\"content\":\"x\"}{}"), "not valid JSON"));
     }
 
     @ParameterizedTest(name = "{1}")

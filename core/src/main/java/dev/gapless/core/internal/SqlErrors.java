@@ -42,6 +42,8 @@ public final class SqlErrors {
         STATEMENT_TIMEOUT,
         /** 08xxx or 57P01–57P03: the connection or server went away; a COMMIT in flight has an unknown outcome. */
         CONNECTION,
+        /** No connection could be had from the data source: nothing was sent, so a retry is always safe. */
+        NO_CONNECTION,
         /** 23503 (a foreign key points nowhere) or GL003: the artifact does not exist. */
         NO_SUCH_ARTIFACT,
         /** GL001: a delete of a missing file, found by the server function. */
@@ -65,9 +67,35 @@ public final class SqlErrors {
         public boolean isConflict() {
             return kind == Kind.VERSION_CONFLICT || kind == Kind.SERIALIZATION_FAILURE || kind == Kind.DEADLOCK;
         }
+
+        /** @return whether the failure may have hidden a COMMIT that landed */
+        public boolean isAmbiguous() {
+            return kind == Kind.CONNECTION;
+        }
     }
 
     private SqlErrors() {
+    }
+
+    /** Wraps a failure to obtain a connection, before anything was sent to the server. */
+    public static final class NoConnectionException extends SQLException {
+
+        private final boolean transientFailure;
+
+        /** @param cause what the data source threw */
+        public NoConnectionException(SQLException cause) {
+            super("no database connection could be obtained: " + cause.getMessage(), cause.getSQLState(), cause);
+            String state = cause.getSQLState();
+            // a pool that timed out (HikariCP: SQLTransientConnectionException) or an unreachable server may heal;
+            // a refused login (28xxx) or a missing database (3D000) will not
+            this.transientFailure = cause instanceof java.sql.SQLTransientException || state == null
+                    || state.startsWith("08");
+        }
+
+        /** @return whether waiting and trying again may succeed */
+        public boolean isTransient() {
+            return transientFailure;
+        }
     }
 
     /**
@@ -77,6 +105,9 @@ public final class SqlErrors {
      * @return its classification; {@link Kind#OTHER} when no SQLSTATE is found
      */
     public static Classified classify(Throwable failure) {
+        if (failure instanceof NoConnectionException e && e.isTransient()) {
+            return new Classified(Kind.NO_CONNECTION, e.getSQLState(), null);
+        }
         Classified fallback = null;
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable t = failure; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {

@@ -141,7 +141,8 @@ public final class WriteContext {
                 failure = translate(e, request);
                 retryable = scope == RetryScope.VERSION_CONFLICTS
                         ? c.kind() == SqlErrors.Kind.VERSION_CONFLICT
-                        : c.isConflict() || (c.kind() == SqlErrors.Kind.CONNECTION && request.idempotencyKey() != null);
+                        : c.isConflict() || c.kind() == SqlErrors.Kind.NO_CONNECTION
+                                || (c.isAmbiguous() && request.idempotencyKey() != null);
             } catch (GaplessException e) {
                 failure = e;
                 retryable = false;
@@ -162,10 +163,32 @@ public final class WriteContext {
                 failure = new AppendTimeoutException(request.timeout(), null, failure);
                 retryable = false;
             }
-            GaplessException thrown = giveUp(failure, earlier, n, retryable);
+            GaplessException thrown = unsettled(request, earlier, giveUp(failure, earlier, n, retryable));
             notify(l -> l.onGiveUp(request.artifactId(), n, thrown));
             throw thrown;
         }
+    }
+
+    /**
+     * The exception for a give-up after an attempt lost its connection: if any attempt may have committed unseen,
+     * "nothing was written" would be a lie, so the caller gets {@link ConnectionLostException} (outcome unknown),
+     * with the final failure as its cause.
+     */
+    public static GaplessException unsettled(AppendRequest request, List<GaplessException> earlier,
+                                             GaplessException thrown) {
+        if (thrown instanceof ConnectionLostException) {
+            return thrown;
+        }
+        for (GaplessException e : earlier) {
+            if (e instanceof ConnectionLostException lost) {
+                ConnectionLostException unknown = new ConnectionLostException("an attempt of the append to artifact "
+                        + request.artifactId() + " lost its connection and the retries with its idempotency key"
+                        + " ended (" + thrown.getMessage() + ") before they could tell whether it had committed:"
+                        + " its outcome is unknown; retry with the same key", lost.sqlState().orElse(null), thrown);
+                return unknown;
+            }
+        }
+        return thrown;
     }
 
     private static GaplessException giveUp(GaplessException last, List<GaplessException> earlier, int attempts,
@@ -192,7 +215,16 @@ public final class WriteContext {
                                 boolean serializable) throws SQLException {
         return inTransaction(request, serializable, connection -> {
             if (request.expectedVersion() != null) {
-                requireExpected(request, Tables.readHead(connection, request.artifactId()));
+                Integer head = Tables.readHead(connection, request.artifactId());
+                if (head != null && head.intValue() != request.expectedVersion() && request.idempotencyKey() != null) {
+                    // a replay of an append that landed moved the head itself: that is a duplicate, not a conflict
+                    Optional<Tables.Prior> applied = Tables.findByKey(connection, request.artifactId(),
+                            request.idempotencyKey());
+                    if (applied.isPresent()) {
+                        return result(request, applied.get().keyVersion(), applied.get().keySummary(), attempt, true);
+                    }
+                }
+                requireExpected(request, head);
             }
             Integer head = headReader.read(connection, request);
             if (head == null) {
@@ -260,7 +292,7 @@ public final class WriteContext {
         } catch (SQLException e) {
             // nothing was sent: a pool that gave up waiting is a timeout when our own deadline has passed too
             requireTimeLeft(request, e);
-            throw e;
+            throw new SqlErrors.NoConnectionException(e);
         } finally {
             alarm.cancel(false);
             synchronized (guard) {
@@ -348,9 +380,13 @@ public final class WriteContext {
                         Integer.parseInt(SqlErrors.detail(failure)));
             case CONNECTION:
                 return new ConnectionLostException("connection to the database failed during an append to artifact "
-                        + request.artifactId() + "; with no idempotency key it was not retried, and if COMMIT was in"
-                        + " flight whether it landed is unknown (SQLSTATE " + c.sqlState() + ")", c.sqlState(),
-                        failure);
+                        + request.artifactId() + "; " + (request.idempotencyKey() == null
+                        ? "with no idempotency key it was not retried, and if" : "if") + " COMMIT was in flight"
+                        + " whether it landed is unknown (SQLSTATE " + c.sqlState() + ")", c.sqlState(), failure);
+            case NO_CONNECTION:
+                return new StorageException("no database connection could be obtained for an append to artifact "
+                        + request.artifactId() + " (pool exhausted or database unreachable); nothing was sent",
+                        c.sqlState(), null, failure);
             default:
                 return new StorageException("append to artifact " + request.artifactId() + " failed (SQLSTATE "
                         + c.sqlState() + ")", c.sqlState(), c.constraint(), failure);

@@ -92,7 +92,8 @@ final class GroupCommit {
             final int attempt = i;
             open.removeIf(p -> {
                 if (context.remaining(p.request()).toMillis() <= 0) {
-                    p.fail(new AppendTimeoutException(p.request().timeout(), null, null));
+                    giveUp(context, p, attempt, WriteContext.unsettled(p.request(), earlier,
+                            new AppendTimeoutException(p.request().timeout(), null, null)));
                     return true;
                 }
                 return false;
@@ -121,8 +122,8 @@ final class GroupCommit {
                     open.forEach(p -> context.notify(l -> l.onConflict(artifactId, attempt, c.sqlState(),
                             c.constraint())));
                 }
-                boolean connection = c.kind() == SqlErrors.Kind.CONNECTION;
-                boolean retryable = c.isConflict() || connection;
+                boolean connection = c.isAmbiguous();
+                boolean retryable = c.isConflict() || connection || c.kind() == SqlErrors.Kind.NO_CONNECTION;
                 boolean budget = attempt < policy.maxAttempts()
                         && Duration.ofNanos(System.nanoTime() - first).compareTo(policy.maxDuration()) < 0;
                 if (retryable && budget) {
@@ -138,7 +139,7 @@ final class GroupCommit {
                     }
                     Duration delay = policy.delay(attempt, previousDelay);
                     previousDelay = delay;
-                    earlier.add(context.translate(e, txn));
+                    earlier.add(context.translate(e, open.isEmpty() ? txn : open.get(0).request()));
                     for (Pending p : open) {
                         context.notify(l -> l.onRetryScheduled(artifactId, attempt, delay, earlier.get(0)));
                     }
@@ -152,11 +153,11 @@ final class GroupCommit {
                         earlier.forEach(exhausted::addSuppressed);
                         f = exhausted;
                     }
-                    giveUp(context, p, attempt, f);
+                    giveUp(context, p, attempt, WriteContext.unsettled(p.request(), earlier, f));
                 }
                 return;
             } catch (GaplessException e) {
-                open.forEach(p -> giveUp(context, p, attempt, e));
+                open.forEach(p -> giveUp(context, p, attempt, WriteContext.unsettled(p.request(), earlier, e)));
                 return;
             }
         }

@@ -21,6 +21,7 @@ import dev.gapless.core.Version;
 import dev.gapless.core.VersionConflictException;
 import dev.gapless.core.VersionSummary;
 import dev.gapless.core.WriteConflictException;
+import dev.gapless.core.internal.SqlErrors;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
 import java.nio.charset.StandardCharsets;
@@ -113,11 +114,17 @@ public final class ToolHandlers {
             return "the database connection was lost; whether the change was applied is unknown."
                     + " Retry with the same tool call id: it is never applied twice.";
         } else if (e instanceof RetriesExhaustedException r) {
-            return "the artifact was too busy: gave up after " + r.attempts() + " attempts; nothing was written.";
+            String last = r.getCause() instanceof GaplessException cause ? " Last failure: " + safeMessage(cause)
+                    : " Nothing was written.";
+            return "gave up after " + r.attempts() + " attempts." + last;
         } else if (e instanceof WriteConflictException) {
             return "another write to the artifact won the race; nothing was written. Retry the call.";
         } else if (e instanceof ArtifactNotFoundException) {
             return "the chat's artifact does not exist.";
+        } else if (e instanceof StorageException s && s.getCause() instanceof SqlErrors.NoConnectionException none
+                && none.isTransient()) {
+            return "no database connection was available (pool exhausted or database unreachable); nothing was"
+                    + " written. Retrying later with the same tool call id is safe.";
         } else if (e instanceof StorageException s) {
             return "storage failure" + s.sqlState().map(state -> " (SQLSTATE " + state + ")").orElse("")
                     + "; nothing was written.";
