@@ -1,0 +1,335 @@
+package dev.gapless.chaos;
+
+import dev.gapless.core.Change;
+import dev.gapless.core.Snapshot;
+import dev.gapless.core.internal.JsonCodec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+
+/**
+ * Checks a run from the database alone plus the writers' own records of what they were told:
+ * <ul>
+ *   <li>the versions of every artifact are exactly 1..head and {@code head_version} is the highest;</li>
+ *   <li>content(k) = apply(change(k), content(k-1)) and the summary is the change's;</li>
+ *   <li>each idempotency key at most once;</li>
+ *   <li>every acknowledged append present exactly once, at the acknowledged version, with the change sent;</li>
+ *   <li>no version that no writer attempted; no version of an append reported failed;</li>
+ *   <li>every append whose outcome was unknown resolved by a later call with the same key;</li>
+ *   <li>no append finally rejected for other than an expected reason (a lost write).</li>
+ * </ul>
+ * Appends are matched to versions by idempotency key; keyless appends by their change (writers make each change
+ * unique). Thread-safety: stateless apart from its configuration; safe to share.
+ */
+final class HistoryChecker {
+
+    /** Final failures that are the right answer, not a lost write: deleting a file that is not there. */
+    static final Predicate<String> EXPECTED_REJECTIONS = c -> c.equals("InvalidChangeException.NO_SUCH_FILE");
+
+    private final DataSource dataSource;
+    private final Predicate<String> expectedRejections;
+
+    HistoryChecker(DataSource dataSource) {
+        this(dataSource, EXPECTED_REJECTIONS);
+    }
+
+    HistoryChecker(DataSource dataSource, Predicate<String> expectedRejections) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.expectedRejections = Objects.requireNonNull(expectedRejections, "expectedRejections");
+    }
+
+    /** A stored version as read back. */
+    private record Stored(int number, Snapshot content, Change change, String summary, String key) {
+    }
+
+    /**
+     * Checks the given artifacts and every artifact the records name.
+     *
+     * @return the violations, empty when the run kept every invariant
+     */
+    List<Violation> check(Collection<UUID> artifacts, Collection<AppendRecord> records) {
+        Set<UUID> ids = new LinkedHashSet<>(artifacts);
+        Map<UUID, List<AppendRecord>> byArtifact = new LinkedHashMap<>();
+        for (AppendRecord r : records) {
+            ids.add(r.artifactId());
+            byArtifact.computeIfAbsent(r.artifactId(), k -> new ArrayList<>()).add(r);
+        }
+        List<Violation> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            for (UUID id : ids) {
+                checkArtifact(c, id, byArtifact.getOrDefault(id, List.of()), out);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("checker could not read the history", e);
+        }
+        return out;
+    }
+
+    private void checkArtifact(Connection c, UUID id, List<AppendRecord> records, List<Violation> out)
+            throws SQLException {
+        Integer head = null;
+        try (PreparedStatement s = c.prepareStatement("SELECT head_version FROM artifacts WHERE id = ?")) {
+            s.setObject(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    head = r.getInt(1);
+                }
+            }
+        }
+        TreeMap<Integer, Stored> versions = new TreeMap<>();
+        Map<Integer, String> unreadable = new TreeMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT version_number, content_json::text, change_json::text,"
+                + " change_summary, idempotency_key FROM artifact_versions WHERE artifact_id = ?"
+                + " ORDER BY version_number")) {
+            s.setObject(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    int n = r.getInt(1);
+                    try {
+                        versions.put(n, new Stored(n, JsonCodec.snapshotFromJson(r.getString(2)),
+                                JsonCodec.changeFromJson(r.getString(3)), r.getString(4), r.getString(5)));
+                    } catch (RuntimeException e) {
+                        unreadable.put(n, e.getMessage());
+                    }
+                }
+            }
+        }
+        if (head == null) {
+            out.add(new Violation(Violation.Rule.HEAD_NOT_MAX, id, List.of(), List.of(), "artifact row is missing"));
+            head = 0;
+        }
+        unreadable.forEach((n, why) -> out.add(new Violation(Violation.Rule.CONTENT_NOT_DERIVED, id, List.of(n),
+                List.of(), "stored JSON unreadable: " + why)));
+        checkShape(id, head, versions, unreadable.keySet(), out);
+        checkContent(id, versions, out);
+        checkKeys(id, versions, out);
+        checkRecords(id, versions, records, out);
+    }
+
+    private static void checkShape(UUID id, int head, TreeMap<Integer, Stored> versions, Set<Integer> unreadable,
+                                   List<Violation> out) {
+        Set<Integer> numbers = new java.util.TreeSet<>(versions.keySet());
+        numbers.addAll(unreadable);
+        int max = numbers.isEmpty() ? 0 : ((java.util.TreeSet<Integer>) numbers).last();
+        List<Integer> missing = new ArrayList<>();
+        for (int k = 1; k <= max; k++) {
+            if (!numbers.contains(k)) {
+                missing.add(k);
+            }
+        }
+        List<Integer> outOfRange = numbers.stream().filter(n -> n < 1).toList();
+        if (!missing.isEmpty() || !outOfRange.isEmpty()) {
+            List<Integer> involved = new ArrayList<>(missing);
+            involved.addAll(outOfRange);
+            out.add(new Violation(Violation.Rule.NOT_CONTIGUOUS, id, involved, List.of(),
+                    "versions are not exactly 1.." + max + ": missing " + missing + ", out of range " + outOfRange));
+        }
+        if (head != max) {
+            out.add(new Violation(Violation.Rule.HEAD_NOT_MAX, id, List.of(head, max), List.of(),
+                    "head_version is " + head + " but the highest version is " + max));
+        }
+    }
+
+    private static void checkContent(UUID id, TreeMap<Integer, Stored> versions, List<Violation> out) {
+        Snapshot previous = Snapshot.empty();
+        int previousNumber = 0;
+        for (Stored v : versions.values()) {
+            if (v.number() != previousNumber + 1) {
+                previous = null; // a gap: already reported; resume from this version's content
+            }
+            if (previous != null) {
+                try {
+                    Snapshot expected = v.change().apply(previous);
+                    if (!expected.equals(v.content())) {
+                        out.add(new Violation(Violation.Rule.CONTENT_NOT_DERIVED, id,
+                                List.of(v.number() - 1, v.number()), keyList(v.key()),
+                                "content(" + v.number() + ") != apply(change(" + v.number() + "), content("
+                                        + (v.number() - 1) + ")): expected files " + expected.filenames()
+                                        + ", stored " + v.content().filenames() + describeDiff(expected, v.content())));
+                    } else {
+                        String summary = v.change().summary(previous);
+                        if (!summary.equals(v.summary())) {
+                            out.add(new Violation(Violation.Rule.CONTENT_NOT_DERIVED, id, List.of(v.number()),
+                                    keyList(v.key()), "summary is '" + v.summary() + "', the change's is '"
+                                            + summary + "'"));
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    out.add(new Violation(Violation.Rule.CONTENT_NOT_DERIVED, id, List.of(v.number() - 1,
+                            v.number()), keyList(v.key()), "change(" + v.number() + ") cannot apply to content("
+                            + (v.number() - 1) + "): " + e.getMessage()));
+                }
+            }
+            previous = v.content();
+            previousNumber = v.number();
+        }
+    }
+
+    private static String describeDiff(Snapshot expected, Snapshot stored) {
+        List<String> lost = new ArrayList<>(expected.filenames());
+        lost.removeAll(stored.filenames());
+        List<String> extra = new ArrayList<>(stored.filenames());
+        extra.removeAll(expected.filenames());
+        return " (lost " + lost + ", unexpected " + extra + ")";
+    }
+
+    private static void checkKeys(UUID id, TreeMap<Integer, Stored> versions, List<Violation> out) {
+        Map<String, List<Integer>> byKey = new LinkedHashMap<>();
+        for (Stored v : versions.values()) {
+            if (v.key() != null) {
+                byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v.number());
+            }
+        }
+        byKey.forEach((key, numbers) -> {
+            if (numbers.size() > 1) {
+                out.add(new Violation(Violation.Rule.KEY_REPEATED, id, numbers, List.of(key),
+                        "idempotency key stored " + numbers.size() + " times"));
+            }
+        });
+    }
+
+    private void checkRecords(UUID id, TreeMap<Integer, Stored> versions, List<AppendRecord> records,
+                              List<Violation> out) {
+        Map<String, AppendRecord> keyed = new HashMap<>();
+        Map<Change, List<AppendRecord>> keyless = new HashMap<>();
+        for (AppendRecord r : records) {
+            checkCalls(id, r, out);
+            if (r.key() != null) {
+                AppendRecord earlier = keyed.put(r.key(), r);
+                if (earlier != null) {
+                    throw new IllegalArgumentException("two writers' records share key " + r.key()
+                            + "; keys must identify one logical append");
+                }
+            } else {
+                keyless.computeIfAbsent(r.change(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        Map<String, List<Stored>> storedByKey = new HashMap<>();
+        Map<Change, List<Stored>> storedKeyless = new HashMap<>();
+        for (Stored v : versions.values()) {
+            if (v.key() != null) {
+                storedByKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v);
+                AppendRecord r = keyed.get(v.key());
+                if (r == null) {
+                    out.add(new Violation(Violation.Rule.NOT_ATTEMPTED, id, List.of(v.number()), List.of(v.key()),
+                            "no writer attempted an append with this key"));
+                } else if (!r.change().equals(v.change())) {
+                    out.add(new Violation(Violation.Rule.NOT_ATTEMPTED, id, List.of(v.number()), List.of(v.key()),
+                            "stored change " + v.change() + " is not the one op " + r.op() + " sent: " + r.change()));
+                }
+            } else {
+                storedKeyless.computeIfAbsent(v.change(), k -> new ArrayList<>()).add(v);
+            }
+        }
+        for (AppendRecord r : keyed.values()) {
+            checkPresence(id, r, List.of(r), storedByKey.getOrDefault(r.key(), List.of()), out);
+        }
+        keyless.forEach((change, rs) -> checkPresence(id, rs.get(0), rs,
+                storedKeyless.getOrDefault(change, List.of()), out));
+        storedKeyless.forEach((change, vs) -> {
+            if (!keyless.containsKey(change)) {
+                out.add(new Violation(Violation.Rule.NOT_ATTEMPTED, id, numbers(vs), List.of(),
+                        "no writer attempted a keyless append of " + change));
+            }
+        });
+    }
+
+    /** Per call sequence: a deduplicated acknowledgement needs an earlier call that may have written it. */
+    private static void checkCalls(UUID id, AppendRecord r, List<Violation> out) {
+        boolean mayHaveWritten = false;
+        for (int i = 0; i < r.tries().size(); i++) {
+            Outcome t = r.tries().get(i);
+            // on the first call, deduplicated is legitimate: the store's own retry found its earlier attempt
+            if (t instanceof Outcome.Acked a && a.deduplicated() && !mayHaveWritten && i > 0) {
+                out.add(new Violation(Violation.Rule.FAILED_BUT_WRITTEN, id, List.of(a.version()),
+                        keyList(r.key()), "op " + r.op() + " (" + r.strategy() + "): earlier calls " + r.tries()
+                        + " all reported failure with nothing written, yet a retry found version " + a.version()
+                        + " written with its key"));
+            }
+            if (t instanceof Outcome.Unknown || t instanceof Outcome.Acked) {
+                mayHaveWritten = true;
+            }
+        }
+    }
+
+    /**
+     * The appends in {@code rs} (one keyed append, or all keyless appends of one change) against the versions that
+     * carry them.
+     */
+    private void checkPresence(UUID id, AppendRecord first, List<AppendRecord> rs, List<Stored> stored,
+                               List<Violation> out) {
+        int acked = 0;
+        int unknown = 0;
+        List<String> ops = new ArrayList<>();
+        for (AppendRecord r : rs) {
+            ops.add(r.key() != null ? r.key() : r.op());
+            Outcome last = r.last();
+            if (last instanceof Outcome.Acked a) {
+                acked++;
+                boolean there = stored.stream().anyMatch(v -> v.number() == a.version());
+                if (!stored.isEmpty() && !there) {
+                    out.add(new Violation(Violation.Rule.ACKED_WRONG_VERSION, id,
+                            concat(a.version(), numbers(stored)), keyList(r.key()), "op " + r.op() + " ("
+                            + r.strategy() + ") was acknowledged as version " + a.version() + " but is stored as "
+                            + numbers(stored)));
+                }
+            } else if (last instanceof Outcome.Unknown u) {
+                unknown++;
+                out.add(new Violation(Violation.Rule.UNKNOWN_UNRESOLVED, id, numbers(stored), keyList(r.key()),
+                        "op " + r.op() + " (" + r.strategy() + ") ended with an unknown outcome (" + u.errorClass()
+                        + ") after calls " + r.tries()));
+            } else {
+                Outcome.Failed f = (Outcome.Failed) last;
+                if (!expectedRejections.test(f.errorClass())) {
+                    out.add(new Violation(Violation.Rule.LOST_WRITE, id, numbers(stored), keyList(r.key()),
+                            "op " + r.op() + " (" + r.strategy() + ") was finally rejected with " + f.errorClass()
+                            + " after calls " + r.tries()));
+                }
+            }
+        }
+        int present = stored.size();
+        if (present < acked) {
+            out.add(new Violation(Violation.Rule.ACKED_MISSING, id, numbers(stored), ops, acked
+                    + " acknowledged append(s) of " + describe(first) + " but " + present + " version(s) carry it"));
+        } else if (present > acked + unknown) {
+            boolean attempted = acked > 0;
+            out.add(new Violation(attempted ? Violation.Rule.PRESENT_MORE_THAN_ONCE : Violation.Rule.FAILED_BUT_WRITTEN,
+                    id, numbers(stored), ops, present + " version(s) carry " + describe(first) + " but only "
+                    + acked + " call(s) acknowledged it and " + unknown + " ended unknown; calls: "
+                    + rs.stream().map(AppendRecord::tries).toList()));
+        }
+    }
+
+    private static String describe(AppendRecord r) {
+        return "op " + r.op() + " (" + r.strategy() + ", writer " + r.writer() + ", key " + r.key() + ")";
+    }
+
+    private static List<Integer> numbers(List<Stored> stored) {
+        return stored.stream().map(Stored::number).toList();
+    }
+
+    private static List<Integer> concat(int first, List<Integer> rest) {
+        List<Integer> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    private static List<String> keyList(String key) {
+        return key == null ? List.of() : List.of(key);
+    }
+}

@@ -1,0 +1,236 @@
+package dev.gapless.chaos;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Generates hostile tool calls: each must be rejected with an error result and write nothing. Plain seeded
+ * generators (one seed replays a run) kept in one place, so a property engine could drive them instead.
+ *
+ * @see HostileToolInputTest
+ */
+final class HostileArguments {
+
+    /** One generated case: a tool name, raw argument text, and the category for messages and figures. */
+    record Case(String category, String tool, String arguments) {
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String[] WRITE_TOOLS = {"add_code_file", "add_code_files", "delete_code_file"};
+    private static final String[] PATH_TRICKS = {"../etc/passwd", "/etc/passwd", "a/../../b", "..", ".", "./a",
+        "a/./b", "a//b", "a/", "C:\\Windows\\x", "C:x", "\\\\server\\share\\x", "\\abs", "src/../../x", "",
+        " ", "\t", "a\u0000b", "a\nb", "a\rb", "\u0007bell", "a\u001fb", "\u007f", "..\\..\\x",
+        "src/..", "/", "//x"};
+    private static final String[] CATEGORIES = {"malformed-json", "not-an-object", "wrong-type", "missing-field",
+        "extra-field", "huge-string", "control-or-nul", "path-trick", "deep-nesting", "unknown-tool",
+        "bad-batch", "missing-file", "trailing-garbage"};
+
+    private final Random random;
+
+    HostileArguments(long seed) {
+        this.random = new Random(seed);
+    }
+
+    Case next() {
+        String category = CATEGORIES[random.nextInt(CATEGORIES.length)];
+        return switch (category) {
+            case "malformed-json" -> malformed();
+            case "not-an-object" -> new Case(category, writeTool(), pick("[]", "[{\"filename\":\"a\"}]", "\"a.txt\"",
+                    "42", "-1e999", "true", "null", "\"\"", "[null]"));
+            case "wrong-type" -> wrongType();
+            case "missing-field" -> missingField();
+            case "extra-field" -> extraField();
+            case "huge-string" -> hugeString();
+            case "control-or-nul" -> controlOrNul();
+            case "path-trick" -> pathTrick();
+            case "deep-nesting" -> deepNesting();
+            case "unknown-tool" -> new Case(category, pick("rm_rf", "ADD_CODE_FILE", "add_code_file ", "",
+                    "add_code_file\u0000", "../add_code_file", "exec", "add-code-file", "delete_code_files"),
+                    validAdd("unknown-tool.txt").toString());
+            case "bad-batch" -> badBatch();
+            case "missing-file" -> new Case(category, "delete_code_file",
+                    object().put("filename", "missing/" + random.nextInt(1_000_000) + ".txt").toString());
+            default -> trailingGarbage();
+        };
+    }
+
+    private Case malformed() {
+        String valid = validAdd("m.txt").toString();
+        String broken = switch (random.nextInt(8)) {
+            case 0 -> valid.substring(0, 1 + random.nextInt(valid.length() - 1));
+            case 1 -> valid.replace(":", "");
+            case 2 -> valid.replace("\"", "'");
+            case 3 -> "{filename: \"a.txt\", language: \"x\", content: \"c\"}";
+            case 4 -> "{\"filename\": \"a.txt\",}";
+            case 5 -> randomText(1 + random.nextInt(40));
+            case 6 -> "{\"filename\": \"a.txt\" \"content\": \"c\"}";
+            default -> "\uFEFF{\"filename\": \"a.txt\", \"language\": \"x\", \"content\": \"unterminated}";
+        };
+        return new Case("malformed-json", writeTool(), broken);
+    }
+
+    private Case trailingGarbage() {
+        String valid = random.nextBoolean() ? validAdd("tg" + random.nextInt(1000) + ".txt").toString()
+                : object().put("filename", "shared/s0.txt").toString();
+        String tool = valid.contains("content") ? "add_code_file" : "delete_code_file";
+        return new Case("trailing-garbage", tool, valid + pick("}", "]", "x", "{}", ",", " {\"a\":1}", "null"));
+    }
+
+    private Case wrongType() {
+        Object[] values = {123, true, null, List.of(), List.of("a"), new Object(), 1.5};
+        ObjectNode node = validAdd("wt.txt");
+        String field = pick("filename", "language", "content", "description");
+        Object value = values[random.nextInt(values.length)];
+        if (value == null) {
+            node.putNull(field);
+        } else if (value instanceof Integer i) {
+            node.put(field, i);
+        } else if (value instanceof Boolean b) {
+            node.put(field, b);
+        } else if (value instanceof Double d) {
+            node.put(field, d);
+        } else if (value instanceof List<?> l) {
+            ArrayNode a = node.putArray(field);
+            l.forEach(x -> a.add(x.toString()));
+        } else {
+            node.putObject(field).put("nested", "x");
+        }
+        if (random.nextInt(4) == 0) {
+            ObjectNode files = object();
+            files.put("files", pick("a.txt", "[]", "{}"));
+            return new Case("wrong-type", "add_code_files", files.toString());
+        }
+        if (random.nextInt(4) == 0) {
+            return new Case("wrong-type", "delete_code_file", object().put("filename", random.nextInt()).toString());
+        }
+        return new Case("wrong-type", "add_code_file", node.toString());
+    }
+
+    private Case missingField() {
+        ObjectNode node = validAdd("mf.txt");
+        node.remove(pick("filename", "language", "content"));
+        if (random.nextBoolean()) {
+            ObjectNode renamed = object();
+            node.fields().forEachRemaining(e -> renamed.set(e.getKey().toUpperCase(), e.getValue()));
+            node = renamed;
+        }
+        return random.nextInt(5) == 0 ? new Case("missing-field", "delete_code_file", "{}")
+                : new Case("missing-field", "add_code_file", node.toString());
+    }
+
+    private Case extraField() {
+        String extra = pick("evil", "__proto__", "constructor", "artifact_id", "version", "idempotency_key",
+                "filename ", "");
+        return switch (random.nextInt(4)) {
+            case 0 -> new Case("extra-field", "delete_code_file",
+                    object().put("filename", "shared/s1.txt").put(extra, 1).toString());
+            case 1 -> new Case("extra-field", "list_code_files", object().put(extra, "x").toString());
+            case 2 -> new Case("extra-field", "get_artifact_history", object().put(extra, true).toString());
+            default -> new Case("extra-field", "add_code_file", validAdd("ef.txt").put(extra, "x").toString());
+        };
+    }
+
+    private Case hugeString() {
+        ObjectNode node = validAdd("huge.txt");
+        switch (random.nextInt(4)) {
+            case 0 -> node.put("filename", "a".repeat(513 + random.nextInt(20_000)));
+            case 1 -> node.put("description", "d".repeat(1025 + random.nextInt(20_000)));
+            case 2 -> node.put("language", "l".repeat(65 + random.nextInt(1000)));
+            default -> node.put("content", "c".repeat((1 << 20) + 1 + random.nextInt(1000)));
+        }
+        return new Case("huge-string", "add_code_file", node.toString());
+    }
+
+    private Case controlOrNul() {
+        ObjectNode node = validAdd("ctl.txt");
+        String bad = pick("\u0000", "a\u0000", "\u0001\u0002", "x\u001by", "\u0000\u0000\u0000");
+        String field = pick("filename", "filename", "content", "description", "language");
+        node.put(field, field.equals("filename") ? "ctl" + bad + ".txt" : "text" + bad + "more");
+        if (!bad.contains("\u0000") && !field.equals("filename")) {
+            node.put("filename", "ctl\u0000.txt"); // control characters are fine in content; NUL never is
+        }
+        return new Case("control-or-nul", "add_code_file", node.toString());
+    }
+
+    private Case pathTrick() {
+        String path = pick(PATH_TRICKS);
+        return switch (random.nextInt(3)) {
+            case 0 -> new Case("path-trick", "delete_code_file", object().put("filename", path).toString());
+            case 1 -> {
+                ObjectNode root = object();
+                ArrayNode files = root.putArray("files");
+                files.add(validAdd("ok-" + random.nextInt(1000) + ".txt"));
+                files.add(validAdd(path));
+                yield new Case("path-trick", "add_code_files", root.toString());
+            }
+            default -> new Case("path-trick", "add_code_file", validAdd(path).toString());
+        };
+    }
+
+    private Case deepNesting() {
+        int depth = 20 + random.nextInt(random.nextBoolean() ? 100 : 20_000);
+        String open = random.nextBoolean() ? "[" : "{\"a\":";
+        String close = open.equals("[") ? "]" : "}";
+        String nested = open.repeat(depth) + "1" + close.repeat(depth);
+        String args = random.nextBoolean() ? nested
+                : "{\"filename\":\"deep.txt\",\"language\":\"x\",\"content\":\"c\",\"description\":" + nested + "}";
+        return new Case("deep-nesting", writeTool(), args);
+    }
+
+    private Case badBatch() {
+        ObjectNode root = object();
+        ArrayNode files = root.putArray("files");
+        switch (random.nextInt(4)) {
+            case 0 -> { } // minItems 1
+            case 1 -> {
+                for (int i = 0; i < 65 + random.nextInt(10); i++) {
+                    files.add(validAdd("many/" + i + ".txt"));
+                }
+            }
+            case 2 -> {
+                files.add(validAdd("dup.txt"));
+                files.add(validAdd("ok.txt"));
+                files.add(validAdd("x.txt").put("content", 5));
+            }
+            default -> {
+                files.add(validAdd("ok2.txt"));
+                files.addNull();
+            }
+        }
+        return new Case("bad-batch", "add_code_files", root.toString());
+    }
+
+    private ObjectNode validAdd(String filename) {
+        return object().put("filename", filename).put("language", "text").put("content", "hostile " + random.nextInt())
+                .put("description", "d");
+    }
+
+    private static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    private String writeTool() {
+        return WRITE_TOOLS[random.nextInt(WRITE_TOOLS.length)];
+    }
+
+    @SafeVarargs
+    private <T> T pick(T... options) {
+        return options[random.nextInt(options.length)];
+    }
+
+    private String randomText(int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append((char) random.nextInt(random.nextBoolean() ? 128 : 0xD800));
+        }
+        return b.toString();
+    }
+
+    static List<String> categories() {
+        return new ArrayList<>(List.of(CATEGORIES));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.gapless.chaos;
+
+import dev.gapless.core.AppendListener;
+import dev.gapless.core.GaplessException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Counts the retries a store schedules by itself, by the failure that caused them. Thread-safe. */
+final class RetryCounter implements AppendListener {
+
+    private final Map<String, AtomicInteger> byCause = new ConcurrentHashMap<>();
+
+    @Override
+    public void onRetryScheduled(UUID artifactId, int attempt, Duration delay, GaplessException failure) {
+        byCause.computeIfAbsent(Outcome.errorClass(failure), k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    Map<String, Integer> snapshot() {
+        Map<String, Integer> out = new TreeMap<>();
+        byCause.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+}
