@@ -1,0 +1,318 @@
+package dev.gapless.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import dev.gapless.core.CodeFile;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * The baselines every {@link AppendBenchmark} figure is a ratio of, over plain JDBC, with the same writers
+ * ({@code -t N}), payload and settings:
+ * <ul>
+ *   <li>{@link #rawInsert} — the floor: one autocommitted single-row INSERT, no versioning at all;</li>
+ *   <li>{@link #commitPerVersion} — the ceiling of one commit per version on a hot artifact:
+ *       {@code UPDATE artifacts … RETURNING head_version} then INSERT of that version, one transaction each,
+ *       without reading the previous snapshot (as cheap as a correct single-version append can get);</li>
+ *   <li>{@link #failsafeRetry} — retry-on-conflict as a user would write it without Gapless: the read-insert in a
+ *       transaction, retried by a Failsafe {@code RetryPolicy} on SQLSTATE 23505 with jittered backoff.</li>
+ * </ul>
+ * All writers share one artifact (the hot one). Each trial ends with the lost-file check ({@link Checks}).
+ *
+ * <p>Rerun one cell: {@code java -jar benchmarks/target/benchmarks.jar 'BaselineBenchmark.commitPerVersion' -t 16}.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+@Threads(16)
+public class BaselineBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String INSERT_VERSION = "INSERT INTO artifact_versions (artifact_id, version_number,"
+            + " content_json, change_json, change_summary, idempotency_key) VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?)";
+
+    /** The database, the hot artifact and the raw table; one per trial. */
+    @State(Scope.Benchmark)
+    public static class Shared {
+
+        BenchDatabase database;
+        DataSource dataSource;
+        UUID hot;
+        /** For {@link #commitPerVersion}: a snapshot with one file per writer, the size the strategies write. */
+        String fixedSnapshot;
+        final List<Writer> writers = new CopyOnWriteArrayList<>();
+        /** What the user's Failsafe policy looks like: retry the version collision, jittered, bounded. */
+        final RetryPolicy<Object> retryPolicy = RetryPolicy.builder()
+                .handleIf(BaselineBenchmark::isVersionCollision)
+                .withBackoff(Duration.ofMillis(2), Duration.ofMillis(100))
+                .withJitter(0.5)
+                .withMaxRetries(50)
+                .withMaxDuration(Duration.ofSeconds(10))
+                .build();
+        private BenchmarkParams params;
+
+        @Setup(Level.Trial)
+        public void setUp(BenchmarkParams params) throws SQLException, IOException {
+            this.params = params;
+            database = BenchDatabase.create("baseline", params.getThreads());
+            dataSource = database.dataSource();
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE bench_raw_insert (id bigserial PRIMARY KEY, writer int NOT NULL,"
+                        + " seq bigint NOT NULL, payload jsonb NOT NULL)");
+                try (ResultSet r = s.executeQuery("INSERT INTO artifacts (chat_id, type, title)"
+                        + " VALUES ('bench-hot', 'code', 'hot artifact') RETURNING id")) {
+                    r.next();
+                    hot = r.getObject(1, UUID.class);
+                }
+            }
+            ObjectNode snapshot = JSON.createObjectNode();
+            ArrayNode files = snapshot.putArray("files");
+            for (int w = 0; w < params.getThreads(); w++) {
+                files.add(fileJson(Workload.file(w, 0)));
+            }
+            fixedSnapshot = JSON.writeValueAsString(snapshot);
+        }
+
+        /** Verifies that no successful append is missing, then drops the database. */
+        @TearDown(Level.Trial)
+        public void tearDown() throws SQLException {
+            try {
+                String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+                Checks checks = new Checks(params, method);
+                List<Tally> tallies = writers.stream().map(w -> w.tally).toList();
+                if (method.equals("rawInsert")) {
+                    checkRawInsert(checks, tallies);
+                } else {
+                    checks.artifact(dataSource, hot, tallies, 0, method.equals("failsafeRetry"));
+                }
+                checks.finish();
+            } finally {
+                database.close();
+            }
+        }
+
+        private void checkRawInsert(Checks checks, List<Tally> tallies) throws SQLException {
+            long ok = 0;
+            for (Tally t : tallies) {
+                ok += t.ok;
+                checks.failed(t.failed);
+            }
+            checks.ok(ok);
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT count(*), count(DISTINCT (writer, seq)) FROM bench_raw_insert")) {
+                r.next();
+                checks.versions(r.getLong(1));
+                if (r.getLong(1) != ok || r.getLong(2) != ok) {
+                    checks.violation(ok + " inserts succeeded but the table holds " + r.getLong(1) + " rows ("
+                            + r.getLong(2) + " distinct)");
+                }
+            }
+        }
+    }
+
+    /** One writer (JMH thread). */
+    @State(Scope.Thread)
+    public static class Writer {
+
+        Tally tally;
+
+        @Setup(Level.Trial)
+        public void setUp(Shared shared) {
+            synchronized (shared.writers) {
+                tally = new Tally(shared.writers.size());
+                shared.writers.add(this);
+            }
+        }
+    }
+
+    /**
+     * The floor: one autocommitted INSERT of the same file JSON, no versioning.
+     *
+     * @return the generated id
+     * @throws SQLException if the insert fails (it should not)
+     */
+    @Benchmark
+    public long rawInsert(Shared shared, Writer writer) throws SQLException {
+        long seq = writer.tally.next();
+        try (Connection c = shared.dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "INSERT INTO bench_raw_insert (writer, seq, payload) VALUES (?, ?, ?::jsonb) RETURNING id")) {
+            s.setInt(1, writer.tally.writer);
+            s.setLong(2, seq);
+            s.setString(3, fileJson(Workload.file(writer.tally.writer, seq)).toString());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                writer.tally.succeeded(seq);
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The one-commit-per-version ceiling of a hot artifact: bump the head (taking the row lock), insert that version.
+     *
+     * @return the version number written
+     * @throws SQLException if the transaction fails (it should not: the row lock serializes the writers)
+     */
+    @Benchmark
+    public int commitPerVersion(Shared shared, Writer writer) throws SQLException {
+        long seq = writer.tally.next();
+        CodeFile file = Workload.file(writer.tally.writer, seq);
+        try (Connection c = shared.dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int version;
+                try (PreparedStatement s = c.prepareStatement(
+                        "UPDATE artifacts SET head_version = head_version + 1 WHERE id = ? RETURNING head_version")) {
+                    s.setObject(1, shared.hot);
+                    try (ResultSet r = s.executeQuery()) {
+                        r.next();
+                        version = r.getInt(1);
+                    }
+                }
+                insertVersion(c, shared.hot, version, shared.fixedSnapshot, file, writer.tally, seq);
+                c.commit();
+                writer.tally.succeeded(seq);
+                return version;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * Retry-on-conflict without Gapless: read head and snapshot, insert head+1 with the new snapshot, move the head;
+     * Failsafe retries the whole transaction on a version collision.
+     *
+     * @return the version number written, or the exception when the retries ran out (counted)
+     */
+    @Benchmark
+    public Object failsafeRetry(Shared shared, Writer writer) {
+        long seq = writer.tally.next();
+        CodeFile file = Workload.file(writer.tally.writer, seq);
+        try {
+            Integer version = Failsafe.with(shared.retryPolicy).get(() -> readInsert(shared, file, writer.tally, seq));
+            writer.tally.succeeded(seq);
+            return version;
+        } catch (FailsafeException e) {
+            writer.tally.failed();
+            return e;
+        }
+    }
+
+    private static int readInsert(Shared shared, CodeFile file, Tally tally, long seq)
+            throws SQLException, IOException {
+        try (Connection c = shared.dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int head;
+                try (PreparedStatement s = c.prepareStatement("SELECT head_version FROM artifacts WHERE id = ?")) {
+                    s.setObject(1, shared.hot);
+                    try (ResultSet r = s.executeQuery()) {
+                        r.next();
+                        head = r.getInt(1);
+                    }
+                }
+                ObjectNode snapshot = JSON.createObjectNode();
+                ArrayNode files = snapshot.putArray("files");
+                if (head > 0) {
+                    try (PreparedStatement s = c.prepareStatement("SELECT content_json::text FROM artifact_versions"
+                            + " WHERE artifact_id = ? AND version_number = ?")) {
+                        s.setObject(1, shared.hot);
+                        s.setInt(2, head);
+                        try (ResultSet r = s.executeQuery()) {
+                            r.next();
+                            JSON.readTree(r.getString(1)).path("files").forEach(f -> {
+                                if (!f.path("filename").asText().equals(file.filename())) {
+                                    files.add(f);
+                                }
+                            });
+                        }
+                    }
+                }
+                files.add(fileJson(file));
+                insertVersion(c, shared.hot, head + 1, JSON.writeValueAsString(snapshot), file, tally, seq);
+                try (PreparedStatement s = c.prepareStatement("UPDATE artifacts SET head_version = ? WHERE id = ?")) {
+                    s.setInt(1, head + 1);
+                    s.setObject(2, shared.hot);
+                    s.executeUpdate();
+                }
+                c.commit();
+                return head + 1;
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void insertVersion(Connection c, UUID artifact, int version, String snapshotJson, CodeFile file,
+                                      Tally tally, long seq) throws SQLException {
+        ObjectNode change = JSON.createObjectNode();
+        change.put("op", "put");
+        change.set("file", fileJson(file));
+        try (PreparedStatement s = c.prepareStatement(INSERT_VERSION)) {
+            s.setObject(1, artifact);
+            s.setInt(2, version);
+            s.setString(3, snapshotJson);
+            s.setString(4, change.toString());
+            s.setString(5, "Updated " + file.filename());
+            s.setString(6, "w" + tally.writer + "-" + seq);
+            s.executeUpdate();
+        }
+    }
+
+    private static ObjectNode fileJson(CodeFile file) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("filename", file.filename());
+        node.put("language", file.language());
+        node.put("content", file.content());
+        node.put("description", file.description());
+        return node;
+    }
+
+    private static boolean isVersionCollision(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

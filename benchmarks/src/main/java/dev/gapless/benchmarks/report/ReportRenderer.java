@@ -1,0 +1,666 @@
+package dev.gapless.benchmarks.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a JMH JSON result (sample mode), the lost-file checks and the machine description into
+ * {@code benchmarks.md} and two hand-written SVG charts ({@code benchmarks-throughput.svg},
+ * {@code benchmarks-latency.svg}). Text between {@code <!-- notes:begin -->} and {@code <!-- notes:end -->} in an
+ * existing {@code benchmarks.md} is kept, so the hand-written analysis survives a re-render.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.gapless.benchmarks.report.ReportRenderer
+ * benchmarks/target/jmh-result.json benchmarks/target/checks.jsonl benchmarks/target/machine.json docs}.
+ */
+public final class ReportRenderer {
+
+    static final String NOTES_BEGIN = "<!-- notes:begin -->";
+    static final String NOTES_END = "<!-- notes:end -->";
+
+    private static final String PREFIX = "dev.gapless.benchmarks.";
+    private static final Set<String> BASELINE_STRATEGIES = Set.of("naive", "seed-retry");
+    private static final List<String> SINGLE_VERSION = List.of("retry", "optimistic", "row-lock", "advisory-lock",
+            "serializable", "server-function");
+    private static final int TARGET_WRITERS = 16;
+    private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+        "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#000000"};
+
+    private ReportRenderer() {
+    }
+
+    /** One JMH result cell. */
+    record Cell(String benchmark, String subject, int threads, Map<String, String> params, double meanMs,
+                double errorMs, Map<String, Double> percentilesMs, long samples) {
+
+        double throughput() {
+            return threads * 1000.0 / meanMs;
+        }
+
+        double p(String percentile) {
+            return percentilesMs.getOrDefault(percentile, Double.NaN);
+        }
+    }
+
+    /** The lost-file checks of one cell, summed. */
+    record Check(long ok, long failed, long missing, int violations) {
+        Check plus(Check o) {
+            return new Check(ok + o.ok, failed + o.failed, missing + o.missing, violations + o.violations);
+        }
+    }
+
+    /**
+     * Command line: {@code jmh-result.json checks.jsonl machine.json docsDir}.
+     *
+     * @param args the four paths (checks and machine may be missing files)
+     * @throws IOException if a file cannot be read or written
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 4) {
+            System.err.println("usage: ReportRenderer jmh-result.json checks.jsonl machine.json docsDir");
+            System.exit(2);
+        }
+        render(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+    }
+
+    /**
+     * Renders the report.
+     *
+     * @param jmhJson the JMH JSON result
+     * @param checks  the lost-file checks, one JSON object per line; may not exist
+     * @param machine the machine description; may not exist
+     * @param docs    where {@code benchmarks.md} and the SVGs go
+     * @throws IOException if a file cannot be read or written
+     */
+    public static void render(Path jmhJson, Path checks, Path machine, Path docs) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        List<Cell> cells = parseCells(mapper.readTree(jmhJson.toFile()));
+        Map<String, Check> checkMap = parseChecks(mapper, checks);
+        JsonNode machineNode = Files.exists(machine) ? mapper.readTree(machine.toFile()) : mapper.createObjectNode();
+        Files.createDirectories(docs);
+        Path md = docs.resolve("benchmarks.md");
+        String notes = Files.exists(md) ? existingNotes(Files.readString(md)) : defaultNotes();
+        Files.writeString(docs.resolve("benchmarks-throughput.svg"),
+                chart(cells, "Hot artifact: throughput against writers", "appends/s (log scale)", Cell::throughput),
+                StandardCharsets.UTF_8);
+        Files.writeString(docs.resolve("benchmarks-latency.svg"),
+                chart(cells, "Hot artifact: p99 latency against writers", "p99 ms (log scale)", c -> c.p("99.0")),
+                StandardCharsets.UTF_8);
+        Files.writeString(md, markdown(cells, checkMap, machineNode, notes), StandardCharsets.UTF_8);
+    }
+
+    static List<Cell> parseCells(JsonNode root) {
+        List<Cell> cells = new ArrayList<>();
+        for (JsonNode n : root) {
+            String full = n.path("benchmark").asText();
+            String benchmark = full.startsWith(PREFIX) ? full.substring(PREFIX.length()) : full;
+            Map<String, String> params = new LinkedHashMap<>();
+            n.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            String subject = params.getOrDefault("strategy", benchmark.substring(benchmark.indexOf('.') + 1));
+            JsonNode metric = n.path("primaryMetric");
+            double factor = toMillis(metric.path("scoreUnit").asText("ms/op"));
+            Map<String, Double> percentiles = new LinkedHashMap<>();
+            metric.path("scorePercentiles").fields()
+                    .forEachRemaining(e -> percentiles.put(e.getKey(), e.getValue().asDouble() * factor));
+            long samples = 0;
+            for (JsonNode fork : metric.path("rawDataHistogram")) {
+                for (JsonNode iteration : fork) {
+                    for (JsonNode bucket : iteration) {
+                        samples += bucket.path(1).asLong();
+                    }
+                }
+            }
+            double error = metric.path("scoreError").asDouble(Double.NaN);
+            cells.add(new Cell(benchmark, subject, n.path("threads").asInt(1), params,
+                    metric.path("score").asDouble() * factor, Double.isNaN(error) ? Double.NaN : error * factor,
+                    percentiles, samples));
+        }
+        return cells;
+    }
+
+    private static double toMillis(String unit) {
+        return switch (unit) {
+            case "s/op" -> 1000.0;
+            case "us/op" -> 0.001;
+            case "ns/op" -> 0.000001;
+            default -> 1.0;
+        };
+    }
+
+    static Map<String, Check> parseChecks(ObjectMapper mapper, Path checks) throws IOException {
+        Map<String, Check> map = new LinkedHashMap<>();
+        if (!Files.exists(checks)) {
+            return map;
+        }
+        for (String line : Files.readAllLines(checks, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n = mapper.readTree(line);
+            Map<String, String> params = new LinkedHashMap<>();
+            n.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            String key = key(n.path("benchmark").asText(), n.path("threads").asInt(), params);
+            Check check = new Check(n.path("ok").asLong(), n.path("failed").asLong(), n.path("missing").asLong(),
+                    n.path("violations").size());
+            map.merge(key, check, Check::plus);
+        }
+        return map;
+    }
+
+    private static String key(String benchmark, int threads, Map<String, String> params) {
+        return benchmark + "|" + threads + "|" + new java.util.TreeMap<>(params);
+    }
+
+    private static Optional<Check> checkOf(Map<String, Check> checks, Cell cell) {
+        return Optional.ofNullable(checks.get(key(cell.benchmark, cell.threads, cell.params)));
+    }
+
+    // ---------------------------------------------------------------------------------------------- markdown
+
+    static String markdown(List<Cell> cells, Map<String, Check> checks, JsonNode machine, String notes) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Benchmarks\n\n");
+        b.append("<!-- Generated by dev.gapless.benchmarks.report.ReportRenderer from the JMH JSON of one run; edit"
+                + " only between the notes markers, the rest is rewritten. -->\n\n");
+        b.append("Every figure below comes from **one run** of the short profile, so ratios between strategies and"
+                + " baselines are measured under the same conditions. **Absolute numbers vary by machine** (above all"
+                + " with the cost of `fsync` on commit: the server runs with `synchronous_commit=on`); compare ratios,"
+                + " and rerun on your own hardware.\n\n");
+        machineSection(b, machine);
+        runningSection(b);
+        targetsSection(b, cells, checks);
+        b.append("## Hot artifact: throughput and latency against writers\n\n");
+        b.append("![throughput against writers](benchmarks-throughput.svg)\n\n");
+        b.append("![p99 latency against writers](benchmarks-latency.svg)\n\n");
+        b.append("Throughput is writers ÷ mean latency (every writer is always inside an append: a closed loop),"
+                + " counting every call; for the baselines `naive` and `seed-retry` the *failed* column says how many"
+                + " of those calls lost their file. ×ceiling is the ratio to `commitPerVersion` at the same number of"
+                + " writers.\n\n");
+        strategyTable(b, cells, checks, "AppendBenchmark.hotArtifact", true);
+        b.append("## One artifact per writer (no conflicts)\n\n");
+        strategyTable(b, cells, checks, "AppendBenchmark.artifactPerWriter", false);
+        b.append("## Baselines (plain JDBC, hot artifact)\n\n");
+        baselineTable(b, cells, checks);
+        b.append("## Snapshot size: one writer, files already in the artifact\n\n");
+        b.append("Each version is a full snapshot, so an append reads and writes every file of its predecessor.\n\n");
+        snapshotTable(b, cells, checks);
+        b.append("## The seed scenario: four parallel `add_code_file` calls through the executor\n\n");
+        b.append("Wall time of `ToolExecutor.execute` for the four calls of the original bug report (main.cpp,"
+                + " config.h, platformio.ini, README.md) on a fresh chat. *Failed calls* are files the agent lost.\n\n");
+        seedTable(b, cells, checks);
+        b.append("## Lost-file checks\n\n");
+        lostSection(b, cells, checks);
+        b.append("## Notes\n\n").append(NOTES_BEGIN).append('\n').append(notes.strip()).append('\n')
+                .append(NOTES_END).append('\n');
+        return b.toString();
+    }
+
+    private static void machineSection(StringBuilder b, JsonNode m) {
+        b.append("## Machine\n\n");
+        if (m.isEmpty()) {
+            b.append("Not recorded.\n\n");
+            return;
+        }
+        b.append("| | |\n|---|---|\n");
+        row(b, "CPU", m.path("cpu").asText() + ", " + m.path("cores").asInt() + " cores available");
+        row(b, "memory", m.path("memoryGiB").asText() + " GiB");
+        row(b, "OS", m.path("os").asText());
+        row(b, "JVM", m.path("java").asText());
+        row(b, "database", m.path("postgres").asText() + ", `synchronous_commit=on`");
+        row(b, "profile", m.path("profile").asText());
+        row(b, "started", m.path("startedAt").asText() + ", load average " + String.format(Locale.ROOT, "%.2f",
+                m.path("loadAverageAtStart").asDouble()));
+        row(b, "wall time", m.path("wallSeconds").asLong() / 60 + " min " + m.path("wallSeconds").asLong() % 60
+                + " s");
+        b.append('\n');
+    }
+
+    private static void row(StringBuilder b, String k, String v) {
+        b.append("| ").append(k).append(" | ").append(v).append(" |\n");
+    }
+
+    private static void runningSection(StringBuilder b) {
+        b.append("""
+                ## Running
+
+                The short profile (every strategy and baseline at 1, 4, 16 and 64 writers on a hot artifact, every
+                strategy at 16 writers with one artifact per writer, four snapshot sizes and the seed scenario per
+                strategy: 70 cells of 1 × 1 s warmup and 2 × 1 s measurement, one fork each; an estimated 7 minutes
+                on two idle cores, 12¾ minutes measured on two cores shared with other builds), from the repository
+                root:
+
+                ```bash
+                ./mvnw -B -q install -DskipTests
+                java -cp benchmarks/target/benchmarks.jar dev.gapless.benchmarks.report.ShortProfile
+                ```
+
+                It starts one embedded PostgreSQL 17 (`synchronous_commit=on`) for all forks, or uses the server
+                named by `GAPLESS_JDBC_URL` (with `GAPLESS_JDBC_USER` / `GAPLESS_JDBC_PASSWORD`), and writes
+                `benchmarks/target/jmh-result.json` (JMH JSON), `benchmarks/target/checks.jsonl` (the lost-file
+                checks) and `benchmarks/target/machine.json`, then renders this page and its charts. To re-render
+                from those files only:
+                `java -cp benchmarks/target/benchmarks.jar dev.gapless.benchmarks.report.ReportRenderer
+                benchmarks/target/jmh-result.json benchmarks/target/checks.jsonl benchmarks/target/machine.json docs`.
+
+                Any single cell runs with standard JMH options (`-h` lists them); writers are JMH threads (`-t N`),
+                parameters are `-p name=value`, and the class defaults are 2 × 1 s warmup, 3 × 2 s measurement, one
+                fork, sample mode in ms:
+
+                ```bash
+                java -jar benchmarks/target/benchmarks.jar 'AppendBenchmark.hotArtifact' -p strategy=row-lock -t 16
+                java -jar benchmarks/target/benchmarks.jar 'AppendBenchmark.artifactPerWriter' -p strategy=group-commit -t 4
+                java -jar benchmarks/target/benchmarks.jar 'BaselineBenchmark' -t 16
+                java -jar benchmarks/target/benchmarks.jar SnapshotSizeBenchmark -p files=1000 -p strategy=server-function
+                java -jar benchmarks/target/benchmarks.jar SeedScenarioBenchmark -p strategy=seed-retry -rf json
+                GAPLESS_JDBC_URL=jdbc:postgresql://db:5432/postgres java -jar benchmarks/target/benchmarks.jar Append -t 64
+                ```
+
+                | benchmark | what one operation is | parameters (default) |
+                |---|---|---|
+                | `AppendBenchmark.hotArtifact` | one append by one of N writers, all to one artifact | `strategy` (all nine), `-t` (16) |
+                | `AppendBenchmark.artifactPerWriter` | one append, each writer to its own artifact | `strategy`, `-t` (16) |
+                | `BaselineBenchmark.rawInsert` | the floor: one autocommitted single-row INSERT of the same file JSON | `-t` (16) |
+                | `BaselineBenchmark.commitPerVersion` | the ceiling: `UPDATE artifacts … RETURNING head_version` + INSERT, one transaction | `-t` (16) |
+                | `BaselineBenchmark.failsafeRetry` | read-insert retried on 23505 by a Failsafe `RetryPolicy` (2–100 ms jittered backoff, 50 retries, 10 s) | `-t` (16) |
+                | `SnapshotSizeBenchmark.append` | one append overwriting one file of an artifact of `files` files | `files` (1, 10, 100, 1000), `strategy` (row-lock), `-t` (1) |
+                | `SeedScenarioBenchmark.fourParallelAddCodeFile` | four parallel `add_code_file` calls through `ToolExecutor` | `strategy` (all nine), `-t` (1) |
+
+                Each writer overwrites its own file with a fresh idempotency key, so a hot artifact's snapshot
+                holds one file per writer however long the run. After every trial the benchmark reads the database
+                back with its own SQL: versions must be exactly `1..head`, one per successful append, and every
+                writer's last successful file must be in the head snapshot; otherwise the trial fails with
+                `IllegalStateException: LOST FILES: …`. Failed appends (the caller was told) are counted. In CI,
+                `BenchmarksSmokeTest` runs every benchmark once in-process for one 150 ms iteration and asserts
+                only that each produced a result and passed its check.
+
+                """);
+    }
+
+    private static Optional<Cell> find(List<Cell> cells, String benchmark, String subject, int threads) {
+        return cells.stream().filter(c -> c.benchmark.equals(benchmark) && c.subject.equals(subject)
+                && c.threads == threads).findFirst();
+    }
+
+    private static void targetsSection(StringBuilder b, List<Cell> cells, Map<String, Check> checks) {
+        b.append("## Targets (").append(TARGET_WRITERS).append(" writers, one hot artifact, one run)\n\n");
+        b.append("| target | measured | ratio | wanted | result |\n|---|---|---|---|---|\n");
+        String hot = "AppendBenchmark.hotArtifact";
+        Optional<Cell> ceiling = find(cells, "BaselineBenchmark.commitPerVersion", "commitPerVersion", TARGET_WRITERS);
+        Optional<Cell> group = find(cells, hot, "group-commit", TARGET_WRITERS);
+        if (ceiling.isPresent() && group.isPresent()) {
+            ratioRow(b, "`group-commit` vs the one-commit-per-version ceiling",
+                    fmt(group.get().throughput()) + " vs " + fmt(ceiling.get().throughput()) + " appends/s",
+                    group.get().throughput() / ceiling.get().throughput(), 3.0, true);
+        }
+        if (ceiling.isPresent()) {
+            find(cells, hot, "row-lock", TARGET_WRITERS).ifPresent(r -> ratioRow(b, "`row-lock` vs the ceiling",
+                    fmt(r.throughput()) + " vs " + fmt(ceiling.get().throughput()) + " appends/s",
+                    r.throughput() / ceiling.get().throughput(), 0.7, true));
+            cells.stream().filter(c -> c.benchmark.equals(hot) && c.threads == TARGET_WRITERS
+                            && SINGLE_VERSION.contains(c.subject))
+                    .max(Comparator.comparingDouble(Cell::throughput))
+                    .ifPresent(best -> ratioRow(b, "best single-version strategy (`" + best.subject
+                                    + "`) vs the ceiling",
+                            fmt(best.throughput()) + " vs " + fmt(ceiling.get().throughput()) + " appends/s",
+                            best.throughput() / ceiling.get().throughput(), 0.7, true));
+        }
+        long lost = 0;
+        long appends = 0;
+        Set<String> losers = new TreeSet<>();
+        for (Map.Entry<String, Check> e : checks.entrySet()) {
+            String strategy = strategyOfKey(e.getKey());
+            if (strategy == null || BASELINE_STRATEGIES.contains(strategy)) {
+                continue;
+            }
+            long l = e.getValue().failed + e.getValue().missing;
+            lost += l;
+            appends += e.getValue().ok + e.getValue().failed;
+            if (l > 0) {
+                losers.add(strategy);
+            }
+        }
+        b.append("| lost files, every non-baseline strategy, every cell | ").append(lost).append(" of ")
+                .append(appends).append(" appends").append(losers.isEmpty() ? "" : " (" + String.join(", ", losers)
+                        + ")").append(" | — | 0 | ").append(lost == 0 ? "**met**" : "**missed**").append(" |\n");
+        Optional<Cell> floor = find(cells, "BaselineBenchmark.rawInsert", "rawInsert", 1);
+        if (floor.isPresent()) {
+            find(cells, hot, "row-lock", 1).ifPresent(r -> ratioRow(b,
+                    "one uncontended writer, `row-lock` vs the raw INSERT floor (mean latency)",
+                    fmtMs(r.meanMs) + " vs " + fmtMs(floor.get().meanMs) + " ms", r.meanMs / floor.get().meanMs, 1.3,
+                    false));
+            cells.stream().filter(c -> c.benchmark.equals(hot) && c.threads == 1
+                            && !BASELINE_STRATEGIES.contains(c.subject))
+                    .min(Comparator.comparingDouble(Cell::meanMs))
+                    .ifPresent(best -> ratioRow(b, "one uncontended writer, best strategy (`" + best.subject
+                                    + "`) vs the floor", fmtMs(best.meanMs) + " vs " + fmtMs(floor.get().meanMs) + " ms",
+                            best.meanMs / floor.get().meanMs, 1.3, false));
+        }
+        String seed = "SeedScenarioBenchmark.fourParallelAddCodeFile";
+        Optional<Cell> seedRetry = find(cells, seed, "seed-retry", 1);
+        Optional<Cell> bestSeed = cells.stream().filter(c -> c.benchmark.equals(seed)
+                && !BASELINE_STRATEGIES.contains(c.subject)).min(Comparator.comparingDouble(Cell::meanMs));
+        if (seedRetry.isPresent() && bestSeed.isPresent()) {
+            ratioRow(b, "seed scenario, best strategy (`" + bestSeed.get().subject + "`) vs `seed-retry` (mean wall)",
+                    fmtMs(bestSeed.get().meanMs) + " vs " + fmtMs(seedRetry.get().meanMs) + " ms",
+                    seedRetry.get().meanMs / bestSeed.get().meanMs, 20.0, true);
+        }
+        b.append("\nWhere a target is missed, the notes at the end say by how much, why, and what would close it.\n\n");
+    }
+
+    private static String strategyOfKey(String key) {
+        int open = key.indexOf("strategy=");
+        if (open < 0) {
+            return null;
+        }
+        int end = key.indexOf(',', open);
+        if (end < 0) {
+            end = key.indexOf('}', open);
+        }
+        return key.substring(open + "strategy=".length(), end);
+    }
+
+    private static void ratioRow(StringBuilder b, String what, String measured, double ratio, double wanted,
+                                 boolean atLeast) {
+        boolean met = atLeast ? ratio >= wanted : ratio <= wanted;
+        String result;
+        if (met) {
+            result = "**met**";
+        } else if (atLeast) {
+            result = String.format(Locale.ROOT, "**missed** (%.0f%% short)", (1 - ratio / wanted) * 100);
+        } else {
+            result = String.format(Locale.ROOT, "**missed** (%.0f%% over)", (ratio / wanted - 1) * 100);
+        }
+        b.append("| ").append(what).append(" | ").append(measured).append(" | ")
+                .append(String.format(Locale.ROOT, "%.2f×", ratio)).append(" | ")
+                .append(atLeast ? "≥ " : "≤ ").append(String.format(Locale.ROOT, "%.1f×", wanted)).append(" | ")
+                .append(result).append(" |\n");
+    }
+
+    private static void strategyTable(StringBuilder b, List<Cell> cells, Map<String, Check> checks, String benchmark,
+                                      boolean withCeiling) {
+        List<Cell> rows = cells.stream().filter(c -> c.benchmark.equals(benchmark)).toList();
+        if (rows.isEmpty()) {
+            b.append("Not measured in this run.\n\n");
+            return;
+        }
+        b.append("| strategy | writers | appends/s | ×ceiling | mean ms | p50 ms | p99 ms | p99.9 ms | ok | failed |"
+                + " missing |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (String subject : subjects(rows)) {
+            for (Cell c : rows.stream().filter(c -> c.subject.equals(subject))
+                    .sorted(Comparator.comparingInt(Cell::threads)).toList()) {
+                String ratio = find(cells, "BaselineBenchmark.commitPerVersion", "commitPerVersion", c.threads)
+                        .map(ceil -> String.format(Locale.ROOT, "%.2f", c.throughput() / ceil.throughput()))
+                        .orElse("—");
+                cellRow(b, "`" + subject + "`", c, withCeiling ? ratio : "—", checkOf(checks, c));
+            }
+        }
+        b.append('\n');
+    }
+
+    private static void cellRow(StringBuilder b, String name, Cell c, String ratio, Optional<Check> check) {
+        b.append("| ").append(name).append(" | ").append(c.threads).append(" | ").append(fmt(c.throughput()))
+                .append(" | ").append(ratio).append(" | ").append(fmtMs(c.meanMs)).append(" | ")
+                .append(fmtMs(c.p("50.0"))).append(" | ").append(fmtMs(c.p("99.0"))).append(" | ")
+                .append(fmtMs(c.p("99.9"))).append(" | ")
+                .append(check.map(k -> Long.toString(k.ok)).orElse("—")).append(" | ")
+                .append(check.map(k -> Long.toString(k.failed)).orElse("—")).append(" | ")
+                .append(check.map(k -> k.missing + (k.violations > 0 ? " ⚠" : "")).orElse("—")).append(" |\n");
+    }
+
+    private static void baselineTable(StringBuilder b, List<Cell> cells, Map<String, Check> checks) {
+        List<Cell> rows = cells.stream().filter(c -> c.benchmark.startsWith("BaselineBenchmark.")).toList();
+        if (rows.isEmpty()) {
+            b.append("Not measured in this run.\n\n");
+            return;
+        }
+        b.append("| baseline | writers | appends/s | ×ceiling | mean ms | p50 ms | p99 ms | p99.9 ms | ok | failed |"
+                + " missing |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (String subject : subjects(rows)) {
+            for (Cell c : rows.stream().filter(c -> c.subject.equals(subject))
+                    .sorted(Comparator.comparingInt(Cell::threads)).toList()) {
+                String ratio = find(cells, "BaselineBenchmark.commitPerVersion", "commitPerVersion", c.threads)
+                        .map(ceil -> String.format(Locale.ROOT, "%.2f", c.throughput() / ceil.throughput()))
+                        .orElse("—");
+                cellRow(b, "`" + subject + "`", c, ratio, checkOf(checks, c));
+            }
+        }
+        b.append('\n');
+    }
+
+    private static void snapshotTable(StringBuilder b, List<Cell> cells, Map<String, Check> checks) {
+        List<Cell> rows = cells.stream().filter(c -> c.benchmark.startsWith("SnapshotSizeBenchmark."))
+                .sorted(Comparator.comparing((Cell c) -> c.params.getOrDefault("strategy", ""))
+                        .thenComparingInt(c -> Integer.parseInt(c.params.getOrDefault("files", "0"))))
+                .toList();
+        if (rows.isEmpty()) {
+            b.append("Not measured in this run.\n\n");
+            return;
+        }
+        b.append("| strategy | files | writers | mean ms | p50 ms | p99 ms | p99.9 ms | ok | failed | missing |\n"
+                + "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (Cell c : rows) {
+            Optional<Check> k = checkOf(checks, c);
+            b.append("| `").append(c.subject).append("` | ").append(c.params.get("files")).append(" | ")
+                    .append(c.threads).append(" | ").append(fmtMs(c.meanMs)).append(" | ").append(fmtMs(c.p("50.0")))
+                    .append(" | ").append(fmtMs(c.p("99.0"))).append(" | ").append(fmtMs(c.p("99.9"))).append(" | ")
+                    .append(k.map(x -> Long.toString(x.ok)).orElse("—")).append(" | ")
+                    .append(k.map(x -> Long.toString(x.failed)).orElse("—")).append(" | ")
+                    .append(k.map(x -> Long.toString(x.missing)).orElse("—")).append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    private static void seedTable(StringBuilder b, List<Cell> cells, Map<String, Check> checks) {
+        List<Cell> rows = cells.stream().filter(c -> c.benchmark.startsWith("SeedScenarioBenchmark.")).toList();
+        if (rows.isEmpty()) {
+            b.append("Not measured in this run.\n\n");
+            return;
+        }
+        Optional<Cell> seedRetry = rows.stream().filter(c -> c.subject.equals("seed-retry")).findFirst();
+        b.append("| strategy | mean wall ms | p50 ms | p99 ms | max ms | `seed-retry` ÷ this | turns | calls ok |"
+                + " failed calls (lost files) |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (Cell c : rows) {
+            Optional<Check> k = checkOf(checks, c);
+            b.append("| `").append(c.subject).append("` | ").append(fmtMs(c.meanMs)).append(" | ")
+                    .append(fmtMs(c.p("50.0"))).append(" | ").append(fmtMs(c.p("99.0"))).append(" | ")
+                    .append(fmtMs(c.p("100.0"))).append(" | ")
+                    .append(seedRetry.map(s -> String.format(Locale.ROOT, "%.1f", s.meanMs / c.meanMs)).orElse("—"))
+                    .append(" | ").append(c.samples).append(" | ")
+                    .append(k.map(x -> Long.toString(x.ok)).orElse("—")).append(" | ")
+                    .append(k.map(x -> Long.toString(x.failed + x.missing)).orElse("—")).append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    private static void lostSection(StringBuilder b, List<Cell> cells, Map<String, Check> checks) {
+        if (checks.isEmpty()) {
+            b.append("No check records were found for this run.\n\n");
+            return;
+        }
+        long missing = checks.values().stream().mapToLong(Check::missing).sum();
+        long violations = checks.values().stream().mapToLong(Check::violations).sum();
+        b.append(checks.size()).append(" trials were checked (warmup included). Successful appends missing"
+                + " afterwards: **").append(missing).append("**; other violations: **").append(violations)
+                .append("**. Failed appends by strategy (the caller was told; the file is lost to it):\n\n");
+        Map<String, long[]> byStrategy = new LinkedHashMap<>();
+        for (Map.Entry<String, Check> e : checks.entrySet()) {
+            String s = Optional.ofNullable(strategyOfKey(e.getKey())).orElse(e.getKey().substring(0,
+                    e.getKey().indexOf('|')));
+            long[] sums = byStrategy.computeIfAbsent(s, x -> new long[2]);
+            sums[0] += e.getValue().ok + e.getValue().failed;
+            sums[1] += e.getValue().failed;
+        }
+        b.append("| strategy or baseline | appends | failed | failed % |\n|---|--:|--:|--:|\n");
+        byStrategy.forEach((s, v) -> b.append("| `").append(s).append("` | ").append(v[0]).append(" | ").append(v[1])
+                .append(" | ").append(String.format(Locale.ROOT, "%.1f", v[0] == 0 ? 0.0 : 100.0 * v[1] / v[0]))
+                .append(" |\n"));
+        b.append('\n');
+    }
+
+    private static Set<String> subjects(List<Cell> rows) {
+        return rows.stream().map(Cell::subject).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    static String existingNotes(String markdown) {
+        int begin = markdown.indexOf(NOTES_BEGIN);
+        int end = markdown.indexOf(NOTES_END);
+        if (begin < 0 || end < begin) {
+            return defaultNotes();
+        }
+        return markdown.substring(begin + NOTES_BEGIN.length(), end);
+    }
+
+    private static String defaultNotes() {
+        return "No notes yet: say here why a missed target was missed and what would close it.";
+    }
+
+    private static String fmt(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "—";
+        }
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String fmtMs(double v) {
+        if (Double.isNaN(v)) {
+            return "—";
+        }
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v)
+                : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    // ---------------------------------------------------------------------------------------------- SVG
+
+    /** A log-scale line chart of the hot artifact: x = writers, one line per strategy, baselines dashed. */
+    static String chart(List<Cell> cells, String title, String yLabel, java.util.function.ToDoubleFunction<Cell> y) {
+        Predicate<Cell> hot = c -> c.benchmark.equals("AppendBenchmark.hotArtifact")
+                || c.benchmark.equals("BaselineBenchmark.commitPerVersion")
+                || c.benchmark.equals("BaselineBenchmark.rawInsert")
+                || c.benchmark.equals("BaselineBenchmark.failsafeRetry");
+        List<Cell> rows = cells.stream().filter(hot).filter(c -> y.applyAsDouble(c) > 0).toList();
+        List<Integer> xs = rows.stream().map(Cell::threads).distinct().sorted().toList();
+        int width = 860;
+        int height = 480;
+        int left = 80;
+        int right = 220;
+        int top = 50;
+        int bottom = 60;
+        int plotW = width - left - right;
+        int plotH = height - top - bottom;
+        StringBuilder s = new StringBuilder();
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
+                .append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
+                .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
+        s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        s.append("<text x=\"").append(width / 2).append("\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">")
+                .append(escape(title)).append("</text>\n");
+        if (rows.isEmpty() || xs.isEmpty()) {
+            s.append("<text x=\"").append(width / 2).append("\" y=\"").append(height / 2)
+                    .append("\" text-anchor=\"middle\">no data</text>\n</svg>\n");
+            return s.toString();
+        }
+        double min = rows.stream().mapToDouble(y).min().orElse(1);
+        double max = rows.stream().mapToDouble(y).max().orElse(10);
+        int lo = (int) Math.floor(Math.log10(min));
+        int hi = (int) Math.ceil(Math.log10(max));
+        if (hi == lo) {
+            hi++;
+        }
+        final int loF = lo;
+        final int hiF = hi;
+        java.util.function.DoubleUnaryOperator py = v -> top + plotH - (Math.log10(v) - loF) / (hiF - loF) * plotH;
+        java.util.function.IntToDoubleFunction px = i -> left + (xs.size() == 1 ? plotW / 2.0
+                : i * (double) plotW / (xs.size() - 1));
+        s.append("<g stroke=\"#ddd\">\n");
+        for (int d = lo; d <= hi; d++) {
+            for (int m = 1; m <= 9; m++) {
+                double v = m * Math.pow(10, d);
+                if (d == hi && m > 1) {
+                    break;
+                }
+                double yy = py.applyAsDouble(v);
+                s.append("<line x1=\"").append(left).append("\" x2=\"").append(left + plotW).append("\" y1=\"")
+                        .append(f(yy)).append("\" y2=\"").append(f(yy)).append("\"")
+                        .append(m == 1 ? " stroke=\"#bbb\"" : "").append("/>\n");
+            }
+        }
+        s.append("</g>\n");
+        for (int d = lo; d <= hi; d++) {
+            double yy = py.applyAsDouble(Math.pow(10, d));
+            s.append("<text x=\"").append(left - 8).append("\" y=\"").append(f(yy + 4))
+                    .append("\" text-anchor=\"end\">").append(axis(Math.pow(10, d))).append("</text>\n");
+        }
+        for (int i = 0; i < xs.size(); i++) {
+            double xx = px.applyAsDouble(i);
+            s.append("<line x1=\"").append(f(xx)).append("\" x2=\"").append(f(xx)).append("\" y1=\"").append(top)
+                    .append("\" y2=\"").append(top + plotH).append("\" stroke=\"#eee\"/>\n");
+            s.append("<text x=\"").append(f(xx)).append("\" y=\"").append(top + plotH + 18)
+                    .append("\" text-anchor=\"middle\">").append(xs.get(i)).append("</text>\n");
+        }
+        s.append("<rect x=\"").append(left).append("\" y=\"").append(top).append("\" width=\"").append(plotW)
+                .append("\" height=\"").append(plotH).append("\" fill=\"none\" stroke=\"#333\"/>\n");
+        s.append("<text x=\"").append(left + plotW / 2).append("\" y=\"").append(height - 18)
+                .append("\" text-anchor=\"middle\">writers (JMH threads)</text>\n");
+        s.append("<text transform=\"translate(20,").append(top + plotH / 2).append(") rotate(-90)\"")
+                .append(" text-anchor=\"middle\">").append(escape(yLabel)).append("</text>\n");
+        int series = 0;
+        for (String subject : subjects(rows)) {
+            List<Cell> line = rows.stream().filter(c -> c.subject.equals(subject))
+                    .sorted(Comparator.comparingInt(Cell::threads)).toList();
+            String color = COLORS[series % COLORS.length];
+            boolean baseline = line.get(0).benchmark.startsWith("BaselineBenchmark.")
+                    || BASELINE_STRATEGIES.contains(subject);
+            StringBuilder points = new StringBuilder();
+            for (Cell c : line) {
+                double xx = px.applyAsDouble(xs.indexOf(c.threads));
+                double yy = py.applyAsDouble(y.applyAsDouble(c));
+                points.append(f(xx)).append(',').append(f(yy)).append(' ');
+                s.append("<circle cx=\"").append(f(xx)).append("\" cy=\"").append(f(yy)).append("\" r=\"3\" fill=\"")
+                        .append(color).append("\"/>\n");
+            }
+            s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\"")
+                    .append(baseline ? " stroke-dasharray=\"6,4\"" : "").append(" points=\"")
+                    .append(points.toString().trim()).append("\"/>\n");
+            int ly = top + 10 + series * 20;
+            int lx = left + plotW + 16;
+            s.append("<line x1=\"").append(lx).append("\" x2=\"").append(lx + 24).append("\" y1=\"").append(ly)
+                    .append("\" y2=\"").append(ly).append("\" stroke=\"").append(color).append("\" stroke-width=\"2\"")
+                    .append(baseline ? " stroke-dasharray=\"6,4\"" : "").append("/>\n");
+            s.append("<text x=\"").append(lx + 30).append("\" y=\"").append(ly + 4).append("\">").append(escape(subject))
+                    .append("</text>\n");
+            series++;
+        }
+        s.append("</svg>\n");
+        return s.toString();
+    }
+
+    private static String axis(double v) {
+        if (v >= 1) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, "%s", Double.toString(v).replaceAll("0+$", ""));
+    }
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

@@ -1,0 +1,160 @@
+package dev.gapless.benchmarks.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.testkit.PostgresServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The short profile: every benchmark over a reduced grid (every strategy at 1, 4, 16 and 64 writers on a hot
+ * artifact with the baselines beside it, every strategy at 16 writers with one artifact per writer, four snapshot
+ * sizes, the seed scenario per strategy: 70 cells) with short iterations (1 × 1 s warmup, 2 × 1 s measurement, one
+ * fork each): an estimated 7 minutes on 2 idle cores, 12¾ minutes measured on 2 cores shared with
+ * other builds. It starts one embedded PostgreSQL (or uses {@code GAPLESS_JDBC_URL})
+ * and hands it to every forked JVM, writes {@code jmh-result.json}, {@code checks.jsonl} (the lost-file checks) and
+ * {@code machine.json} to the output directory, then renders the report with {@link ReportRenderer}.
+ *
+ * <p>Run from the repository root: {@code java -cp benchmarks/target/benchmarks.jar
+ * dev.gapless.benchmarks.report.ShortProfile [outputDir [docsDir]]} (defaults {@code benchmarks/target} and
+ * {@code docs}).
+ */
+public final class ShortProfile {
+
+    private static final String PACKAGE = "dev\\.gapless\\.benchmarks\\.";
+    private static final int[] WRITERS = {1, 4, 16, 64};
+
+    private ShortProfile() {
+    }
+
+    /**
+     * Runs the profile and renders the report.
+     *
+     * @param args optional output directory and docs directory
+     * @throws Exception if a benchmark fails (a lost-file check included) or a file cannot be written
+     */
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "benchmarks/target");
+        Path docs = Path.of(args.length > 1 ? args[1] : "docs");
+        Files.createDirectories(out);
+        Path checks = out.resolve("checks.jsonl").toAbsolutePath();
+        Files.deleteIfExists(checks);
+        long started = System.nanoTime();
+        Instant startedAt = Instant.now();
+
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-Dgapless.bench.checks=" + checks));
+        PostgresServer server = PostgresServer.shared();
+        String env = System.getenv(PostgresServer.ENV_JDBC_URL);
+        if (env == null || env.isBlank()) {
+            // one embedded server for every fork, instead of an initdb per fork
+            jvmArgs.add("-Dgapless.bench.jdbc-url=" + server.jdbcUrl("postgres"));
+            jvmArgs.add("-Dgapless.bench.jdbc-user=" + server.user());
+            jvmArgs.add("-Dgapless.bench.jdbc-password=" + server.password());
+        }
+        String[] strategies = WriteStrategy.names().toArray(String[]::new);
+
+        List<RunResult> results = new ArrayList<>();
+        for (int writers : WRITERS) {
+            results.addAll(run(options(jvmArgs, writers)
+                    .include(PACKAGE + "AppendBenchmark\\.hotArtifact$")
+                    .include(PACKAGE + "BaselineBenchmark\\.")
+                    .param("strategy", strategies)));
+        }
+        results.addAll(run(options(jvmArgs, 16)
+                .include(PACKAGE + "AppendBenchmark\\.artifactPerWriter$")
+                .param("strategy", strategies)));
+        results.addAll(run(options(jvmArgs, 1)
+                .include(PACKAGE + "SnapshotSizeBenchmark\\.")
+                .param("files", "1", "10", "100", "1000")
+                .param("strategy", "row-lock")));
+        results.addAll(run(options(jvmArgs, 1)
+                .include(PACKAGE + "SeedScenarioBenchmark\\.")
+                .param("strategy", strategies)));
+
+        Path json = out.resolve("jmh-result.json");
+        try (PrintStream ps = new PrintStream(Files.newOutputStream(json), true, StandardCharsets.UTF_8)) {
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results);
+        }
+        Duration wall = Duration.ofNanos(System.nanoTime() - started);
+        Path machine = out.resolve("machine.json");
+        writeMachine(machine, server, startedAt, wall);
+        ReportRenderer.render(json, checks, machine, docs);
+        System.out.printf("Short profile: %d results in %d min %d s; report in %s%n", results.size(),
+                wall.toMinutes(), wall.toSecondsPart(), docs.resolve("benchmarks.md"));
+    }
+
+    private static ChainedOptionsBuilder options(List<String> jvmArgs, int writers) {
+        return new OptionsBuilder()
+                .forks(1)
+                .warmupIterations(1)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(2)
+                .measurementTime(TimeValue.seconds(1))
+                .timeUnit(TimeUnit.MILLISECONDS)
+                .threads(writers)
+                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
+                .shouldFailOnError(true);
+    }
+
+    private static List<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+        return new ArrayList<>(new Runner(options.build()).run());
+    }
+
+    private static void writeMachine(Path file, PostgresServer server, Instant startedAt, Duration wall)
+            throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode node = mapper.createObjectNode();
+        node.put("cpu", cpuModel());
+        node.put("cores", Runtime.getRuntime().availableProcessors());
+        node.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        node.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        node.put("memoryGiB", Math.round(totalMemoryBytes() / (1024.0 * 1024 * 1024) * 10) / 10.0);
+        // no data directory or port: they differ on every run and say nothing about the machine
+        node.put("postgres", server.describe().replaceAll("\\s*\\([^)]*\\)", "").replaceAll(" on port \\d+", "")
+                .trim());
+        node.put("loadAverageAtStart", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        node.put("startedAt", startedAt.toString());
+        node.put("wallSeconds", wall.toSeconds());
+        node.put("profile", "short: 1 x 1 s warmup, 2 x 1 s measurement, 1 fork per cell");
+        mapper.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), node);
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static long totalMemoryBytes() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
+    }
+}
