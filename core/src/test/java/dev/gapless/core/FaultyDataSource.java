@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,9 +13,9 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Wraps a real data source and injects connection faults at COMMIT, the moment that makes an append's outcome
- * ambiguous: the commit either lands on the server and the reply is "lost", or is never sent; either way the
- * caller sees SQLSTATE 08006. Everything else goes to the real PostgreSQL.
+ * Wraps a real data source and injects connection faults at COMMIT (or at an autocommitted statement), the moment
+ * that makes an append's outcome ambiguous: the commit either lands on the server and the reply is "lost", or is
+ * never sent; either way the caller sees SQLSTATE 08006. Everything else goes to the real PostgreSQL.
  */
 final class FaultyDataSource implements DataSource {
 
@@ -66,14 +67,44 @@ final class FaultyDataSource implements DataSource {
                     throw new SQLException("injected: connection lost before COMMIT was sent", "08006");
                 }
             }
+            Object result;
             try {
-                return method.invoke(connection, args);
+                result = method.invoke(connection, args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
+            if (method.getName().equals("prepareStatement") && result instanceof PreparedStatement statement) {
+                return wrap(connection, statement);
+            }
+            return result;
         };
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, handler);
+    }
+
+    /**
+     * On an autocommit connection a statement is its own transaction: its execution is the commit, so the same
+     * faults apply to it (the server-function strategy appends in one such statement).
+     */
+    private PreparedStatement wrap(Connection connection, PreparedStatement statement) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            boolean executes = method.getName().startsWith("execute");
+            if (executes && connection.getAutoCommit() && take(commitsLostBeforeSending)) {
+                throw new SQLException("injected: connection lost before the statement was sent", "08006");
+            }
+            Object result;
+            try {
+                result = method.invoke(statement, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            if (executes && connection.getAutoCommit() && take(commitsLandingThenLost)) {
+                throw new SQLException("injected: connection lost after the statement committed", "08006");
+            }
+            return result;
+        };
+        return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class}, handler);
     }
 
     private boolean take(AtomicInteger budget) {

@@ -187,6 +187,17 @@ public final class Tables {
         }
     }
 
+    /**
+     * Locks the artifact row by moving its head one up, and returns the head before the move, or {@code null} when
+     * no such artifact. One round trip for what {@link #lockHead} and {@link #setHead} do in two; read the previous
+     * content in a <em>later</em> statement (DESIGN.md, trap 1), and roll back if the append turns out to write
+     * nothing.
+     */
+    public static Integer lockAndMoveHead(Connection c, UUID id) throws SQLException {
+        return head(c, "UPDATE artifacts SET head_version = head_version + 1 WHERE id = ? RETURNING head_version - 1",
+                id);
+    }
+
     /** Takes a transaction-scoped advisory lock on a 64-bit key. */
     public static void advisoryLock(Connection c, long key) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
@@ -205,10 +216,15 @@ public final class Tables {
     public record FunctionResult(int version, String summary, boolean deduplicated) {
     }
 
-    /** Calls {@code gapless_append}: lock, read, apply, insert in one round trip. */
-    public static FunctionResult callAppendFunction(Connection c, AppendRequest request) throws SQLException {
+    /**
+     * Calls {@code gapless_append}: lock, read, apply, insert, as one statement; on an autocommit connection that is
+     * one round trip, commit included. The function's lock wait is bounded by {@code timeoutMs} (it sets its own
+     * {@code lock_timeout}); the statement as a whole by a client-side query timeout (whole seconds, rounded up).
+     */
+    public static FunctionResult callAppendFunction(Connection c, AppendRequest request, long timeoutMs)
+            throws SQLException {
         try (PreparedStatement call = c.prepareStatement(
-                "SELECT o_version, o_summary, o_deduplicated FROM gapless_append(?, ?::jsonb, ?, ?)")) {
+                "SELECT o_version, o_summary, o_deduplicated FROM gapless_append(?, ?::jsonb, ?, ?, ?)")) {
             call.setObject(1, request.artifactId());
             call.setString(2, JsonCodec.changeToJson(request.change()));
             call.setString(3, request.idempotencyKey());
@@ -217,6 +233,8 @@ public final class Tables {
             } else {
                 call.setInt(4, request.expectedVersion());
             }
+            call.setInt(5, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)));
+            call.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, (timeoutMs + 999) / 1000)));
             try (ResultSet rows = call.executeQuery()) {
                 rows.next();
                 return new FunctionResult(rows.getInt(1), rows.getString(2), rows.getBoolean(3));

@@ -100,7 +100,12 @@ public final class WriteContext {
          */
         SET,
         /** Compare-and-set the head first ({@code WHERE head_version = n}); lose with {@link SqlErrors#CAS_LOST}. */
-        COMPARE_AND_SET
+        COMPARE_AND_SET,
+        /**
+         * The head reader already moved it ({@link Tables#lockAndMoveHead}); an append that writes nothing (a
+         * duplicate key) rolls the move back.
+         */
+        ALREADY_MOVED
     }
 
     /** A unit of work inside one transaction. */
@@ -271,6 +276,27 @@ public final class WriteContext {
     }
 
     /**
+     * Runs {@code body} as autocommitted statements: each commits on its own, so a single statement is a single
+     * round trip. The body bounds its own waits (the remaining time is passed in).
+     */
+    public <T> T autocommitted(AppendRequest request, AutocommitBody<T> body) throws SQLException {
+        requireTimeLeft(request, null);
+        try (Connection connection = acquire(request)) {
+            requireTimeLeft(request, null);
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            return body.run(connection, Math.max(1, remaining(request).toMillis()));
+        }
+    }
+
+    /** A unit of work on an autocommit connection, given the milliseconds left until the deadline. */
+    @FunctionalInterface
+    public interface AutocommitBody<T> {
+        T run(Connection connection, long remainingMs) throws SQLException;
+    }
+
+    /**
      * Takes a pooled connection, waiting no longer than the request's deadline: the pool's own timeout may be
      * longer, so an alarm interrupts the wait at the deadline (pools such as HikariCP give up on interrupt). The
      * alarm can never fire after this method returns.
@@ -313,6 +339,9 @@ public final class WriteContext {
                                   HeadUpdate update) throws SQLException {
         Tables.Prior prior = Tables.readPrior(connection, request.artifactId(), head, request.idempotencyKey());
         if (prior.keyVersion() != null) {
+            if (update == HeadUpdate.ALREADY_MOVED) {
+                connection.rollback(); // undo the head move; the commit that follows has nothing to do
+            }
             return result(request, prior.keyVersion(), prior.keySummary(), attempt, true);
         }
         requireExpected(request, head);
@@ -320,7 +349,8 @@ public final class WriteContext {
         String summary = request.change().summary(prior.content());
         if (update == HeadUpdate.SET) {
             Tables.setHead(connection, request.artifactId(), head + 1);
-        } else if (!Tables.compareAndSetHead(connection, request.artifactId(), head, head + 1)) {
+        } else if (update == HeadUpdate.COMPARE_AND_SET
+                && !Tables.compareAndSetHead(connection, request.artifactId(), head, head + 1)) {
             throw new SQLException("head of artifact " + request.artifactId() + " moved past " + head,
                     SqlErrors.CAS_LOST);
         }

@@ -8,7 +8,8 @@ import dev.gapless.core.internal.WriteContext;
 import java.util.Objects;
 
 /**
- * One round trip per append: {@code gapless_append(artifact, change, key, expected)}, a PL/pgSQL function that locks
+ * One round trip per append: {@code gapless_append(artifact, change, key, expected, lock timeout)}, called as a single
+ * autocommitted statement, a PL/pgSQL function that locks
  * the artifact row, checks the key and the expected version, reads the head's content, applies the change and
  * inserts the next version. The function serializes writers exactly as {@code row-lock} does, on the same lock.
  */
@@ -30,8 +31,8 @@ final class ServerFunctionStrategy implements WriteStrategy {
     @Override
     public AppendResult append(WriteContext context, AppendRequest request) {
         return context.execute(request, policy, WriteContext.RetryScope.SAFE_FAILURES,
-                attempt -> context.inTransaction(request, false, c -> {
-                    Tables.FunctionResult r = Tables.callAppendFunction(c, request);
+                attempt -> context.autocommitted(request, (c, remainingMs) -> {
+                    Tables.FunctionResult r = Tables.callAppendFunction(c, request, remainingMs);
                     return WriteContext.result(request, r.version(), r.summary(), attempt, r.deduplicated());
                 }));
     }
