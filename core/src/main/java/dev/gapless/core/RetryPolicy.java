@@ -64,8 +64,9 @@ public final class RetryPolicy {
     }
 
     /**
-     * 50 attempts within 10 s, backoff from 2 ms doubling to a 100 ms cap, decorrelated jitter. Suits a hot
-     * artifact with tens of concurrent writers on one database.
+     * 200 attempts within 30 s (the default append deadline, which still applies), backoff from 2 ms doubling to a
+     * 100 ms cap, decorrelated jitter. Budgeted so that 64 concurrent writers retrying on one hot artifact all get
+     * through: with one winner per round, the last writer needs tens of attempts.
      *
      * @return the default policy
      */
@@ -144,8 +145,8 @@ public final class RetryPolicy {
     /** Builds a {@link RetryPolicy}. Not thread-safe. */
     public static final class Builder {
 
-        private int maxAttempts = 50;
-        private Duration maxDuration = Duration.ofSeconds(10);
+        private int maxAttempts = 200;
+        private Duration maxDuration = Duration.ofSeconds(30);
         private Duration baseDelay = Duration.ofMillis(2);
         private Duration maxDelay = Duration.ofMillis(100);
         private Jitter jitter = Jitter.DECORRELATED;
