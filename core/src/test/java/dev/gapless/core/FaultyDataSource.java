@@ -74,7 +74,7 @@ final class FaultyDataSource implements DataSource {
                 throw e.getCause();
             }
             if (method.getName().equals("prepareStatement") && result instanceof PreparedStatement statement) {
-                return wrap(connection, statement);
+                return wrap(connection, statement, String.valueOf(args[0]));
             }
             return result;
         };
@@ -83,13 +83,15 @@ final class FaultyDataSource implements DataSource {
     }
 
     /**
-     * On an autocommit connection a statement is its own transaction: its execution is the commit, so the same
-     * faults apply to it (the server-function strategy appends in one such statement).
+     * A statement that carries its own COMMIT ({@code INSERT …; COMMIT}), or any statement on an autocommit
+     * connection, is a commit: the same faults apply to it.
      */
-    private PreparedStatement wrap(Connection connection, PreparedStatement statement) {
+    private PreparedStatement wrap(Connection connection, PreparedStatement statement, String sql) {
+        boolean commits = sql.toUpperCase(java.util.Locale.ROOT).contains("COMMIT");
         InvocationHandler handler = (proxy, method, args) -> {
-            boolean executes = method.getName().startsWith("execute");
-            if (executes && connection.getAutoCommit() && take(commitsLostBeforeSending)) {
+            boolean executes = method.getName().startsWith("execute")
+                    && (commits || connection.getAutoCommit());
+            if (executes && take(commitsLostBeforeSending)) {
                 throw new SQLException("injected: connection lost before the statement was sent", "08006");
             }
             Object result;
@@ -98,7 +100,7 @@ final class FaultyDataSource implements DataSource {
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
-            if (executes && connection.getAutoCommit() && take(commitsLandingThenLost)) {
+            if (executes && take(commitsLandingThenLost)) {
                 throw new SQLException("injected: connection lost after the statement committed", "08006");
             }
             return result;

@@ -145,12 +145,18 @@ public final class Tables {
         return new Prior(content, keyVersion, keySummary);
     }
 
-    /** Inserts a version. Fails with 23505 on a taken number or key, 23503 when the artifact does not exist. */
-    public static void insertVersion(Connection c, UUID id, int number, String contentJson, String changeJson,
-                                     String summary, String key) throws SQLException {
+    /**
+     * Inserts a version and commits, in one round trip: {@code INSERT …; COMMIT} goes out as one batch, so a
+     * writer holding the artifact's lock pays one round trip less for it. If the INSERT fails, the server skips the
+     * COMMIT and the transaction is left aborted for the caller to roll back; if it succeeds, the connection is idle
+     * and the caller's {@link Connection#commit()} has nothing to do. Fails with 23505 on a taken number or key,
+     * 23503 when the artifact does not exist.
+     */
+    public static void insertVersionAndCommit(Connection c, UUID id, int number, String contentJson,
+                                              String changeJson, String summary, String key) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO artifact_versions (artifact_id,"
                 + " version_number, content_json, change_json, change_summary, idempotency_key)"
-                + " VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
+                + " VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?); COMMIT")) {
             insert.setObject(1, id);
             insert.setInt(2, number);
             insert.setString(3, contentJson);

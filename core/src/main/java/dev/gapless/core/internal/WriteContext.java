@@ -333,7 +333,7 @@ public final class WriteContext {
     /**
      * The read-compute-write of one version once {@code head} is known (and, for lock-based strategies, locked):
      * return the earlier version if the key was applied, check the expected version, apply the change to the
-     * head's content, move the head, insert {@code head + 1}.
+     * head's content, move the head, insert {@code head + 1} and commit (one round trip for the last two).
      */
     public AppendResult writeNext(Connection connection, AppendRequest request, int head, int attempt,
                                   HeadUpdate update) throws SQLException {
@@ -354,7 +354,7 @@ public final class WriteContext {
             throw new SQLException("head of artifact " + request.artifactId() + " moved past " + head,
                     SqlErrors.CAS_LOST);
         }
-        Tables.insertVersion(connection, request.artifactId(), head + 1, JsonCodec.snapshotToJson(next),
+        Tables.insertVersionAndCommit(connection, request.artifactId(), head + 1, JsonCodec.snapshotToJson(next),
                 JsonCodec.changeToJson(request.change()), summary, request.idempotencyKey());
         return result(request, head + 1, summary, attempt, false);
     }
