@@ -238,11 +238,10 @@ public final class ReportRenderer {
         b.append("""
                 ## Running
 
-                The short profile (every strategy and baseline at 1, 4, 16 and 64 writers on a hot artifact, every
-                strategy at 16 writers with one artifact per writer, four snapshot sizes and the seed scenario per
-                strategy: 70 cells of 1 × 1 s warmup and 2 × 1 s measurement, one fork each; an estimated 7 minutes
-                on two idle cores, 12¾ minutes measured on two cores shared with other builds), from the repository
-                root:
+                The short profile (every strategy at 1, 4, 16 and 64 writers on a hot artifact with the baselines at
+                1 and 16 writers, every strategy at 16 writers with one artifact per writer, four snapshot sizes and
+                the seed scenario per strategy: 64 cells of 1 × 0.5 s warmup (none at 64 writers) and 2 × 0.75 s
+                measurement, one fork each; under 10 minutes on two cores), from the repository root:
 
                 ```bash
                 ./mvnw -B -q install -DskipTests
