@@ -118,6 +118,9 @@ public final class TestDatabase implements AutoCloseable {
         }
         config.setMaximumPoolSize(maxPoolSize);
         config.setMinimumIdle(0);
+        // set, not probed: HikariCP probes the driver's default once, and if that first backend dies mid-probe it
+        // caches isolation -1 and every later connection fails (found by the chaos suite)
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         config.setConnectionTimeout(30_000);
         config.setAutoCommit(true);
         config.setPoolName("gapless-" + name + "-" + poolCounter.incrementAndGet());
