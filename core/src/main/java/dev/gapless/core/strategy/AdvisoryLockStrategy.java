@@ -17,12 +17,7 @@ final class AdvisoryLockStrategy extends SingleVersionStrategy {
     static final String NAME = "advisory-lock";
 
     AdvisoryLockStrategy(RetryPolicy policy) {
-        super(policy);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, policy);
     }
 
     @Override

@@ -13,12 +13,7 @@ final class NaiveStrategy extends SingleVersionStrategy {
     static final String NAME = "naive";
 
     NaiveStrategy(RetryPolicy policy) {
-        super(policy);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, policy);
     }
 
     @Override

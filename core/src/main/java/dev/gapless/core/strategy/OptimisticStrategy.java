@@ -17,12 +17,7 @@ final class OptimisticStrategy extends SingleVersionStrategy {
     static final String NAME = "optimistic";
 
     OptimisticStrategy(RetryPolicy policy) {
-        super(policy);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, policy);
     }
 
     @Override

@@ -16,12 +16,7 @@ final class RetryStrategy extends SingleVersionStrategy {
     static final String NAME = "retry";
 
     RetryStrategy(RetryPolicy policy) {
-        super(policy);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, policy);
     }
 
     @Override

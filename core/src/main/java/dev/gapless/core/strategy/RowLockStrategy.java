@@ -19,12 +19,7 @@ final class RowLockStrategy extends SingleVersionStrategy {
     static final String NAME = "row-lock";
 
     RowLockStrategy(RetryPolicy policy) {
-        super(policy);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, policy);
     }
 
     @Override

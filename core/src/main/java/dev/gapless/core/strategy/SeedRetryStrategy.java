@@ -17,12 +17,7 @@ final class SeedRetryStrategy extends SingleVersionStrategy {
     static final String NAME = "seed-retry";
 
     SeedRetryStrategy(RetryPolicy policy) {
-        super(policy);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, policy);
     }
 
     @Override

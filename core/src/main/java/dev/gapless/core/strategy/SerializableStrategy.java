@@ -15,12 +15,7 @@ final class SerializableStrategy extends SingleVersionStrategy {
     static final String NAME = "serializable";
 
     SerializableStrategy(RetryPolicy policy) {
-        super(policy);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, policy);
     }
 
     @Override

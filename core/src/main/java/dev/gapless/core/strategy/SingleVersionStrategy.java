@@ -15,10 +15,17 @@ import java.util.Objects;
 abstract sealed class SingleVersionStrategy implements WriteStrategy permits NaiveStrategy, SeedRetryStrategy,
         RetryStrategy, OptimisticStrategy, RowLockStrategy, AdvisoryLockStrategy, SerializableStrategy {
 
+    private final String name;
     private final RetryPolicy policy;
 
-    SingleVersionStrategy(RetryPolicy policy) {
+    SingleVersionStrategy(String name, RetryPolicy policy) {
+        this.name = name;
         this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    @Override
+    public final String name() {
+        return name;
     }
 
     /** Reads (and, for lock-based strategies, locks) the head inside the transaction; {@code null} if no artifact. */
