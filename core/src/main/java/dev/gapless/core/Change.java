@@ -2,7 +2,6 @@ package dev.gapless.core;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * A change that turns one version's {@link Snapshot} into the next. Every version stores the change that produced
@@ -143,22 +142,6 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
                 current = change.apply(current);
             }
             return out.toString();
-        }
-    }
-
-    /**
-     * Returns a short description of the files a change touches, for messages.
-     *
-     * @param change the change
-     * @return e.g. {@code "main.cpp, config.h"}
-     */
-    static String describe(Change change) {
-        if (change instanceof PutFile put) {
-            return put.file().filename();
-        } else if (change instanceof DeleteFile delete) {
-            return delete.filename();
-        } else {
-            return ((Batch) change).changes().stream().map(Change::describe).collect(Collectors.joining(", "));
         }
     }
 }

@@ -29,11 +29,6 @@ public final class InputValidator {
         this.maxContentBytes = maxContentBytes;
     }
 
-    /** @return the largest content accepted for one file, in UTF-8 bytes */
-    public int maxContentBytes() {
-        return maxContentBytes;
-    }
-
     /**
      * Validates a change and everything in it.
      *

@@ -72,6 +72,18 @@ public final class SqlErrors {
         public boolean isAmbiguous() {
             return kind == Kind.CONNECTION;
         }
+
+        /**
+         * Whether a writer may run the whole transaction again: after a lost race, after failing to get a
+         * connection (nothing was sent), and after a lost connection only when an idempotency key lets the retry
+         * find an earlier attempt that did commit.
+         *
+         * @param keyed whether the append carries an idempotency key
+         * @return whether a retry is safe
+         */
+        public boolean isRetryable(boolean keyed) {
+            return isConflict() || kind == Kind.NO_CONNECTION || (isAmbiguous() && keyed);
+        }
     }
 
     private SqlErrors() {
@@ -170,30 +182,32 @@ public final class SqlErrors {
     }
 
     /**
-     * The DETAIL the server sent with the first classified error, e.g. the actual head for {@link #EXPECTED_VERSION}.
+     * The DETAIL the server sent with a failure, e.g. the actual head for {@link #EXPECTED_VERSION}.
      *
      * @param failure the failure
      * @return the detail, or {@code null}
      */
     public static String detail(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-                return psql.getServerErrorMessage().getDetail();
-            }
-        }
-        return null;
+        ServerErrorMessage server = serverError(failure);
+        return server == null ? null : server.getDetail();
     }
 
     /**
-     * The primary message the server sent, e.g. the text of a {@code RAISE} in the server function.
+     * The primary message the server sent, e.g. the text of a {@code RAISE} in the server function. For telling a
+     * person what happened, never for deciding what to do.
      *
      * @param failure the failure
      * @return the message, or {@code null}
      */
     public static String serverMessage(Throwable failure) {
+        ServerErrorMessage server = serverError(failure);
+        return server == null ? null : server.getMessage();
+    }
+
+    private static ServerErrorMessage serverError(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-                return psql.getServerErrorMessage().getMessage();
+                return psql.getServerErrorMessage();
             }
         }
         return null;

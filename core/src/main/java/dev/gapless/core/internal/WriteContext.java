@@ -146,15 +146,12 @@ public final class WriteContext {
                 failure = translate(e, request);
                 retryable = scope == RetryScope.VERSION_CONFLICTS
                         ? c.kind() == SqlErrors.Kind.VERSION_CONFLICT
-                        : c.isConflict() || c.kind() == SqlErrors.Kind.NO_CONNECTION
-                                || (c.isAmbiguous() && request.idempotencyKey() != null);
+                        : c.isRetryable(request.idempotencyKey() != null);
             } catch (GaplessException e) {
                 failure = e;
                 retryable = false;
             }
-            boolean budgetLeft = n < policy.maxAttempts()
-                    && Duration.ofNanos(System.nanoTime() - firstAttempt).compareTo(policy.maxDuration()) < 0;
-            if (retryable && budgetLeft) {
+            if (retryable && budgetLeft(policy, n, firstAttempt)) {
                 Duration delay = policy.delay(n, previousDelay);
                 previousDelay = delay;
                 if (remaining(request).compareTo(delay) > 0) {
@@ -172,6 +169,15 @@ public final class WriteContext {
             notify(l -> l.onGiveUp(request.artifactId(), n, thrown));
             throw thrown;
         }
+    }
+
+    /**
+     * Whether the policy allows another attempt after {@code attempts}, the first of which started at
+     * {@code firstNanos} ({@link System#nanoTime()}).
+     */
+    public static boolean budgetLeft(RetryPolicy policy, int attempts, long firstNanos) {
+        return attempts < policy.maxAttempts()
+                && Duration.ofNanos(System.nanoTime() - firstNanos).compareTo(policy.maxDuration()) < 0;
     }
 
     /**

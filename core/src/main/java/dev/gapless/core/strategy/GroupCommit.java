@@ -17,6 +17,7 @@ import dev.gapless.core.internal.WriteContext;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -123,10 +124,9 @@ final class GroupCommit {
                             c.constraint())));
                 }
                 boolean connection = c.isAmbiguous();
-                boolean retryable = c.isConflict() || connection || c.kind() == SqlErrors.Kind.NO_CONNECTION;
-                boolean budget = attempt < policy.maxAttempts()
-                        && Duration.ofNanos(System.nanoTime() - first).compareTo(policy.maxDuration()) < 0;
-                if (retryable && budget) {
+                // keyless members are dropped below after a lost connection, so the batch itself counts as keyed
+                boolean retryable = c.isRetryable(true);
+                if (retryable && WriteContext.budgetLeft(policy, attempt, first)) {
                     if (connection) {
                         // without a key a retry could write the same change twice if the COMMIT did land
                         open.removeIf(p -> {
@@ -221,12 +221,18 @@ final class GroupCommit {
         return outcomes;
     }
 
-    /** A stand-in request whose deadline is the batch's earliest, for the transaction's timeouts. */
+    /**
+     * A stand-in request for the batch transaction's timeouts: the earliest member deadline, so that the
+     * transaction ends before any member's deadline passes.
+     */
     private static AppendRequest transactionRequest(List<Pending> open) {
         AppendRequest first = open.get(0).request();
-        var earliest = GroupCommitStrategy.earliestDeadline(open);
+        Instant earliest = first.deadline();
         Duration shortest = first.timeout();
         for (Pending p : open) {
+            if (p.request().deadline().isBefore(earliest)) {
+                earliest = p.request().deadline();
+            }
             if (p.request().timeout().compareTo(shortest) < 0) {
                 shortest = p.request().timeout();
             }

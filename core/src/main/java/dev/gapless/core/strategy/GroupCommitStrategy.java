@@ -7,7 +7,6 @@ import dev.gapless.core.RetryPolicy;
 import dev.gapless.core.StorageException;
 import dev.gapless.core.internal.AppendRequest;
 import dev.gapless.core.internal.WriteContext;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,17 +155,6 @@ final class GroupCommitStrategy implements WriteStrategy {
                 }
             }
         }
-    }
-
-    /** The earliest deadline of a batch: the transaction must end before any member's deadline passes. */
-    static Instant earliestDeadline(List<GroupCommit.Pending> batch) {
-        Instant earliest = Instant.MAX;
-        for (GroupCommit.Pending p : batch) {
-            if (p.request().deadline().isBefore(earliest)) {
-                earliest = p.request().deadline();
-            }
-        }
-        return earliest;
     }
 
     @Override
