@@ -191,11 +191,12 @@ public final class ReportRenderer {
                 + " counting every call; for the baselines `naive` and `seed-retry` the *failed* column says how many"
                 + " of those calls lost their file. ×ceiling is the ratio to `commitPerVersion` at the same number of"
                 + " writers.\n\n");
-        strategyTable(b, cells, checks, "AppendBenchmark.hotArtifact", true);
+        cellTable(b, cells, checks, c -> c.benchmark.equals("AppendBenchmark.hotArtifact"), "strategy", true);
         b.append("## One artifact per writer (no conflicts)\n\n");
-        strategyTable(b, cells, checks, "AppendBenchmark.artifactPerWriter", false);
+        cellTable(b, cells, checks, c -> c.benchmark.equals("AppendBenchmark.artifactPerWriter"), "strategy",
+                false);
         b.append("## Baselines (plain JDBC, hot artifact)\n\n");
-        baselineTable(b, cells, checks);
+        cellTable(b, cells, checks, c -> c.benchmark.startsWith("BaselineBenchmark."), "baseline", true);
         b.append("## Snapshot size: one writer, files already in the artifact\n\n");
         b.append("Each version is a full snapshot, so an append reads and writes every file of its predecessor.\n\n");
         snapshotTable(b, cells, checks);
@@ -390,22 +391,28 @@ public final class ReportRenderer {
                 .append(result).append(" |\n");
     }
 
-    private static void strategyTable(StringBuilder b, List<Cell> cells, Map<String, Check> checks, String benchmark,
-                                      boolean withCeiling) {
-        List<Cell> rows = cells.stream().filter(c -> c.benchmark.equals(benchmark)).toList();
+    /**
+     * One row per cell of the benchmarks {@code selected} picks, grouped by subject (strategy or baseline), with
+     * the ratio to the one-commit-per-version ceiling at the same number of writers when {@code withCeiling}.
+     */
+    private static void cellTable(StringBuilder b, List<Cell> cells, Map<String, Check> checks,
+                                  java.util.function.Predicate<Cell> selected, String firstColumn,
+                                  boolean withCeiling) {
+        List<Cell> rows = cells.stream().filter(selected).toList();
         if (rows.isEmpty()) {
             b.append("Not measured in this run.\n\n");
             return;
         }
-        b.append("| strategy | writers | appends/s | ×ceiling | mean ms | p50 ms | p99 ms | p99.9 ms | ok | failed |"
-                + " missing |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        b.append("| ").append(firstColumn).append(" | writers | appends/s | ×ceiling | mean ms | p50 ms | p99 ms |"
+                + " p99.9 ms | ok | failed | missing |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (String subject : subjects(rows)) {
             for (Cell c : rows.stream().filter(c -> c.subject.equals(subject))
                     .sorted(Comparator.comparingInt(Cell::threads)).toList()) {
-                String ratio = find(cells, "BaselineBenchmark.commitPerVersion", "commitPerVersion", c.threads)
-                        .map(ceil -> String.format(Locale.ROOT, "%.2f", c.throughput() / ceil.throughput()))
-                        .orElse("—");
-                cellRow(b, "`" + subject + "`", c, withCeiling ? ratio : "—", checkOf(checks, c));
+                String ratio = !withCeiling ? "—"
+                        : find(cells, "BaselineBenchmark.commitPerVersion", "commitPerVersion", c.threads)
+                                .map(ceil -> String.format(Locale.ROOT, "%.2f", c.throughput() / ceil.throughput()))
+                                .orElse("—");
+                cellRow(b, "`" + subject + "`", c, ratio, checkOf(checks, c));
             }
         }
         b.append('\n');
@@ -419,26 +426,6 @@ public final class ReportRenderer {
                 .append(check.map(k -> Long.toString(k.ok)).orElse("—")).append(" | ")
                 .append(check.map(k -> Long.toString(k.failed)).orElse("—")).append(" | ")
                 .append(check.map(k -> k.missing + (k.violations > 0 ? " ⚠" : "")).orElse("—")).append(" |\n");
-    }
-
-    private static void baselineTable(StringBuilder b, List<Cell> cells, Map<String, Check> checks) {
-        List<Cell> rows = cells.stream().filter(c -> c.benchmark.startsWith("BaselineBenchmark.")).toList();
-        if (rows.isEmpty()) {
-            b.append("Not measured in this run.\n\n");
-            return;
-        }
-        b.append("| baseline | writers | appends/s | ×ceiling | mean ms | p50 ms | p99 ms | p99.9 ms | ok | failed |"
-                + " missing |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
-        for (String subject : subjects(rows)) {
-            for (Cell c : rows.stream().filter(c -> c.subject.equals(subject))
-                    .sorted(Comparator.comparingInt(Cell::threads)).toList()) {
-                String ratio = find(cells, "BaselineBenchmark.commitPerVersion", "commitPerVersion", c.threads)
-                        .map(ceil -> String.format(Locale.ROOT, "%.2f", c.throughput() / ceil.throughput()))
-                        .orElse("—");
-                cellRow(b, "`" + subject + "`", c, ratio, checkOf(checks, c));
-            }
-        }
-        b.append('\n');
     }
 
     private static void snapshotTable(StringBuilder b, List<Cell> cells, Map<String, Check> checks) {
