@@ -1,13 +1,11 @@
 package dev.gapless.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.gapless.core.CodeFile;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,7 +58,7 @@ public class BaselineBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String INSERT_VERSION = "INSERT INTO artifact_versions (artifact_id, version_number,"
-            + " content_json, change_json, change_summary, idempotency_key) VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?)";
+            + " change_json, change_summary, idempotency_key, file_count) VALUES (?, ?, ?::jsonb, ?, ?, ?)";
 
     /** The database, the hot artifact and the raw table; one per trial. */
     @State(Scope.Benchmark)
@@ -69,8 +67,6 @@ public class BaselineBenchmark {
         BenchDatabase database;
         DataSource dataSource;
         UUID hot;
-        /** For {@link #commitPerVersion}: a snapshot with one file per writer, the size the strategies write. */
-        String fixedSnapshot;
         final List<Writer> writers = new CopyOnWriteArrayList<>();
         /** What the user's Failsafe policy looks like: retry the version collision, jittered, bounded. */
         final RetryPolicy<Object> retryPolicy = RetryPolicy.builder()
@@ -83,7 +79,7 @@ public class BaselineBenchmark {
         private BenchmarkParams params;
 
         @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) throws SQLException, IOException {
+        public void setUp(BenchmarkParams params) throws SQLException {
             this.params = params;
             database = BenchDatabase.create("baseline", params.getThreads());
             dataSource = database.dataSource();
@@ -96,12 +92,6 @@ public class BaselineBenchmark {
                     hot = r.getObject(1, UUID.class);
                 }
             }
-            ObjectNode snapshot = JSON.createObjectNode();
-            ArrayNode files = snapshot.putArray("files");
-            for (int w = 0; w < params.getThreads(); w++) {
-                files.add(fileJson(Workload.file(w, 0)));
-            }
-            fixedSnapshot = JSON.writeValueAsString(snapshot);
         }
 
         /** Verifies that no successful append is missing, then drops the database. */
@@ -201,7 +191,7 @@ public class BaselineBenchmark {
                         version = r.getInt(1);
                     }
                 }
-                insertVersion(c, shared.hot, version, shared.fixedSnapshot, file, writer.tally, seq);
+                insertVersion(c, shared.hot, version, file, writer.tally, seq);
                 c.commit();
                 writer.tally.succeeded(seq);
                 return version;
@@ -215,8 +205,8 @@ public class BaselineBenchmark {
     }
 
     /**
-     * Retry-on-conflict without Gapless: read head and snapshot, insert head+1 with the new snapshot, move the head;
-     * Failsafe retries the whole transaction on a version collision.
+     * Retry-on-conflict without Gapless, on the same tables: read the head, store the content, insert head+1,
+     * upsert the file's row, move the head; Failsafe retries the whole transaction on a version collision.
      *
      * @return the version number written, or the exception when the retries ran out (counted)
      */
@@ -234,8 +224,7 @@ public class BaselineBenchmark {
         }
     }
 
-    private static int readInsert(Shared shared, CodeFile file, Tally tally, long seq)
-            throws SQLException, IOException {
+    private static int readInsert(Shared shared, CodeFile file, Tally tally, long seq) throws SQLException {
         try (Connection c = shared.dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -247,25 +236,21 @@ public class BaselineBenchmark {
                         head = r.getInt(1);
                     }
                 }
-                ObjectNode snapshot = JSON.createObjectNode();
-                ArrayNode files = snapshot.putArray("files");
-                if (head > 0) {
-                    try (PreparedStatement s = c.prepareStatement("SELECT content_json::text FROM artifact_versions"
-                            + " WHERE artifact_id = ? AND version_number = ?")) {
-                        s.setObject(1, shared.hot);
-                        s.setInt(2, head);
-                        try (ResultSet r = s.executeQuery()) {
-                            r.next();
-                            JSON.readTree(r.getString(1)).path("files").forEach(f -> {
-                                if (!f.path("filename").asText().equals(file.filename())) {
-                                    files.add(f);
-                                }
-                            });
-                        }
-                    }
+                insertVersion(c, shared.hot, head + 1, file, tally, seq);
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO artifact_files (artifact_id, filename,"
+                        + " language, description, sha256, bytes, added_version, added_index)"
+                        + " VALUES (?, ?, ?, ?, sha256(convert_to(?, 'UTF8')), octet_length(convert_to(?, 'UTF8')), ?, 0)"
+                        + " ON CONFLICT (artifact_id, filename) DO UPDATE SET description = excluded.description,"
+                        + " sha256 = excluded.sha256, bytes = excluded.bytes")) {
+                    s.setObject(1, shared.hot);
+                    s.setString(2, file.filename());
+                    s.setString(3, file.language());
+                    s.setString(4, file.description());
+                    s.setString(5, file.content());
+                    s.setString(6, file.content());
+                    s.setInt(7, head + 1);
+                    s.executeUpdate();
                 }
-                files.add(fileJson(file));
-                insertVersion(c, shared.hot, head + 1, JSON.writeValueAsString(snapshot), file, tally, seq);
                 try (PreparedStatement s = c.prepareStatement("UPDATE artifacts SET head_version = ? WHERE id = ?")) {
                     s.setInt(1, head + 1);
                     s.setObject(2, shared.hot);
@@ -273,7 +258,7 @@ public class BaselineBenchmark {
                 }
                 c.commit();
                 return head + 1;
-            } catch (SQLException | IOException | RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
@@ -282,18 +267,26 @@ public class BaselineBenchmark {
         }
     }
 
-    private static void insertVersion(Connection c, UUID artifact, int version, String snapshotJson, CodeFile file,
-                                      Tally tally, long seq) throws SQLException {
+    /** Stores the file's content (once per distinct content) and inserts a version whose change references it. */
+    private static void insertVersion(Connection c, UUID artifact, int version, CodeFile file, Tally tally, long seq)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO artifact_contents (artifact_id, sha256, content)"
+                + " VALUES (?, sha256(convert_to(?, 'UTF8')), ?) ON CONFLICT DO NOTHING")) {
+            s.setObject(1, artifact);
+            s.setString(2, file.content());
+            s.setString(3, file.content());
+            s.executeUpdate();
+        }
         ObjectNode change = JSON.createObjectNode();
         change.put("op", "put");
         change.set("file", fileJson(file));
         try (PreparedStatement s = c.prepareStatement(INSERT_VERSION)) {
             s.setObject(1, artifact);
             s.setInt(2, version);
-            s.setString(3, snapshotJson);
-            s.setString(4, change.toString());
-            s.setString(5, "Updated " + file.filename());
-            s.setString(6, "w" + tally.writer + "-" + seq);
+            s.setString(3, change.toString());
+            s.setString(4, "Updated " + file.filename());
+            s.setString(5, "w" + tally.writer + "-" + seq);
+            s.setInt(6, 1);
             s.executeUpdate();
         }
     }
@@ -302,9 +295,19 @@ public class BaselineBenchmark {
         ObjectNode node = JSON.createObjectNode();
         node.put("filename", file.filename());
         node.put("language", file.language());
-        node.put("content", file.content());
         node.put("description", file.description());
+        node.put("sha256", java.util.HexFormat.of().formatHex(sha256(file.content())));
+        node.put("bytes", file.content().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
         return node;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean isVersionCollision(Throwable e) {

@@ -145,11 +145,9 @@ final class Checks {
             }
             if (checkSnapshot) {
                 Map<String, String> descriptions = new HashMap<>();
-                try (PreparedStatement s = c.prepareStatement("SELECT f ->> 'filename', f ->> 'description'"
-                        + " FROM artifact_versions v, jsonb_array_elements(v.content_json -> 'files') f"
-                        + " WHERE v.artifact_id = ? AND v.version_number = ?")) {
+                try (PreparedStatement s = c.prepareStatement("SELECT filename, description FROM artifact_files"
+                        + " WHERE artifact_id = ?")) {
                     s.setObject(1, artifactId);
-                    s.setLong(2, head);
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
                             descriptions.put(r.getString(1), r.getString(2));

@@ -38,7 +38,7 @@ public final class AppendOptions {
      * Makes the append exactly-once: if the artifact already has a version written with this key, the append
      * returns it ({@link AppendResult#deduplicated()}) and writes nothing. Use the tool-call id.
      *
-     * @param key the key, 1 to 200 characters, no NUL
+     * @param key the key, 1 to 200 characters (Unicode code points), no NUL; checked by the append
      * @return a copy with the key
      * @throws NullPointerException if {@code key} is {@code null}
      */

@@ -9,7 +9,7 @@ public final class ArtifactNotFoundException extends GaplessException {
 
     /** @param artifactId the id that was not found */
     public ArtifactNotFoundException(UUID artifactId) {
-        super("no artifact with id " + artifactId, null);
+        super("no artifact with id " + artifactId, null, Outcome.NOT_APPLIED);
         this.artifactId = artifactId;
     }
 

@@ -1,12 +1,16 @@
 package dev.gapless.core;
 
 import dev.gapless.core.internal.AppendRequest;
+import dev.gapless.core.internal.Artifacts;
 import dev.gapless.core.internal.InputValidator;
-import dev.gapless.core.internal.Tables;
-import dev.gapless.core.internal.WriteContext;
+import dev.gapless.core.internal.Limits;
+import dev.gapless.core.internal.PreparedChange;
+import dev.gapless.core.internal.Reader;
+import dev.gapless.core.internal.Writer;
 import dev.gapless.core.strategy.WriteStrategy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +21,9 @@ import javax.sql.DataSource;
 
 /**
  * The entry point: artifacts and their append-only versions in PostgreSQL, written by many concurrent callers
- * with no lost write, no duplicate and no gap in version numbers.
+ * with no lost write, no duplicate and no gap in version numbers. An append costs what its change holds, not what
+ * the artifact holds: contents are stored once per distinct content, the latest version's files are kept one row
+ * each, and every version stores only its change.
  *
  * <pre>{@code
  * ArtifactStore store = ArtifactStore.builder(dataSource).strategy(WriteStrategy.rowLock()).build();
@@ -33,24 +39,30 @@ import javax.sql.DataSource;
 public final class ArtifactStore {
 
     /** Default limit on one file's content: 1 MiB of UTF-8. */
-    public static final int DEFAULT_MAX_CONTENT_BYTES = 1 << 20;
+    public static final int DEFAULT_MAX_FILE_BYTES = 1 << 20;
+    /** Default limit on the number of files of an artifact. */
+    public static final int DEFAULT_MAX_FILES = 10_000;
+    /** Default limit on the total content of an artifact's latest version: 256 MiB of UTF-8. */
+    public static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L << 20;
     /** Default deadline of one append, including waits for the pool, locks and retries. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final DataSource dataSource;
     private final WriteStrategy strategy;
+    private final Limits limits;
     private final InputValidator validator;
     private final Duration defaultTimeout;
     private final Clock clock;
-    private final WriteContext context;
+    private final Writer writer;
 
     private ArtifactStore(Builder builder) {
         this.dataSource = builder.dataSource;
         this.strategy = builder.strategy;
-        this.validator = new InputValidator(builder.maxContentBytes);
+        this.limits = new Limits(builder.maxFiles, builder.maxFileBytes, builder.maxArtifactBytes);
+        this.validator = new InputValidator(builder.maxFileBytes);
         this.defaultTimeout = builder.defaultTimeout;
         this.clock = builder.clock;
-        this.context = new WriteContext(dataSource, clock, builder.sleeper, builder.listener);
+        this.writer = new Writer(strategy, dataSource, limits, clock, builder.sleeper, builder.listener);
     }
 
     /**
@@ -88,18 +100,18 @@ public final class ArtifactStore {
      * Returns the artifact of {@code (chatId, type)}, creating it if needed. Race-free: any number of concurrent
      * callers get the same artifact.
      *
-     * @param chatId the owning chat, not blank
-     * @param type   the artifact type, e.g. {@code code}, not blank
-     * @param title  a display title (used only when creating)
+     * @param chatId the owning chat, not blank, at most 256 characters
+     * @param type   the artifact type, e.g. {@code code}, not blank, at most 256 characters
+     * @param title  a display title (used only when creating), at most 1,024 characters
      * @return the artifact
      * @throws InvalidChangeException if an argument is blank, too long or has a NUL character
      * @throws StorageException       if the database fails
      */
     public Artifact getOrCreate(String chatId, String type, String title) {
-        validator.validateField("chatId", chatId, true);
-        validator.validateField("type", type, true);
-        validator.validateField("title", title == null ? "" : title, false);
-        return read(c -> Tables.getOrCreate(c, chatId, type, title == null ? "" : title));
+        validator.validateField("chatId", chatId, true, InputValidator.MAX_ID_LENGTH);
+        validator.validateField("type", type, true, InputValidator.MAX_ID_LENGTH);
+        validator.validateField("title", title == null ? "" : title, false, InputValidator.MAX_FIELD_LENGTH);
+        return read(false, c -> Artifacts.getOrCreate(c, chatId, type, title == null ? "" : title));
     }
 
     /**
@@ -111,7 +123,7 @@ public final class ArtifactStore {
      */
     public Optional<Artifact> find(UUID artifactId) {
         Objects.requireNonNull(artifactId, "artifactId");
-        return read(c -> Tables.findArtifact(c, artifactId));
+        return read(false, c -> Artifacts.find(c, artifactId));
     }
 
     /**
@@ -125,7 +137,7 @@ public final class ArtifactStore {
     public Optional<Artifact> find(String chatId, String type) {
         Objects.requireNonNull(chatId, "chatId");
         Objects.requireNonNull(type, "type");
-        return read(c -> Tables.findArtifact(c, chatId, type));
+        return read(false, c -> Artifacts.find(c, chatId, type));
     }
 
     /**
@@ -142,20 +154,26 @@ public final class ArtifactStore {
 
     /**
      * Appends a new version: the latest version with {@code change} applied, numbered head+1. Concurrent appends
-     * to one artifact are serialized by the store's strategy; each gets its own version.
+     * to one artifact are serialized by the store's strategy; each gets its own version. The append holds in memory
+     * only its own change and the rows of the files it touches, never the artifact's other contents.
+     *
+     * <p>Every failure says, in {@link GaplessException#outcome()}, whether anything may have been written.
      *
      * @param artifactId the artifact
      * @param change     the change
      * @param options    idempotency key, expected version, timeout
-     * @return the version written (or, for a repeated idempotency key, the one written before)
-     * @throws InvalidChangeException    if the change is invalid (nothing is written; checked before any I/O) or
-     *                                   deletes a file the artifact does not have
-     * @throws ArtifactNotFoundException if no artifact has that id
-     * @throws VersionConflictException  if an expected version was given and the head is another
-     * @throws WriteConflictException    if another writer won and the strategy does not retry ({@code naive})
-     * @throws RetriesExhaustedException if the strategy's retries ran out
-     * @throws AppendTimeoutException    if the deadline passed
-     * @throws StorageException          if the database failed otherwise
+     * @return the version written (or, for a repeated idempotency key with the same change, the one written before)
+     * @throws InvalidChangeException         if the change is invalid (checked before any I/O), deletes a file the
+     *                                        artifact does not have, or would take the artifact past a limit
+     * @throws ArtifactNotFoundException      if no artifact has that id
+     * @throws VersionConflictException       if an expected version was given and the head is another
+     * @throws IdempotencyKeyReusedException  if the key was used before for a different change
+     * @throws WriteConflictException         if another writer won and the strategy does not retry ({@code naive})
+     * @throws RetriesExhaustedException      if the strategy's retries ran out
+     * @throws AppendTimeoutException         if the deadline passed
+     * @throws ConnectionLostException        if the connection broke and the outcome could not be settled
+     * @throws ConnectionUnavailableException if no connection could be had in time
+     * @throws StorageException               if the database failed otherwise
      */
     public AppendResult append(UUID artifactId, Change change, AppendOptions options) {
         long start = System.nanoTime();
@@ -165,12 +183,12 @@ public final class ArtifactStore {
         validator.validate(change);
         String key = options.idempotencyKey().orElse(null);
         if (key != null) {
-            validator.validateField("idempotency key", key, true);
+            validator.validateField("idempotency key", key, true, InputValidator.MAX_KEY_LENGTH);
         }
         Duration timeout = options.timeout().orElse(defaultTimeout);
-        AppendRequest request = new AppendRequest(artifactId, change, key, options.expectedVersion().orElse(null),
-                timeout, clock.instant().plus(timeout), start);
-        AppendResult result = strategy.append(context, request);
+        AppendRequest request = new AppendRequest(artifactId, PreparedChange.of(change), key,
+                options.expectedVersion().orElse(null), timeout, clock.instant().plus(timeout), start);
+        AppendResult result = writer.append(request);
         return new AppendResult(result.artifactId(), result.version(), result.summary(), result.attempts(),
                 Duration.ofNanos(System.nanoTime() - start), result.deduplicated());
     }
@@ -206,13 +224,35 @@ public final class ArtifactStore {
 
     private Optional<Version> version(UUID artifactId, Integer number) {
         Objects.requireNonNull(artifactId, "artifactId");
-        return read(c -> {
-            Optional<Version> version = Tables.version(c, artifactId, number);
-            if (version.isEmpty()) {
-                requireArtifact(c, artifactId);
-            }
-            return version;
-        });
+        return read(true, c -> Reader.version(c, artifactId, number));
+    }
+
+    /**
+     * The files of the latest version, without their content: costs what the names cost, whatever the contents.
+     *
+     * @param artifactId the artifact
+     * @return the version and its files (version 0 and no files before the first append)
+     * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws StorageException          if the database fails
+     */
+    public FileListing files(UUID artifactId) {
+        Objects.requireNonNull(artifactId, "artifactId");
+        return read(true, c -> Reader.files(c, artifactId));
+    }
+
+    /**
+     * One file of the latest version, with its content; reads that file only.
+     *
+     * @param artifactId the artifact
+     * @param filename   the file's name
+     * @return the file and the version it was read from, or empty when the latest version has no such file
+     * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws StorageException          if the database fails
+     */
+    public Optional<VersionedFile> file(UUID artifactId, String filename) {
+        Objects.requireNonNull(artifactId, "artifactId");
+        Objects.requireNonNull(filename, "filename");
+        return read(true, c -> Reader.file(c, artifactId, filename));
     }
 
     /**
@@ -225,28 +265,36 @@ public final class ArtifactStore {
      */
     public List<VersionSummary> history(UUID artifactId) {
         Objects.requireNonNull(artifactId, "artifactId");
-        return read(c -> {
-            List<VersionSummary> history = Tables.history(c, artifactId);
-            if (history.isEmpty()) {
-                requireArtifact(c, artifactId);
-            }
-            return history;
-        });
-    }
-
-    private static void requireArtifact(Connection c, UUID artifactId) throws SQLException {
-        if (Tables.findArtifact(c, artifactId).isEmpty()) {
-            throw new ArtifactNotFoundException(artifactId);
-        }
+        return read(false, c -> Reader.history(c, artifactId));
     }
 
     private interface Read<T> {
         T run(Connection connection) throws SQLException;
     }
 
-    private <T> T read(Read<T> body) {
+    /**
+     * Runs a read; with {@code snapshot}, in a read-only REPEATABLE READ transaction so that its statements see
+     * one state of the artifact.
+     */
+    private <T> T read(boolean snapshot, Read<T> body) {
         try (Connection connection = dataSource.getConnection()) {
-            return body.run(connection);
+            if (!snapshot) {
+                return body.run(connection);
+            }
+            connection.setAutoCommit(false);
+            try {
+                try (Statement begin = connection.createStatement()) {
+                    begin.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                }
+                T result = body.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw new StorageException("database read failed (SQLSTATE " + e.getSQLState() + ")", e.getSQLState(),
                     null, e);
@@ -257,8 +305,10 @@ public final class ArtifactStore {
     public static final class Builder {
 
         private final DataSource dataSource;
-        private WriteStrategy strategy;
-        private int maxContentBytes = DEFAULT_MAX_CONTENT_BYTES;
+        private WriteStrategy strategy = WriteStrategy.rowLock();
+        private int maxFiles = DEFAULT_MAX_FILES;
+        private int maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+        private long maxArtifactBytes = DEFAULT_MAX_ARTIFACT_BYTES;
         private Duration defaultTimeout = DEFAULT_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
@@ -269,7 +319,7 @@ public final class ArtifactStore {
         }
 
         /**
-         * The write strategy; default {@link WriteStrategy#rowLock()}. Give each store its own instance.
+         * The write strategy; default {@link WriteStrategy#rowLock()}.
          *
          * @param strategy the strategy
          * @return this builder
@@ -281,17 +331,50 @@ public final class ArtifactStore {
         }
 
         /**
-         * The largest content accepted for one file, in UTF-8 bytes; default 1 MiB.
+         * The largest content accepted for one file, in UTF-8 bytes; default 1 MiB. Checked before any I/O.
          *
          * @param bytes a positive limit
          * @return this builder
          * @throws IllegalArgumentException if {@code bytes} is not positive
          */
-        public Builder maxContentBytes(int bytes) {
+        public Builder maxFileBytes(int bytes) {
             if (bytes <= 0) {
-                throw new IllegalArgumentException("maxContentBytes must be positive, was " + bytes);
+                throw new IllegalArgumentException("maxFileBytes must be positive, was " + bytes);
             }
-            this.maxContentBytes = bytes;
+            this.maxFileBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The most files an artifact may hold; default 10,000. A change that would leave more (and more than
+         * before it) is rejected with {@link InvalidChangeException.Reason#TOO_MANY_FILES}, nothing written.
+         *
+         * @param files a positive limit
+         * @return this builder
+         * @throws IllegalArgumentException if {@code files} is not positive
+         */
+        public Builder maxFiles(int files) {
+            if (files <= 0) {
+                throw new IllegalArgumentException("maxFiles must be positive, was " + files);
+            }
+            this.maxFiles = files;
+            return this;
+        }
+
+        /**
+         * The largest total content of an artifact's latest version, in UTF-8 bytes; default 256 MiB. A change
+         * that would make it larger (and larger than before it) is rejected with
+         * {@link InvalidChangeException.Reason#ARTIFACT_TOO_LARGE}, nothing written.
+         *
+         * @param bytes a positive limit
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is not positive
+         */
+        public Builder maxArtifactBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxArtifactBytes must be positive, was " + bytes);
+            }
+            this.maxArtifactBytes = bytes;
             return this;
         }
 
@@ -350,9 +433,6 @@ public final class ArtifactStore {
          * @return the store
          */
         public ArtifactStore build() {
-            if (strategy == null) {
-                strategy = WriteStrategy.rowLock();
-            }
             return new ArtifactStore(this);
         }
     }

@@ -3,8 +3,10 @@ package dev.gapless.core;
 import java.util.Objects;
 
 /**
- * The input of a call was rejected before anything was written: a blank or unsafe filename, a NUL or control
- * character, content over the configured limit, an empty batch, or a delete of a file the artifact does not have.
+ * The input of a call was rejected and nothing was written: a blank or unsafe filename, a NUL or control character,
+ * content over the configured limit, an empty batch (all checked before any I/O), or, found under the artifact's
+ * lock, a delete of a file the artifact does not have or a change that would take the artifact past its file-count
+ * or size limit. The {@link #reason()} says which.
  */
 public final class InvalidChangeException extends GaplessException {
 
@@ -22,8 +24,12 @@ public final class InvalidChangeException extends GaplessException {
         CONTROL_CHARACTER,
         /** A text value has the NUL character, which PostgreSQL text and jsonb cannot store. */
         NUL_CHARACTER,
-        /** A file's content is larger than the store's configured limit. */
+        /** A file's content is larger than the store's limit per file. */
         CONTENT_TOO_LARGE,
+        /** The change would leave the artifact with more files than the store's limit. */
+        TOO_MANY_FILES,
+        /** The change would make the artifact's files (the latest version's) larger in total than the store's limit. */
+        ARTIFACT_TOO_LARGE,
         /** A text field other than content (chat id, type, title, idempotency key) is blank or too long. */
         INVALID_FIELD,
         /** A batch has no changes. */
@@ -39,7 +45,7 @@ public final class InvalidChangeException extends GaplessException {
      * @param message a message naming the field and the rule broken
      */
     public InvalidChangeException(Reason reason, String message) {
-        super(message, null);
+        super(message, null, Outcome.NOT_APPLIED);
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 

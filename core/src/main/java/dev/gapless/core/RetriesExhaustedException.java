@@ -2,8 +2,9 @@ package dev.gapless.core;
 
 /**
  * A strategy retried an append as often as its policy allows and every attempt failed. The last failure is the
- * cause; the earlier ones are attached as {@linkplain Throwable#getSuppressed() suppressed} exceptions. Nothing was
- * written by this append.
+ * cause; the earlier ones are attached as {@linkplain Throwable#getSuppressed() suppressed} exceptions. The
+ * {@link #outcome()} is {@link Outcome#NOT_APPLIED} unless an attempt lost its connection while it may have been
+ * committing.
  */
 public final class RetriesExhaustedException extends GaplessException {
 
@@ -12,9 +13,10 @@ public final class RetriesExhaustedException extends GaplessException {
     /**
      * @param attempts the number of attempts made
      * @param last     the failure of the last attempt
+     * @param outcome  whether an attempt may have committed unseen
      */
-    public RetriesExhaustedException(int attempts, Throwable last) {
-        super("append failed after " + attempts + " attempts: " + last.getMessage(), last);
+    public RetriesExhaustedException(int attempts, Throwable last, Outcome outcome) {
+        super("append failed after " + attempts + " attempts: " + last.getMessage(), last, outcome);
         this.attempts = attempts;
     }
 

@@ -115,10 +115,9 @@ public final class RetryPolicy {
         }
         long base = baseDelay.toNanos();
         long cap = maxDelay.toNanos();
-        long exponential = retry >= 62 ? cap : Math.min(cap, base << Math.min(retry - 1, 40));
-        if (exponential < 0) {
-            exponential = cap;
-        }
+        // base * 2^(retry-1), capped; a shift that would overflow is the cap
+        int shift = retry - 1;
+        long exponential = shift >= Long.numberOfLeadingZeros(base) - 1 ? cap : Math.min(cap, base << shift);
         switch (jitter) {
             case NONE:
                 return Duration.ofNanos(exponential);

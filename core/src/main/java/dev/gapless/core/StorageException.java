@@ -12,13 +12,26 @@ public class StorageException extends GaplessException {
     private final String constraint;
 
     /**
+     * A failure after which nothing was written (the transaction was rolled back, or never started).
+     *
      * @param message    what failed
      * @param sqlState   the SQLSTATE, or {@code null} when unknown
      * @param constraint the constraint named by the server, or {@code null}
      * @param cause      the underlying failure
      */
     public StorageException(String message, String sqlState, String constraint, Throwable cause) {
-        super(message, cause);
+        this(message, sqlState, constraint, cause, Outcome.NOT_APPLIED);
+    }
+
+    /**
+     * @param message    what failed
+     * @param sqlState   the SQLSTATE, or {@code null} when unknown
+     * @param constraint the constraint named by the server, or {@code null}
+     * @param cause      the underlying failure
+     * @param outcome    whether anything may have been written
+     */
+    public StorageException(String message, String sqlState, String constraint, Throwable cause, Outcome outcome) {
+        super(message, cause, outcome);
         this.sqlState = sqlState;
         this.constraint = constraint;
     }

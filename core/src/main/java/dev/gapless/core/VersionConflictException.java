@@ -18,7 +18,8 @@ public final class VersionConflictException extends GaplessException {
      * @param actual     the head found
      */
     public VersionConflictException(UUID artifactId, int expected, int actual) {
-        super("artifact " + artifactId + " is at version " + actual + ", expected " + expected, null);
+        super("artifact " + artifactId + " is at version " + actual + ", expected " + expected, null,
+                Outcome.NOT_APPLIED);
         this.artifactId = artifactId;
         this.expected = expected;
         this.actual = actual;

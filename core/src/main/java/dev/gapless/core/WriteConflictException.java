@@ -14,6 +14,6 @@ public final class WriteConflictException extends StorageException {
      * @param cause      the underlying failure
      */
     public WriteConflictException(String message, String sqlState, String constraint, Throwable cause) {
-        super(message, sqlState, constraint, cause);
+        super(message, sqlState, constraint, cause, Outcome.NOT_APPLIED);
     }
 }

@@ -146,7 +146,7 @@ class ArtifactStoreTest {
         // every naive attempt reads head 1, tries version 2 and collides
         try (Connection c = PG.dataSource().getConnection();
              PreparedStatement s = c.prepareStatement("INSERT INTO artifact_versions (artifact_id, version_number,"
-                     + " content_json, change_json, change_summary) SELECT artifact_id, 2, content_json, change_json,"
+                     + " file_count, change_json, change_summary) SELECT artifact_id, 2, file_count, change_json,"
                      + " change_summary FROM artifact_versions WHERE artifact_id = ? AND version_number = 1")) {
             s.setObject(1, artifact.id());
             s.executeUpdate();
@@ -168,7 +168,7 @@ class ArtifactStoreTest {
         Artifact artifact = newArtifact(store);
         try (Connection c = PG.dataSource().getConnection();
              PreparedStatement s = c.prepareStatement("INSERT INTO artifact_versions (artifact_id, version_number,"
-                     + " content_json, change_json, change_summary) VALUES (?, 1, '{\"files\":[]}',"
+                     + " file_count, change_json, change_summary) VALUES (?, 1, 0,"
                      + " '{\"op\":\"delete\",\"filename\":\"x\"}', 'outside')")) {
             s.setObject(1, artifact.id());
             s.executeUpdate();

@@ -29,7 +29,7 @@ class BadInputTest {
 
     @BeforeEach
     void oneVersionExists() {
-        store = ArtifactStore.builder(PG.dataSource()).maxContentBytes(1000).build();
+        store = ArtifactStore.builder(PG.dataSource()).maxFileBytes(1000).build();
         artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "bad input");
         store.append(artifact.id(), Change.put(CodeFile.of("main.cpp", "int main() {}")));
     }
@@ -125,7 +125,7 @@ class BadInputTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AppendOptions.defaults().withTimeout(java.time.Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ArtifactStore.builder(PG.dataSource()).maxContentBytes(0))
+        assertThatThrownBy(() -> ArtifactStore.builder(PG.dataSource()).maxFileBytes(0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.version(artifact.id(), 0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -3,7 +3,6 @@ package dev.gapless.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gapless.core.internal.JsonCodec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -47,15 +46,5 @@ class ChangeTest {
     void snapshotsRejectDuplicateNames() {
         assertThatThrownBy(() -> new Snapshot(List.of(main, main))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("main.cpp");
-    }
-
-    @Test
-    void jsonRoundTripsSnapshotsAndChanges() {
-        Snapshot snapshot = new Snapshot(List.of(main, config, CodeFile.of("ü/ß.txt", "\"quoted\" \\ \n tab\t")));
-        assertThat(JsonCodec.snapshotFromJson(JsonCodec.snapshotToJson(snapshot))).isEqualTo(snapshot);
-        assertThat(JsonCodec.snapshotToJson(Snapshot.empty())).isEqualTo("{\"files\":[]}");
-        Change change = Change.batch(List.of(Change.put(main), Change.delete("config.h"),
-                Change.batch(List.of(Change.put(config)))));
-        assertThat(JsonCodec.changeFromJson(JsonCodec.changeToJson(change))).isEqualTo(change);
     }
 }

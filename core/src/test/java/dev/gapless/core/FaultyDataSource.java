@@ -83,11 +83,11 @@ final class FaultyDataSource implements DataSource {
     }
 
     /**
-     * A statement that carries its own COMMIT ({@code INSERT …; COMMIT}), or any statement on an autocommit
+     * A script that ends with its own COMMIT ({@code INSERT …; COMMIT}), or any statement on an autocommit
      * connection, is a commit: the same faults apply to it.
      */
     private PreparedStatement wrap(Connection connection, PreparedStatement statement, String sql) {
-        boolean commits = sql.toUpperCase(java.util.Locale.ROOT).contains("COMMIT");
+        boolean commits = sql.toUpperCase(java.util.Locale.ROOT).matches("(?s)(.*;)?\\s*COMMIT\\s*;?\\s*");
         InvocationHandler handler = (proxy, method, args) -> {
             boolean executes = method.getName().startsWith("execute")
                     && (commits || connection.getAutoCommit());

@@ -233,7 +233,7 @@ class StrategyBehaviourTest {
     private static void takeVersionTwoBehindTheHeadsBack(UUID id) throws Exception {
         try (Connection c = PG.dataSource().getConnection();
              PreparedStatement s = c.prepareStatement("INSERT INTO artifact_versions (artifact_id, version_number,"
-                     + " content_json, change_json, change_summary) SELECT artifact_id, 2, content_json, change_json,"
+                     + " file_count, change_json, change_summary) SELECT artifact_id, 2, file_count, change_json,"
                      + " change_summary FROM artifact_versions WHERE artifact_id = ? AND version_number = 1")) {
             s.setObject(1, id);
             s.executeUpdate();

@@ -12,9 +12,13 @@ import java.nio.charset.StandardCharsets;
  */
 public final class InputValidator {
 
-    /** Longest filename accepted, in characters. */
+    /** Longest filename accepted, in Unicode code points (at most 2 KiB of UTF-8: it is indexed). */
     public static final int MAX_FILENAME_LENGTH = 512;
-    /** Longest chat id, type, title, language, description or idempotency key accepted, in characters. */
+    /** Longest chat id or type accepted, in code points (the two share a unique index, within its 2.7 KB limit). */
+    public static final int MAX_ID_LENGTH = 256;
+    /** Longest idempotency key accepted, in code points (at most 800 bytes of UTF-8: it is indexed). */
+    public static final int MAX_KEY_LENGTH = 200;
+    /** Longest title, language or description accepted, in code points. */
     public static final int MAX_FIELD_LENGTH = 1024;
 
     private final int maxContentBytes;
@@ -63,8 +67,8 @@ public final class InputValidator {
         requireNoNul("content" + where, file.content());
         requireNoNul("language" + where, file.language());
         requireNoNul("description" + where, file.description());
-        requireMaxLength("language" + where, file.language());
-        requireMaxLength("description" + where, file.description());
+        requireMaxLength("language" + where, file.language(), MAX_FIELD_LENGTH);
+        requireMaxLength("description" + where, file.description(), MAX_FIELD_LENGTH);
         // cheap upper bound first: a UTF-8 encoding has at most 3 bytes per UTF-16 char
         if ((long) file.content().length() * 3 > maxContentBytes) {
             int bytes = file.content().getBytes(StandardCharsets.UTF_8).length;
@@ -97,8 +101,9 @@ public final class InputValidator {
                         "filename must not contain control characters (U+%04X at index %d)", (int) c, i));
             }
         }
-        if (filename.length() > MAX_FILENAME_LENGTH) {
-            throw new InvalidChangeException(Reason.MALFORMED_PATH, "filename is " + filename.length()
+        int length = filename.codePointCount(0, filename.length());
+        if (length > MAX_FILENAME_LENGTH) {
+            throw new InvalidChangeException(Reason.MALFORMED_PATH, "filename is " + length
                     + " characters, over the limit of " + MAX_FILENAME_LENGTH);
         }
         if (filename.startsWith("/") || filename.startsWith("\\")
@@ -124,17 +129,18 @@ public final class InputValidator {
     /**
      * Validates a short text field such as a chat id, type, title or idempotency key.
      *
-     * @param name     the field's name, for the message
-     * @param value    the value
-     * @param nonBlank whether a blank value is rejected
+     * @param name      the field's name, for the message
+     * @param value     the value
+     * @param nonBlank  whether a blank value is rejected
+     * @param maxLength the most code points accepted
      * @throws InvalidChangeException naming the field and the rule broken
      */
-    public void validateField(String name, String value, boolean nonBlank) {
+    public void validateField(String name, String value, boolean nonBlank, int maxLength) {
         if (value == null || (nonBlank && value.isBlank())) {
             throw new InvalidChangeException(Reason.INVALID_FIELD, name + " must not be blank");
         }
         requireNoNul(name, value);
-        requireMaxLength(name, value);
+        requireMaxLength(name, value, maxLength);
     }
 
     private static void requireNoNul(String name, String value) {
@@ -145,10 +151,13 @@ public final class InputValidator {
         }
     }
 
-    private static void requireMaxLength(String name, String value) {
-        if (value.length() > MAX_FIELD_LENGTH) {
-            throw new InvalidChangeException(Reason.INVALID_FIELD, name + " is " + value.length()
-                    + " characters, over the limit of " + MAX_FIELD_LENGTH);
+    private static void requireMaxLength(String name, String value, int maxLength) {
+        if (value.length() > maxLength) {
+            int length = value.codePointCount(0, value.length());
+            if (length > maxLength) {
+                throw new InvalidChangeException(Reason.INVALID_FIELD, name + " is " + length
+                        + " characters, over the limit of " + maxLength);
+            }
         }
     }
 }

@@ -23,8 +23,14 @@ public final class SqlErrors {
     public static final String NO_SUCH_FILE = "GL001";
     /** Raised by {@code gapless_append}: the head is not the expected version; DETAIL holds the actual head. */
     public static final String EXPECTED_VERSION = "GL002";
-    /** Raised by {@code gapless_append}: no artifact has the id. */
+    /** Raised by {@code gapless_append} and {@code gapless_set_head}: no artifact has the id. */
     public static final String NO_SUCH_ARTIFACT = "GL003";
+    /** Raised by {@code gapless_append}: the change would pass the file-count limit; DETAIL holds the count. */
+    public static final String TOO_MANY_FILES = "GL004";
+    /** Raised by {@code gapless_append}: the change would pass the size limit; DETAIL holds the total bytes. */
+    public static final String ARTIFACT_TOO_LARGE = "GL005";
+    /** Raised by {@code gapless_append}: the key was used for another change; DETAIL holds that version. */
+    public static final String KEY_REUSED = "GL006";
 
     /** What a failure means to a writer. */
     public enum Kind {
@@ -50,6 +56,12 @@ public final class SqlErrors {
         NO_SUCH_FILE,
         /** GL002: the head is not the expected version, found by the server function. */
         EXPECTED_VERSION,
+        /** GL004: the change would pass the file-count limit, found by the server function. */
+        TOO_MANY_FILES,
+        /** GL005: the change would pass the size limit, found by the server function. */
+        ARTIFACT_TOO_LARGE,
+        /** GL006: the idempotency key was used for another change, found by the server function. */
+        KEY_REUSED,
         /** Anything else: not retried. */
         OTHER
     }
@@ -175,6 +187,12 @@ public final class SqlErrors {
             kind = Kind.NO_SUCH_FILE;
         } else if (EXPECTED_VERSION.equals(state)) {
             kind = Kind.EXPECTED_VERSION;
+        } else if (TOO_MANY_FILES.equals(state)) {
+            kind = Kind.TOO_MANY_FILES;
+        } else if (ARTIFACT_TOO_LARGE.equals(state)) {
+            kind = Kind.ARTIFACT_TOO_LARGE;
+        } else if (KEY_REUSED.equals(state)) {
+            kind = Kind.KEY_REUSED;
         } else {
             kind = Kind.OTHER;
         }
@@ -182,14 +200,25 @@ public final class SqlErrors {
     }
 
     /**
-     * The DETAIL the server sent with a failure, e.g. the actual head for {@link #EXPECTED_VERSION}.
+     * The number the server sent as DETAIL with one of Gapless's own errors (the actual head for
+     * {@link #EXPECTED_VERSION}, a count for the limits), or {@code fallback} when there is none or it is not a
+     * number.
      *
-     * @param failure the failure
-     * @return the detail, or {@code null}
+     * @param failure  the failure
+     * @param fallback what to return without a number
+     * @return the number
      */
-    public static String detail(Throwable failure) {
+    public static long detailNumber(Throwable failure, long fallback) {
         ServerErrorMessage server = serverError(failure);
-        return server == null ? null : server.getDetail();
+        String detail = server == null ? null : server.getDetail();
+        if (detail == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(detail.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     /**

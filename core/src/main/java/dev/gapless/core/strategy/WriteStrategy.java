@@ -1,70 +1,116 @@
 package dev.gapless.core.strategy;
 
-import dev.gapless.core.AppendResult;
 import dev.gapless.core.RetryPolicy;
 import java.time.Duration;
-import dev.gapless.core.internal.AppendRequest;
-import dev.gapless.core.internal.WriteContext;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * How concurrent appends to one artifact are serialized. Pick one with {@link #named(String)} or a factory method;
- * {@link #rowLock()} is the default. Every strategy except the two baselines ({@code naive}, {@code seed-retry})
- * keeps the invariants: versions are exactly {@code 1..head}, each version is its predecessor plus its own change,
- * and an idempotency key appears at most once per artifact.
+ * How concurrent appends to one artifact are serialized: a name, and the options that strategy takes. Pick one with
+ * a factory method or {@link #named(String)}; {@link #rowLock()} is the default. Every strategy except the two
+ * baselines ({@code naive}, {@code seed-retry}) keeps the invariants: versions are exactly {@code 1..head}, each
+ * version is its predecessor plus its own change, and an idempotency key appears at most once per artifact.
  *
- * <p>Sealed: the set of strategies is Gapless's to keep correct. Instances are thread-safe and may be shared by
- * one store's callers; use a new instance per store.
+ * <p>A strategy is only a specification: the machinery that carries it out belongs to the
+ * {@link dev.gapless.core.ArtifactStore} built with it. Immutable and thread-safe; one instance may configure any
+ * number of stores.
+ *
+ * <table>
+ *   <caption>The strategies</caption>
+ *   <tr><th>name</th><th>how writers are serialized</th><th>retry policy</th></tr>
+ *   <tr><td>{@code naive}</td><td>baseline, the original bug: unlocked read, insert head+1</td><td>none</td></tr>
+ *   <tr><td>{@code seed-retry}</td><td>baseline, the original fix: naive plus 3 retries after 100/200/400 ms</td>
+ *       <td>fixed</td></tr>
+ *   <tr><td>{@code retry}</td><td>unlocked read; a collision rolls back and retries</td><td>yes</td></tr>
+ *   <tr><td>{@code optimistic}</td><td>unlocked read; compare-and-set on the head</td><td>yes</td></tr>
+ *   <tr><td>{@code row-lock}</td><td>the artifact's row lock, taken by moving the head</td><td>yes</td></tr>
+ *   <tr><td>{@code advisory-lock}</td><td>{@code pg_advisory_xact_lock} on the artifact</td><td>yes</td></tr>
+ *   <tr><td>{@code serializable}</td><td>SERIALIZABLE isolation; 40001 retried</td><td>yes</td></tr>
+ *   <tr><td>{@code server-function}</td><td>one PL/pgSQL call per append, under the row lock</td><td>yes</td></tr>
+ *   <tr><td>{@code group-commit}</td><td>in-process combining: k appends per transaction, one row lock</td>
+ *       <td>yes</td></tr>
+ * </table>
+ * Where a strategy takes a policy, it retries only what is safe to retry: collisions, serialization failures,
+ * deadlocks, an unavailable pool, and a lost connection when the append carries an idempotency key.
  */
-public sealed interface WriteStrategy permits SingleVersionStrategy, ServerFunctionStrategy, GroupCommitStrategy {
+public final class WriteStrategy {
 
-    /**
-     * The strategy's name, as accepted by {@link #named(String)} and {@code gapless race --strategy}.
-     *
-     * @return e.g. {@code row-lock}
-     */
-    String name();
+    private static final String NAIVE = "naive";
+    private static final String SEED_RETRY = "seed-retry";
+    private static final String RETRY = "retry";
+    private static final String OPTIMISTIC = "optimistic";
+    private static final String ROW_LOCK = "row-lock";
+    private static final String ADVISORY_LOCK = "advisory-lock";
+    private static final String SERIALIZABLE = "serializable";
+    private static final String SERVER_FUNCTION = "server-function";
+    private static final String GROUP_COMMIT = "group-commit";
 
-    /**
-     * Performs one append. Called by {@link dev.gapless.core.ArtifactStore}; not for direct use.
-     *
-     * @param context the store's shared write machinery
-     * @param request the validated append
-     * @return the result
-     * @throws dev.gapless.core.GaplessException on any failure
-     */
-    AppendResult append(WriteContext context, AppendRequest request);
+    /** The most appends one group-commit transaction writes, by default. */
+    public static final int DEFAULT_MAX_BATCH = 64;
+
+    private static final Map<String, Supplier<WriteStrategy>> FACTORIES;
+    private static final List<String> NAMES;
+
+    static {
+        Map<String, Supplier<WriteStrategy>> factories = new LinkedHashMap<>();
+        factories.put(NAIVE, WriteStrategy::naive);
+        factories.put(SEED_RETRY, WriteStrategy::seedRetry);
+        factories.put(RETRY, WriteStrategy::retry);
+        factories.put(OPTIMISTIC, WriteStrategy::optimistic);
+        factories.put(ROW_LOCK, WriteStrategy::rowLock);
+        factories.put(ADVISORY_LOCK, WriteStrategy::advisoryLock);
+        factories.put(SERIALIZABLE, WriteStrategy::serializable);
+        factories.put(SERVER_FUNCTION, WriteStrategy::serverFunction);
+        factories.put(GROUP_COMMIT, WriteStrategy::groupCommit);
+        FACTORIES = Map.copyOf(factories);
+        NAMES = List.copyOf(factories.keySet());
+    }
+
+    private final String name;
+    private final RetryPolicy policy;
+    private final int maxBatch;
+
+    private WriteStrategy(String name, RetryPolicy policy, int maxBatch) {
+        this.name = name;
+        this.policy = Objects.requireNonNull(policy, "policy");
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
+        }
+        this.maxBatch = maxBatch;
+    }
 
     /**
      * Baseline, the original bug: read the head without a lock, insert head+1, no retry. Concurrent appends fail
      * with {@link dev.gapless.core.WriteConflictException}. For comparison only.
      *
-     * @return a new instance
+     * @return the strategy
      */
-    static WriteStrategy naive() {
-        return new NaiveStrategy(RetryPolicy.none());
+    public static WriteStrategy naive() {
+        return new WriteStrategy(NAIVE, RetryPolicy.none(), 1);
     }
 
     /**
      * Baseline, the original fix: {@link #naive()} plus 3 retries after 100, 200 and 400 ms, no jitter, only on a
      * collision on the version constraint. Still loses appends at 16 or more concurrent writers. For comparison only.
      *
-     * @return a new instance
+     * @return the strategy
      */
-    static WriteStrategy seedRetry() {
-        return new SeedRetryStrategy(RetryPolicy.builder().withJitter(RetryPolicy.Jitter.NONE)
-                .withFixedDelays(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)).build());
+    public static WriteStrategy seedRetry() {
+        return new WriteStrategy(SEED_RETRY, RetryPolicy.builder().withJitter(RetryPolicy.Jitter.NONE)
+                .withFixedDelays(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)).build(), 1);
     }
 
     /**
      * Retry on conflict with {@link RetryPolicy#ofDefaults()}: the unlocked read-insert, re-run whole after a
      * collision, with jittered backoff.
      *
-     * @return a new instance
+     * @return the strategy
      */
-    static WriteStrategy retry() {
+    public static WriteStrategy retry() {
         return retry(RetryPolicy.ofDefaults());
     }
 
@@ -72,19 +118,19 @@ public sealed interface WriteStrategy permits SingleVersionStrategy, ServerFunct
      * Retry on conflict with the given policy.
      *
      * @param policy attempts, time budget, backoff and jitter
-     * @return a new instance
+     * @return the strategy
      * @throws NullPointerException if {@code policy} is {@code null}
      */
-    static WriteStrategy retry(RetryPolicy policy) {
-        return new RetryStrategy(policy);
+    public static WriteStrategy retry(RetryPolicy policy) {
+        return new WriteStrategy(RETRY, policy, 1);
     }
 
     /**
      * Compare-and-set on {@code head_version}, retried with {@link RetryPolicy#ofDefaults()}.
      *
-     * @return a new instance
+     * @return the strategy
      */
-    static WriteStrategy optimistic() {
+    public static WriteStrategy optimistic() {
         return optimistic(RetryPolicy.ofDefaults());
     }
 
@@ -92,38 +138,62 @@ public sealed interface WriteStrategy permits SingleVersionStrategy, ServerFunct
      * Compare-and-set on {@code head_version}, retried with the given policy.
      *
      * @param policy attempts, time budget, backoff and jitter
-     * @return a new instance
+     * @return the strategy
      * @throws NullPointerException if {@code policy} is {@code null}
      */
-    static WriteStrategy optimistic(RetryPolicy policy) {
-        return new OptimisticStrategy(policy);
+    public static WriteStrategy optimistic(RetryPolicy policy) {
+        return new WriteStrategy(OPTIMISTIC, policy, 1);
     }
 
     /**
-     * {@code SELECT … FOR UPDATE} on the artifact row, then read, move the head and insert in the same
-     * transaction. Writers to one artifact queue on the row lock; no lost appends. The default.
+     * The artifact's row lock, taken by moving the head ({@code UPDATE … RETURNING}); then the touched files are
+     * read, the version computed and written in the same transaction. Writers to one artifact queue on the row
+     * lock and never collide; {@link RetryPolicy#ofDefaults()} covers a collision with a writer that does not take
+     * the lock, and a broken connection when a key makes a retry safe. The default.
      *
-     * @return a new instance
+     * @return the strategy
      */
-    static WriteStrategy rowLock() {
-        return new RowLockStrategy(RetryPolicy.ofDefaults());
+    public static WriteStrategy rowLock() {
+        return rowLock(RetryPolicy.ofDefaults());
     }
 
     /**
-     * {@code pg_advisory_xact_lock} on a 64-bit key derived from the artifact id, then read, move the head, insert.
+     * {@link #rowLock()} with the given retry policy.
      *
-     * @return a new instance
+     * @param policy attempts, time budget, backoff and jitter
+     * @return the strategy
+     * @throws NullPointerException if {@code policy} is {@code null}
      */
-    static WriteStrategy advisoryLock() {
-        return new AdvisoryLockStrategy(RetryPolicy.ofDefaults());
+    public static WriteStrategy rowLock(RetryPolicy policy) {
+        return new WriteStrategy(ROW_LOCK, policy, 1);
+    }
+
+    /**
+     * {@code pg_advisory_xact_lock} on a 64-bit key derived from the artifact id, then as {@link #rowLock()}.
+     *
+     * @return the strategy
+     */
+    public static WriteStrategy advisoryLock() {
+        return advisoryLock(RetryPolicy.ofDefaults());
+    }
+
+    /**
+     * {@link #advisoryLock()} with the given retry policy.
+     *
+     * @param policy attempts, time budget, backoff and jitter
+     * @return the strategy
+     * @throws NullPointerException if {@code policy} is {@code null}
+     */
+    public static WriteStrategy advisoryLock(RetryPolicy policy) {
+        return new WriteStrategy(ADVISORY_LOCK, policy, 1);
     }
 
     /**
      * SERIALIZABLE isolation; the whole transaction retried on 40001/40P01 with {@link RetryPolicy#ofDefaults()}.
      *
-     * @return a new instance
+     * @return the strategy
      */
-    static WriteStrategy serializable() {
+    public static WriteStrategy serializable() {
         return serializable(RetryPolicy.ofDefaults());
     }
 
@@ -131,41 +201,66 @@ public sealed interface WriteStrategy permits SingleVersionStrategy, ServerFunct
      * SERIALIZABLE isolation; the whole transaction retried with the given policy.
      *
      * @param policy attempts, time budget, backoff and jitter
-     * @return a new instance
+     * @return the strategy
      * @throws NullPointerException if {@code policy} is {@code null}
      */
-    static WriteStrategy serializable(RetryPolicy policy) {
-        return new SerializableStrategy(policy);
+    public static WriteStrategy serializable(RetryPolicy policy) {
+        return new WriteStrategy(SERIALIZABLE, policy, 1);
     }
 
     /**
-     * One round trip: the PL/pgSQL function {@code gapless_append} locks, reads, applies and inserts.
+     * One round trip per append: the PL/pgSQL function {@code gapless_append} stores the contents, takes the row
+     * lock, applies the change and inserts the version, as one autocommitted statement.
      *
-     * @return a new instance
+     * @return the strategy
      */
-    static WriteStrategy serverFunction() {
-        return new ServerFunctionStrategy(RetryPolicy.ofDefaults());
+    public static WriteStrategy serverFunction() {
+        return serverFunction(RetryPolicy.ofDefaults());
     }
 
     /**
-     * In-process combining of concurrent appends to one artifact: one leader writes up to 64 versions per
-     * transaction under one row lock.
+     * {@link #serverFunction()} with the given retry policy.
      *
-     * @return a new instance; give each store its own
+     * @param policy attempts, time budget, backoff and jitter
+     * @return the strategy
+     * @throws NullPointerException if {@code policy} is {@code null}
      */
-    static WriteStrategy groupCommit() {
-        return groupCommit(GroupCommitStrategy.DEFAULT_MAX_BATCH);
+    public static WriteStrategy serverFunction(RetryPolicy policy) {
+        return new WriteStrategy(SERVER_FUNCTION, policy, 1);
+    }
+
+    /**
+     * In-process combining of concurrent appends to one artifact: one leader writes up to
+     * {@value #DEFAULT_MAX_BATCH} versions per transaction under one row lock.
+     *
+     * @return the strategy
+     */
+    public static WriteStrategy groupCommit() {
+        return groupCommit(DEFAULT_MAX_BATCH);
     }
 
     /**
      * In-process combining with a given batch limit.
      *
      * @param maxBatch the most appends one transaction writes, at least 1
-     * @return a new instance; give each store its own
+     * @return the strategy
      * @throws IllegalArgumentException if {@code maxBatch} is less than 1
      */
-    static WriteStrategy groupCommit(int maxBatch) {
-        return new GroupCommitStrategy(RetryPolicy.ofDefaults(), maxBatch);
+    public static WriteStrategy groupCommit(int maxBatch) {
+        return groupCommit(maxBatch, RetryPolicy.ofDefaults());
+    }
+
+    /**
+     * In-process combining with a given batch limit and retry policy.
+     *
+     * @param maxBatch the most appends one transaction writes, at least 1
+     * @param policy   attempts, time budget, backoff and jitter for a batch's transaction
+     * @return the strategy
+     * @throws IllegalArgumentException if {@code maxBatch} is less than 1
+     * @throws NullPointerException     if {@code policy} is {@code null}
+     */
+    public static WriteStrategy groupCommit(int maxBatch, RetryPolicy policy) {
+        return new WriteStrategy(GROUP_COMMIT, policy, maxBatch);
     }
 
     /**
@@ -173,23 +268,78 @@ public sealed interface WriteStrategy permits SingleVersionStrategy, ServerFunct
      *
      * @return the names
      */
-    static List<String> names() {
-        return Registry.NAMES;
+    public static List<String> names() {
+        return NAMES;
     }
 
     /**
-     * A new instance of the strategy of that name (case-insensitive).
+     * The strategy of that name (case-insensitive), with its default options.
      *
      * @param name e.g. {@code row-lock}
-     * @return a new instance
+     * @return the strategy
      * @throws IllegalArgumentException if no strategy has that name; the message lists the names
      * @throws NullPointerException     if {@code name} is {@code null}
      */
-    static WriteStrategy named(String name) {
-        Supplier<WriteStrategy> factory = Registry.FACTORIES.get(name.toLowerCase(Locale.ROOT));
+    public static WriteStrategy named(String name) {
+        Supplier<WriteStrategy> factory = FACTORIES.get(name.toLowerCase(Locale.ROOT));
         if (factory == null) {
             throw new IllegalArgumentException("unknown write strategy '" + name + "'; known: " + names());
         }
         return factory.get();
+    }
+
+    /**
+     * The strategy's name, as accepted by {@link #named(String)} and {@code gapless race --strategy}.
+     *
+     * @return e.g. {@code row-lock}
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The retry policy; {@link RetryPolicy#none()} for {@code naive}, the fixed 100/200/400 ms for
+     * {@code seed-retry}.
+     *
+     * @return the policy
+     */
+    public RetryPolicy retryPolicy() {
+        return policy;
+    }
+
+    /**
+     * This strategy with another retry policy. The policy's budgets and backoff apply to what the strategy retries
+     * (for the baselines, only collisions on the version constraint).
+     *
+     * @param policy attempts, time budget, backoff and jitter
+     * @return a copy with the policy
+     * @throws NullPointerException if {@code policy} is {@code null}
+     */
+    public WriteStrategy withRetryPolicy(RetryPolicy policy) {
+        return new WriteStrategy(name, policy, maxBatch);
+    }
+
+    /**
+     * The most appends one transaction writes: the batch limit for {@code group-commit}, 1 for every other
+     * strategy.
+     *
+     * @return the limit
+     */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /**
+     * Whether this is one of the two baselines ({@code naive}, {@code seed-retry}) that lose appends on purpose.
+     *
+     * @return {@code true} for a baseline
+     */
+    public boolean isBaseline() {
+        return name.equals(NAIVE) || name.equals(SEED_RETRY);
+    }
+
+    @Override
+    public String toString() {
+        return name + (maxBatch > 1 ? "(maxBatch=" + maxBatch + ", " : "(") + policy + ")";
     }
 }

@@ -33,8 +33,8 @@ class SqlErrorsTest {
         String id = UUID.randomUUID().toString();
         try (Connection c = PG.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO artifacts (id, chat_id, type) VALUES ('" + id + "', '" + id + "', 'code')");
-            s.execute("INSERT INTO artifact_versions (artifact_id, version_number, content_json, change_json,"
-                    + " change_summary, idempotency_key) VALUES ('" + id + "', 1, '{}', '{}', 's', 'k1')");
+            s.execute("INSERT INTO artifact_versions (artifact_id, version_number, file_count, change_json,"
+                    + " change_summary, idempotency_key) VALUES ('" + id + "', 1, 0, '{}', 's', 'k1')");
         }
         return id;
     }
@@ -42,10 +42,10 @@ class SqlErrorsTest {
     @Test
     void duplicateVersionIsAConflictAndDuplicateKeyIsAlreadyApplied() throws Exception {
         String id = artifactWithVersionOne();
-        SQLException version = fail("INSERT INTO artifact_versions (artifact_id, version_number, content_json,"
-                + " change_json, change_summary) VALUES ('" + id + "', 1, '{}', '{}', 's')");
-        SQLException key = fail("INSERT INTO artifact_versions (artifact_id, version_number, content_json,"
-                + " change_json, change_summary, idempotency_key) VALUES ('" + id + "', 2, '{}', '{}', 's', 'k1')");
+        SQLException version = fail("INSERT INTO artifact_versions (artifact_id, version_number, file_count,"
+                + " change_json, change_summary) VALUES ('" + id + "', 1, 0, '{}', 's')");
+        SQLException key = fail("INSERT INTO artifact_versions (artifact_id, version_number, file_count,"
+                + " change_json, change_summary, idempotency_key) VALUES ('" + id + "', 2, 0, '{}', 's', 'k1')");
 
         assertThat(SqlErrors.classify(version)).isEqualTo(new SqlErrors.Classified(SqlErrors.Kind.VERSION_CONFLICT,
                 "23505", SqlErrors.VERSION_CONSTRAINT));
@@ -68,7 +68,7 @@ class SqlErrorsTest {
         assertThat(SqlErrors.classify(fail("SET statement_timeout = 50", "SELECT pg_sleep(2)")).kind())
                 .isEqualTo(SqlErrors.Kind.STATEMENT_TIMEOUT);
         assertThat(SqlErrors.classify(fail("INSERT INTO artifact_versions (artifact_id, version_number,"
-                + " content_json, change_json, change_summary) VALUES (gen_random_uuid(), 1, '{}', '{}', 's')"))
+                + " file_count, change_json, change_summary) VALUES (gen_random_uuid(), 1, 0, '{}', 's')"))
                 .kind()).isEqualTo(SqlErrors.Kind.NO_SUCH_ARTIFACT);
         assertThat(SqlErrors.classify(fail("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40001'; END $$")).kind())
                 .isEqualTo(SqlErrors.Kind.SERIALIZATION_FAILURE);
@@ -81,8 +81,8 @@ class SqlErrorsTest {
     @Test
     void theRealErrorIsFoundBehindWrappersAndBatchChainsNotTheAbortedTransactionEcho() throws Exception {
         String id = artifactWithVersionOne();
-        SQLException conflict = fail("INSERT INTO artifact_versions (artifact_id, version_number, content_json,"
-                + " change_json, change_summary) VALUES ('" + id + "', 1, '{}', '{}', 's')");
+        SQLException conflict = fail("INSERT INTO artifact_versions (artifact_id, version_number, file_count,"
+                + " change_json, change_summary) VALUES ('" + id + "', 1, 0, '{}', 's')");
         BatchUpdateException batch = new BatchUpdateException("batch failed", "25P02", new int[0]);
         batch.setNextException(conflict);
         assertThat(SqlErrors.classify(batch).kind()).isEqualTo(SqlErrors.Kind.VERSION_CONFLICT);

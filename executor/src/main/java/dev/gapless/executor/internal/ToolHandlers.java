@@ -12,23 +12,24 @@ import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Change;
 import dev.gapless.core.CodeFile;
 import dev.gapless.core.ConnectionLostException;
+import dev.gapless.core.ConnectionUnavailableException;
+import dev.gapless.core.FileInfo;
+import dev.gapless.core.FileListing;
 import dev.gapless.core.GaplessException;
+import dev.gapless.core.IdempotencyKeyReusedException;
 import dev.gapless.core.InvalidChangeException;
+import dev.gapless.core.Outcome;
 import dev.gapless.core.RetriesExhaustedException;
-import dev.gapless.core.Snapshot;
 import dev.gapless.core.StorageException;
-import dev.gapless.core.Version;
 import dev.gapless.core.VersionConflictException;
 import dev.gapless.core.VersionSummary;
+import dev.gapless.core.VersionedFile;
 import dev.gapless.core.WriteConflictException;
-import dev.gapless.core.internal.SqlErrors;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -98,38 +99,57 @@ public final class ToolHandlers {
     }
 
     /**
-     * What the agent may be told about a failure: the cause in words, whether anything was written, what to do;
-     * never SQL, stack traces or server internals.
+     * What the agent may be told about a failure: the cause in words, whether anything was written (as core's
+     * {@link GaplessException#outcome()} says, never guessed here), what to do; never SQL, stack traces or server
+     * internals.
      *
      * @param e the failure
      * @return the message
      */
     public static String safeMessage(GaplessException e) {
+        String written = e.outcome() == Outcome.NOT_APPLIED ? "nothing was written."
+                : "whether the change was applied is unknown. Retry with the same tool call id: it is never applied"
+                + " twice.";
         if (e instanceof InvalidChangeException || e instanceof VersionConflictException) {
-            return "rejected: " + e.getMessage() + "; nothing was written.";
+            return "rejected: " + e.getMessage() + "; " + written;
+        } else if (e instanceof IdempotencyKeyReusedException reused) {
+            return "rejected: the tool call id '" + reused.key() + "' was already used for a different call (version "
+                    + reused.version() + "); " + written + " Use a new id for a new call.";
         } else if (e instanceof AppendTimeoutException t) {
-            return "timed out after " + t.timeout().toMillis() + " ms; nothing was written."
-                    + " Retrying with the same tool call id is safe.";
+            return "timed out after " + t.timeout().toMillis() + " ms; " + written
+                    + (e.outcome() == Outcome.NOT_APPLIED ? " Retrying with the same tool call id is safe." : "");
         } else if (e instanceof ConnectionLostException) {
-            return "the database connection was lost; whether the change was applied is unknown."
-                    + " Retry with the same tool call id: it is never applied twice.";
+            return "the database connection was lost; " + written;
         } else if (e instanceof RetriesExhaustedException r) {
-            String last = r.getCause() instanceof GaplessException cause ? " Last failure: " + safeMessage(cause)
-                    : " Nothing was written.";
-            return "gave up after " + r.attempts() + " attempts." + last;
+            return "gave up after " + r.attempts() + " attempts"
+                    + (r.getCause() instanceof GaplessException cause ? " (last: " + firstClause(cause) + ")" : "")
+                    + "; " + written;
         } else if (e instanceof WriteConflictException) {
-            return "another write to the artifact won the race; nothing was written. Retry the call.";
+            return "another write to the artifact won the race; " + written + " Retry the call.";
         } else if (e instanceof ArtifactNotFoundException) {
-            return "the chat's artifact does not exist.";
-        } else if (e instanceof StorageException s && s.getCause() instanceof SqlErrors.NoConnectionException none
-                && none.isTransient()) {
-            return "no database connection was available (pool exhausted or database unreachable); nothing was"
-                    + " written. Retrying later with the same tool call id is safe.";
+            return "the chat's artifact does not exist; " + written;
+        } else if (e instanceof ConnectionUnavailableException) {
+            return "no database connection was available (pool exhausted or database unreachable); " + written
+                    + " Retrying later with the same tool call id is safe.";
         } else if (e instanceof StorageException s) {
-            return "storage failure" + s.sqlState().map(state -> " (SQLSTATE " + state + ")").orElse("")
-                    + "; nothing was written.";
+            return "storage failure" + s.sqlState().map(state -> " (SQLSTATE " + state + ")").orElse("") + "; "
+                    + written;
         }
-        return "the call failed; nothing was written.";
+        return "the call failed; " + written;
+    }
+
+    /** The cause of a failure in a few words, for inside another message. */
+    private static String firstClause(GaplessException e) {
+        if (e instanceof AppendTimeoutException t) {
+            return "timed out after " + t.timeout().toMillis() + " ms";
+        } else if (e instanceof WriteConflictException) {
+            return "another write won the race";
+        } else if (e instanceof ConnectionLostException) {
+            return "the database connection was lost";
+        } else if (e instanceof ConnectionUnavailableException) {
+            return "no database connection was available";
+        }
+        return e.getClass().getSimpleName();
     }
 
     private UUID artifact() {
@@ -169,34 +189,29 @@ public final class ToolHandlers {
                 node.path("content").asText(), node.path("description").asText(""));
     }
 
-    private Optional<Version> latest() {
-        return store.latest(artifact());
-    }
-
     private ObjectNode getFile(String filename) {
-        Optional<Version> latest = latest();
-        int version = latest.map(Version::number).orElse(0);
-        CodeFile file = latest.map(Version::snapshot).orElse(Snapshot.empty()).find(filename)
-                .orElseThrow(() -> new NoSuchFile("no file named '" + filename + "' in the latest version ("
-                        + version + ") of the artifact."));
+        UUID id = artifact();
+        VersionedFile found = store.file(id, filename).orElseThrow(() -> new NoSuchFile("no file named '"
+                + filename + "' in the latest version (" + store.files(id).version() + ") of the artifact."));
+        CodeFile file = found.file();
         return Json.MAPPER.createObjectNode()
                 .put("filename", file.filename())
                 .put("language", file.language())
                 .put("description", file.description())
-                .put("version", version)
+                .put("version", found.version())
                 .put("content", file.content());
     }
 
     private ObjectNode listFiles() {
-        Optional<Version> latest = latest();
-        ObjectNode out = Json.MAPPER.createObjectNode().put("version", latest.map(Version::number).orElse(0));
+        FileListing listing = store.files(artifact());
+        ObjectNode out = Json.MAPPER.createObjectNode().put("version", listing.version());
         ArrayNode files = out.putArray("files");
-        for (CodeFile f : latest.map(Version::snapshot).orElse(Snapshot.empty()).files()) {
+        for (FileInfo f : listing.files()) {
             files.addObject()
                     .put("filename", f.filename())
                     .put("language", f.language())
                     .put("description", f.description())
-                    .put("bytes", f.content().getBytes(StandardCharsets.UTF_8).length);
+                    .put("bytes", f.bytes());
         }
         return out;
     }

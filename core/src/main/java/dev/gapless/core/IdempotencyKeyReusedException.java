@@ -1,0 +1,45 @@
+package dev.gapless.core;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * An append carried an idempotency key that an earlier version of the artifact was written with, but its change is
+ * not that version's change: a reused key (for instance one tool-call id on two different calls), not a replay.
+ * Nothing was written; the earlier version stands. A true replay (the same key with the same change) is not an
+ * error: it returns the earlier version with {@link AppendResult#deduplicated()} set.
+ */
+public final class IdempotencyKeyReusedException extends GaplessException {
+
+    private final UUID artifactId;
+    private final String key;
+    private final int version;
+
+    /**
+     * @param artifactId the artifact
+     * @param key        the reused key
+     * @param version    the version written earlier with that key
+     */
+    public IdempotencyKeyReusedException(UUID artifactId, String key, int version) {
+        super("idempotency key '" + key + "' was already used for version " + version + " of artifact " + artifactId
+                + " with a different change", null, Outcome.NOT_APPLIED);
+        this.artifactId = artifactId;
+        this.key = Objects.requireNonNull(key, "key");
+        this.version = version;
+    }
+
+    /** @return the artifact */
+    public UUID artifactId() {
+        return artifactId;
+    }
+
+    /** @return the reused key */
+    public String key() {
+        return key;
+    }
+
+    /** @return the version written earlier with the key */
+    public int version() {
+        return version;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.gapless.core.internal;
+
+import dev.gapless.core.Artifact;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Creating and finding artifacts. Stateless. */
+public final class Artifacts {
+
+    private static final int GET_OR_CREATE_ATTEMPTS = 5;
+
+    private Artifacts() {
+    }
+
+    /**
+     * Race-free get-or-create, in a READ COMMITTED transaction set inside the transaction (a session default left
+     * by another client of a pooled connection does not apply). A serialization failure or deadlock, which only a
+     * stricter isolation forced on the session by someone else could cause, is retried a few times.
+     */
+    public static Artifact getOrCreate(Connection c, String chatId, String type, String title) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Script begin = new Script();
+                    begin.add("SET TRANSACTION ISOLATION LEVEL READ COMMITTED", null);
+                    begin.run(c);
+                    Artifact artifact = Storage.getOrCreate(c, chatId, type, title);
+                    c.commit();
+                    return artifact;
+                } catch (SQLException e) {
+                    c.rollback();
+                    SqlErrors.Kind kind = SqlErrors.classify(e).kind();
+                    boolean serialization = kind == SqlErrors.Kind.SERIALIZATION_FAILURE
+                            || kind == SqlErrors.Kind.DEADLOCK;
+                    if (!serialization || attempt >= GET_OR_CREATE_ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** The artifact with that id, if any. */
+    public static Optional<Artifact> find(Connection c, UUID id) throws SQLException {
+        return Storage.findArtifact(c, id);
+    }
+
+    /** The artifact of a chat and type, if any. */
+    public static Optional<Artifact> find(Connection c, String chatId, String type) throws SQLException {
+        return Storage.findArtifact(c, chatId, type);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.gapless.core.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * Connections bounded by a deadline: taking one from the pool, and running a transaction or autocommitted
+ * statements on it. Immutable and thread-safe.
+ */
+final class Connections {
+
+    /**
+     * Interrupts a pool wait at the caller's deadline. Cancelled alarms leave the queue at once, so a 30 s deadline
+     * does not leave a task behind per append.
+     */
+    static final ScheduledThreadPoolExecutor ALARMS = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "gapless-deadline-alarm");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static {
+        ALARMS.setRemoveOnCancelPolicy(true);
+    }
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    Connections(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Time left until {@code deadline} (negative when passed). */
+    Duration remaining(Instant deadline) {
+        return Duration.between(clock.instant(), deadline);
+    }
+
+    /** A unit of work on a connection. */
+    @FunctionalInterface
+    interface Body<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code body} in a transaction (autocommit off) and commits, or rolls back on any failure. The body's
+     * first statements set the isolation level and the deadline ({@link Storage#begin}), in its first round trip.
+     *
+     * @throws Expired if the deadline passed before anything was sent
+     */
+    <T> T inTransaction(Instant deadline, Body<T> body) throws SQLException {
+        try (Connection connection = acquire(deadline)) {
+            connection.setAutoCommit(false);
+            try {
+                T result = body.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            } finally {
+                try {
+                    connection.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // a broken connection; the pool discards it
+                }
+            }
+        }
+    }
+
+    /** Runs {@code body} on an autocommit connection: each statement commits on its own. */
+    <T> T autocommitted(Instant deadline, Body<T> body) throws SQLException {
+        try (Connection connection = acquire(deadline)) {
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            return body.run(connection);
+        }
+    }
+
+    /** A read: any pooled connection, no deadline. */
+    <T> T read(Body<T> body) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return body.run(connection);
+        }
+    }
+
+    /** The deadline passed before anything was sent. */
+    static final class Expired extends RuntimeException {
+        Expired(Throwable cause) {
+            super("deadline passed before anything was sent", cause, false, false);
+        }
+    }
+
+    /**
+     * Takes a pooled connection, waiting no longer than {@code deadline}: the pool's own timeout may be longer, so
+     * an alarm interrupts the wait at the deadline (pools such as HikariCP give up on interrupt). The alarm can
+     * never fire after this method returns.
+     */
+    private Connection acquire(Instant deadline) throws SQLException {
+        long waitMs = remaining(deadline).toMillis();
+        if (waitMs <= 0) {
+            throw new Expired(null);
+        }
+        Thread caller = Thread.currentThread();
+        Object guard = new Object();
+        boolean[] state = new boolean[2]; // [0] acquisition over, [1] alarm fired
+        ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
+            synchronized (guard) {
+                if (!state[0]) {
+                    state[1] = true;
+                    caller.interrupt();
+                }
+            }
+        }, waitMs, TimeUnit.MILLISECONDS);
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            // nothing was sent: a pool that gave up waiting is a timeout when the deadline has passed too
+            if (remaining(deadline).toMillis() <= 0) {
+                throw new Expired(e);
+            }
+            throw new SqlErrors.NoConnectionException(e);
+        } finally {
+            alarm.cancel(false);
+            synchronized (guard) {
+                state[0] = true;
+                if (state[1]) {
+                    Thread.interrupted(); // the alarm's interrupt is ours to clear
+                }
+            }
+        }
+        if (remaining(deadline).toMillis() <= 0) {
+            connection.close();
+            throw new Expired(null);
+        }
+        return connection;
+    }
+}

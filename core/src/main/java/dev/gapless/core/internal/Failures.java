@@ -1,0 +1,84 @@
+package dev.gapless.core.internal;
+
+import dev.gapless.core.AppendTimeoutException;
+import dev.gapless.core.ArtifactNotFoundException;
+import dev.gapless.core.ConnectionLostException;
+import dev.gapless.core.ConnectionUnavailableException;
+import dev.gapless.core.GaplessException;
+import dev.gapless.core.IdempotencyKeyReusedException;
+import dev.gapless.core.InvalidChangeException;
+import dev.gapless.core.Outcome;
+import dev.gapless.core.StorageException;
+import dev.gapless.core.VersionConflictException;
+import dev.gapless.core.WriteConflictException;
+import java.sql.SQLException;
+
+/** Maps database failures of an append to the public exceptions, with the outcome the member's history allows. */
+final class Failures {
+
+    private Failures() {
+    }
+
+    /** What the caller of {@code member} is told about {@code failure}. */
+    static GaplessException translate(SQLException failure, Member member, Limits limits) {
+        AppendRequest r = member.request();
+        SqlErrors.Classified c = SqlErrors.classify(failure);
+        return switch (c.kind()) {
+            case VERSION_CONFLICT, SERIALIZATION_FAILURE, DEADLOCK, ALREADY_APPLIED ->
+                    new WriteConflictException("another writer took the next version of artifact " + r.artifactId()
+                            + " (SQLSTATE " + c.sqlState() + (c.constraint() == null ? "" : ", constraint "
+                            + c.constraint()) + ")", c.sqlState(), c.constraint(), failure);
+            case LOCK_TIMEOUT, STATEMENT_TIMEOUT -> timeout(member, c.sqlState(), failure);
+            case NO_SUCH_ARTIFACT -> new ArtifactNotFoundException(r.artifactId());
+            case NO_SUCH_FILE -> new InvalidChangeException(InvalidChangeException.Reason.NO_SUCH_FILE,
+                    String.valueOf(SqlErrors.serverMessage(failure)));
+            case EXPECTED_VERSION -> new VersionConflictException(r.artifactId(),
+                    r.expectedVersion() == null ? -1 : r.expectedVersion(),
+                    (int) SqlErrors.detailNumber(failure, -1));
+            case TOO_MANY_FILES -> limits.tooManyFiles(SqlErrors.detailNumber(failure, -1));
+            case ARTIFACT_TOO_LARGE -> limits.tooLarge(SqlErrors.detailNumber(failure, -1));
+            case KEY_REUSED -> new IdempotencyKeyReusedException(r.artifactId(),
+                    String.valueOf(r.idempotencyKey()), (int) SqlErrors.detailNumber(failure, -1));
+            case CONNECTION -> new ConnectionLostException("connection to the database failed during an append to"
+                    + " artifact " + r.artifactId() + "; " + (r.idempotencyKey() == null
+                    ? "with no idempotency key it was not retried, and if" : "if") + " COMMIT was in flight whether"
+                    + " it landed is unknown (SQLSTATE " + c.sqlState() + ")", c.sqlState(), failure);
+            case NO_CONNECTION -> new ConnectionUnavailableException("no database connection could be obtained for"
+                    + " an append to artifact " + r.artifactId() + " (pool exhausted or database unreachable);"
+                    + " nothing was sent", c.sqlState(), failure);
+            default -> new StorageException("append to artifact " + r.artifactId() + " failed (SQLSTATE "
+                    + c.sqlState() + ")", c.sqlState(), c.constraint(), failure, Outcome.NOT_APPLIED);
+        };
+    }
+
+    /** Whether a failure of this kind was raised after the key was checked under the artifact's lock. */
+    static boolean checkedKeyUnderLock(SqlErrors.Kind kind) {
+        return switch (kind) {
+            case NO_SUCH_FILE, EXPECTED_VERSION, TOO_MANY_FILES, ARTIFACT_TOO_LARGE, KEY_REUSED -> true;
+            default -> false;
+        };
+    }
+
+    /** The member's deadline passed. */
+    static AppendTimeoutException timeout(Member member, String sqlState, Throwable cause) {
+        return new AppendTimeoutException(member.request().timeout(), sqlState, cause,
+                member.ambiguous() ? Outcome.UNKNOWN : Outcome.NOT_APPLIED);
+    }
+
+    /**
+     * The failure the caller gets: when an earlier attempt may have committed unseen and this failure claims
+     * nothing was written, the claim is replaced by the truth (the outcome is unknown), with the failure as cause.
+     */
+    static GaplessException settle(Member member, GaplessException failure) {
+        if (!member.ambiguous() || failure.outcome() == Outcome.UNKNOWN) {
+            return failure;
+        }
+        if (failure instanceof AppendTimeoutException t) {
+            return new AppendTimeoutException(t.timeout(), t.sqlState().orElse(null), t, Outcome.UNKNOWN);
+        }
+        return new ConnectionLostException("an attempt of the append to artifact " + member.request().artifactId()
+                + " lost its connection while it may have been committing, and the retries with its idempotency key"
+                + " ended (" + failure.getMessage() + ") before they could tell whether it had: its outcome is"
+                + " unknown; retry with the same key", null, failure);
+    }
+}

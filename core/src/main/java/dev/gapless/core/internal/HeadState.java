@@ -1,0 +1,237 @@
+package dev.gapless.core.internal;
+
+import dev.gapless.core.AppendTimeoutException;
+import dev.gapless.core.IdempotencyKeyReusedException;
+import dev.gapless.core.VersionConflictException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The part of an artifact's head that one write touches, read after its lock: the counters, the rows of the files
+ * its changes name, and the versions already holding its keys. Members are applied to it in order, each one on a
+ * scratch overlay that is kept only if the member is accepted; the result is the versions to insert and the file
+ * rows to upsert or delete. Holds only the touched rows, never every file. Not thread-safe.
+ */
+final class HeadState {
+
+    /** A manifest is written once this many file entries, or the file count if larger, changed since the last. */
+    static final int MANIFEST_MIN_CHANGES = 64;
+
+    /**
+     * One row of {@code artifact_files}.
+     *
+     * @param filename     the file
+     * @param language     its language
+     * @param description  its description
+     * @param sha256       the digest of its content
+     * @param bytes        the size of its content
+     * @param addedVersion the version that (re-)added it: snapshot order
+     * @param addedIndex   its leaf index in that version: snapshot order
+     */
+    record FileRow(String filename, String language, String description, Digest sha256, int bytes, int addedVersion,
+                   int addedIndex) {
+    }
+
+    /**
+     * A version already written with a key this write carries.
+     *
+     * @param version the version
+     * @param summary its summary
+     * @param request the digest of its change, or {@code null} for a version written before digests were kept
+     */
+    record KeyRow(int version, String summary, Digest request) {
+    }
+
+    /**
+     * A version to insert.
+     *
+     * @param number    its number
+     * @param json      its change as stored
+     * @param summary   its summary
+     * @param key       its idempotency key, or {@code null}
+     * @param fileCount the number of files after it
+     * @param request   the digest of its change
+     */
+    record VersionRow(int number, String json, String summary, String key, int fileCount, Digest request) {
+    }
+
+    private final Limits limits;
+    private final Clock clock;
+    private final int startHead;
+    private int head;
+    private int fileCount;
+    private long totalBytes;
+    private int changesSinceManifest;
+    private final Map<String, FileRow> original;
+    private final Map<String, FileRow> current;
+    private final Map<String, KeyRow> keys;
+    private final List<VersionRow> versions = new ArrayList<>();
+
+    /**
+     * @param head                 the head version when locked
+     * @param fileCount            the artifact's file count
+     * @param totalBytes           the artifact's total content size
+     * @param changesSinceManifest file entries changed since the last manifest
+     * @param rows                 the current rows of the touched files (a touched file without a row does not exist)
+     * @param keys                 the versions already written with the write's keys
+     */
+    HeadState(Limits limits, Clock clock, int head, int fileCount, long totalBytes, int changesSinceManifest,
+              Map<String, FileRow> rows, Map<String, KeyRow> keys) {
+        this.limits = limits;
+        this.clock = clock;
+        this.startHead = head;
+        this.head = head;
+        this.fileCount = fileCount;
+        this.totalBytes = totalBytes;
+        this.changesSinceManifest = changesSinceManifest;
+        this.original = Map.copyOf(rows);
+        this.current = new HashMap<>(rows);
+        this.keys = new HashMap<>(keys);
+    }
+
+    /**
+     * Applies one member on top of the members accepted before it.
+     *
+     * @param keyUnderLock whether the keys were read under the artifact's lock (see {@link MemberResult.Rejected})
+     * @return {@link MemberResult.Done} (written or deduplicated) or {@link MemberResult.Rejected}
+     */
+    MemberResult apply(Member member, int attempt, boolean keyUnderLock) {
+        AppendRequest r = member.request();
+        if (r.idempotencyKey() != null) {
+            KeyRow done = keys.get(r.idempotencyKey());
+            if (done != null) {
+                if (done.request() != null && !done.request().equals(r.change().digest())) {
+                    return new MemberResult.Rejected(new IdempotencyKeyReusedException(r.artifactId(),
+                            r.idempotencyKey(), done.version()), keyUnderLock);
+                }
+                return new MemberResult.Done(member.result(done.version(), done.summary(), attempt, true));
+            }
+        }
+        if (r.expectedVersion() != null && r.expectedVersion() != head) {
+            return new MemberResult.Rejected(new VersionConflictException(r.artifactId(), r.expectedVersion(), head),
+                    keyUnderLock);
+        }
+        if (!clock.instant().isBefore(r.deadline())) {
+            return new MemberResult.Rejected(new AppendTimeoutException(r.timeout(), null, null), keyUnderLock);
+        }
+        int number = head + 1;
+        Map<String, FileRow> overlay = new HashMap<>();
+        long files = fileCount;
+        long bytes = totalBytes;
+        StringBuilder summary = new StringBuilder();
+        List<PreparedChange.Leaf> leaves = r.change().leaves();
+        for (int i = 0; i < leaves.size(); i++) {
+            PreparedChange.Leaf leaf = leaves.get(i);
+            String name = leaf.filename();
+            FileRow before = overlay.containsKey(name) ? overlay.get(name) : current.get(name);
+            if (!summary.isEmpty()) {
+                summary.append("; ");
+            }
+            if (leaf instanceof PreparedChange.Put put) {
+                overlay.put(name, new FileRow(name, put.file().language(), put.file().description(), put.sha256(),
+                        put.bytes(), before == null ? number : before.addedVersion(),
+                        before == null ? i : before.addedIndex()));
+                summary.append(before == null ? "Added " : "Updated ").append(name);
+                files += before == null ? 1 : 0;
+                bytes += put.bytes() - (before == null ? 0 : before.bytes());
+            } else {
+                if (before == null) {
+                    return new MemberResult.Rejected(Limits.noSuchFile(name), keyUnderLock);
+                }
+                overlay.put(name, null);
+                summary.append("Removed ").append(name);
+                files--;
+                bytes -= before.bytes();
+            }
+        }
+        if (files > limits.maxFiles() && files > fileCount) {
+            return new MemberResult.Rejected(limits.tooManyFiles(files), keyUnderLock);
+        }
+        if (bytes > limits.maxArtifactBytes() && bytes > totalBytes) {
+            return new MemberResult.Rejected(limits.tooLarge(bytes), keyUnderLock);
+        }
+        current.putAll(overlay);
+        head = number;
+        fileCount = (int) files;
+        totalBytes = bytes;
+        changesSinceManifest += leaves.size();
+        String text = summary.toString();
+        versions.add(new VersionRow(number, r.change().json(), text, r.idempotencyKey(), fileCount,
+                r.change().digest()));
+        if (r.idempotencyKey() != null) {
+            keys.put(r.idempotencyKey(), new KeyRow(number, text, r.change().digest()));
+        }
+        return new MemberResult.Done(member.result(number, text, attempt, false));
+    }
+
+    /** The versions the accepted members write, in order. */
+    List<VersionRow> versions() {
+        return versions;
+    }
+
+    int startHead() {
+        return startHead;
+    }
+
+    int head() {
+        return head;
+    }
+
+    int fileCount() {
+        return fileCount;
+    }
+
+    long totalBytes() {
+        return totalBytes;
+    }
+
+    /**
+     * Whether the head version gets a manifest: once the entries changed since the last one reach the file count
+     * (at least {@value #MANIFEST_MIN_CHANGES}), so that reading any version costs one manifest plus at most about
+     * as many changes as it has files. Resets the count when it says yes.
+     */
+    boolean takeManifest() {
+        if (changesSinceManifest >= Math.max(MANIFEST_MIN_CHANGES, fileCount)) {
+            changesSinceManifest = 0;
+            return true;
+        }
+        return false;
+    }
+
+    int changesSinceManifest() {
+        return changesSinceManifest;
+    }
+
+    /** The rows whose final state differs from what was read: to upsert. */
+    List<FileRow> upserts() {
+        List<FileRow> out = new ArrayList<>();
+        current.forEach((name, row) -> {
+            if (row != null && !row.equals(original.get(name))) {
+                out.add(row);
+            }
+        });
+        return out;
+    }
+
+    /** The files that existed and no longer do: to delete. */
+    List<String> deletes() {
+        Set<String> out = new HashSet<>();
+        original.forEach((name, row) -> {
+            if (current.get(name) == null) {
+                out.add(name);
+            }
+        });
+        return List.copyOf(out);
+    }
+
+    @Override
+    public String toString() {
+        return "HeadState[head=" + head + ", files=" + fileCount + ", bytes=" + totalBytes + ", touched="
+                + current.keySet() + "]";
+    }
+}

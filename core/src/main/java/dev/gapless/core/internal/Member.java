@@ -1,0 +1,74 @@
+package dev.gapless.core.internal;
+
+import dev.gapless.core.AppendResult;
+import dev.gapless.core.GaplessException;
+import java.time.Duration;
+
+/**
+ * One append inside the write pipeline, alone or in a group-commit batch: its request, whether an attempt of it
+ * may have committed unseen, and, once settled, its result. Confined to the thread running its batch, then
+ * published to the caller through {@link #settled()}'s happens-before (see {@link GroupCommitLanes}).
+ */
+final class Member {
+
+    private final AppendRequest request;
+    private boolean ambiguous;
+    private volatile MemberResult result;
+
+    Member(AppendRequest request) {
+        this.request = request;
+    }
+
+    AppendRequest request() {
+        return request;
+    }
+
+    /** Whether an attempt lost its connection while it may have been committing, and nothing since settled it. */
+    boolean ambiguous() {
+        return ambiguous;
+    }
+
+    void markAmbiguous() {
+        ambiguous = true;
+    }
+
+    /** An attempt found under the artifact's lock that the key was not applied: no earlier attempt committed. */
+    void settleAmbiguity() {
+        ambiguous = false;
+    }
+
+    boolean isOpen() {
+        return result == null;
+    }
+
+    MemberResult settled() {
+        return result;
+    }
+
+    void settle(MemberResult r) {
+        if (result == null) {
+            result = r;
+        }
+    }
+
+    AppendResult result(int version, String summary, int attempt, boolean deduplicated) {
+        return new AppendResult(request.artifactId(), version, summary, attempt,
+                Duration.ofNanos(System.nanoTime() - request.startNanos()), deduplicated);
+    }
+
+    /** The caller's view: the result, or the failure thrown. */
+    AppendResult outcome() {
+        MemberResult r = result;
+        if (r instanceof MemberResult.Done done) {
+            return done.result();
+        }
+        if (r instanceof MemberResult.Failed failed) {
+            throw failed.failure();
+        }
+        throw new IllegalStateException("append to artifact " + request.artifactId() + " finished unsettled");
+    }
+
+    static GaplessException failureOf(MemberResult r) {
+        return r instanceof MemberResult.Failed f ? f.failure() : null;
+    }
+}

@@ -1,0 +1,436 @@
+package dev.gapless.core.internal;
+
+import dev.gapless.core.Artifact;
+import dev.gapless.core.FileInfo;
+import dev.gapless.core.VersionSummary;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.UUID;
+
+/**
+ * All SQL that Gapless issues, in one place. Every method runs on the caller's connection and transaction, or adds
+ * statements to the caller's {@link Script}; only the statements that say so commit. Stateless.
+ *
+ * <p>Lock order, which every writer keeps so that none can deadlock another: contents first (in digest order; they
+ * are immutable and keyed by digest, so inserting them needs no lock), then the artifact's row (or advisory) lock,
+ * then versions, files and manifests.
+ */
+final class Storage {
+
+    private static final String ARTIFACT_COLUMNS = "id, chat_id, type, title, head_version, created_at";
+    private static final String COUNTERS = "file_count, total_bytes, changes_since_manifest";
+
+    private Storage() {
+    }
+
+    // ---- artifacts ------------------------------------------------------------------------------------------
+
+    /**
+     * Race-free get-or-create: {@code INSERT … ON CONFLICT DO NOTHING}, then, if another writer created it first,
+     * a read in a later statement (which sees the other writer's committed row).
+     */
+    static Artifact getOrCreate(Connection c, String chatId, String type, String title) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO artifacts (chat_id, type, title)"
+                + " VALUES (?, ?, ?) ON CONFLICT (chat_id, type) DO NOTHING RETURNING " + ARTIFACT_COLUMNS)) {
+            insert.setString(1, chatId);
+            insert.setString(2, type);
+            insert.setString(3, title);
+            try (ResultSet rows = insert.executeQuery()) {
+                if (rows.next()) {
+                    return artifact(rows);
+                }
+            }
+        }
+        return findArtifact(c, chatId, type).orElseThrow(() -> new SQLException("artifact (" + chatId + ", "
+                + type + ") neither inserted nor found", "P0002"));
+    }
+
+    static Optional<Artifact> findArtifact(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT " + ARTIFACT_COLUMNS + " FROM artifacts WHERE id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(artifact(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    static Optional<Artifact> findArtifact(Connection c, String chatId, String type) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT " + ARTIFACT_COLUMNS + " FROM artifacts WHERE chat_id = ? AND type = ?")) {
+            select.setString(1, chatId);
+            select.setString(2, type);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(artifact(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The head version without any lock, or {@code null} when no such artifact. */
+    static Integer readHead(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT head_version FROM artifacts WHERE id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getInt(1) : null;
+            }
+        }
+    }
+
+    // ---- the write path: statements added to a script -------------------------------------------------------
+
+    /** The first statements of every write transaction: its isolation level and its deadline. */
+    static void begin(Script s, boolean serializable, long timeoutMs) {
+        String ms = Long.toString(Math.max(1, timeoutMs));
+        s.add("SET TRANSACTION ISOLATION LEVEL " + (serializable ? "SERIALIZABLE" : "READ COMMITTED"), null);
+        s.add("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)", null, ms, ms);
+    }
+
+    /** Stores the contents that are not stored yet, in digest order (before any lock: see the class comment). */
+    static void insertContents(Script s, UUID id, SortedMap<Digest, String> contents) {
+        if (contents.isEmpty()) {
+            return;
+        }
+        byte[][] digests = new byte[contents.size()][];
+        String[] texts = new String[contents.size()];
+        int i = 0;
+        for (Map.Entry<Digest, String> e : contents.entrySet()) {
+            digests[i] = e.getKey().bytes();
+            texts[i++] = e.getValue();
+        }
+        s.add("INSERT INTO artifact_contents (artifact_id, sha256, content)"
+                + " SELECT ?, t.h, t.c FROM unnest(?::bytea[], ?::text[]) AS t(h, c) ORDER BY t.h"
+                + " ON CONFLICT DO NOTHING", null, id, digests, texts);
+    }
+
+    /** The head and counters as they were read (and, for the locking statements, locked). */
+    record Locked(int head, int fileCount, long totalBytes, int changesSinceManifest) {
+    }
+
+    /** Receives a {@link Locked} from a statement returning head and counters. */
+    static Script.Rows locked(Locked[] into) {
+        return row -> into[0] = new Locked(row.getInt(1), row.getInt(2), row.getLong(3), row.getInt(4));
+    }
+
+    /** Reads head and counters without a lock. */
+    static void readCounters(Script s, UUID id, Locked[] into) {
+        s.add("SELECT head_version, " + COUNTERS + " FROM artifacts WHERE id = ?", locked(into), id);
+    }
+
+    /**
+     * Takes the artifact's row lock by moving its head one up, returning head and counters from before the move,
+     * in one statement. The write's later statements read with fresh snapshots, after the lock: a statement that
+     * waited for a row lock still reads with the snapshot it started with, so reading in the same statement would
+     * miss what the previous holder committed. An attempt that ends up writing nothing rolls the move back.
+     */
+    static void lockAndMoveHead(Script s, UUID id, Locked[] into) {
+        s.add("UPDATE artifacts SET head_version = head_version + 1 WHERE id = ?"
+                + " RETURNING head_version - 1, " + COUNTERS, locked(into), id);
+    }
+
+    /** Takes a transaction-scoped advisory lock on a 64-bit key. */
+    static void advisoryLock(Script s, long key) {
+        s.add("SELECT pg_advisory_xact_lock(?)", null, key);
+    }
+
+    /**
+     * Reads the rows of the named files and the versions written with any of the keys, in one statement.
+     */
+    static void readTouched(Script s, UUID id, Collection<String> filenames, Collection<String> keys,
+                            Map<String, HeadState.FileRow> rows, Map<String, HeadState.KeyRow> found) {
+        s.add("SELECT true, filename, language, description, sha256, bytes, added_version, added_index"
+                + " FROM artifact_files WHERE artifact_id = ? AND filename = ANY (?::text[])"
+                + " UNION ALL"
+                + " SELECT false, idempotency_key, change_summary, NULL, request_sha256, version_number, NULL, NULL"
+                + " FROM artifact_versions WHERE artifact_id = ? AND idempotency_key = ANY (?::text[])", row -> {
+                    if (row.getBoolean(1)) {
+                        rows.put(row.getString(2), new HeadState.FileRow(row.getString(2), row.getString(3),
+                                row.getString(4), Digest.ofBytes(row.getBytes(5)), row.getInt(6), row.getInt(7),
+                                row.getInt(8)));
+                    } else {
+                        byte[] request = row.getBytes(5);
+                        found.put(row.getString(2), new HeadState.KeyRow(row.getInt(6), row.getString(3),
+                                request == null ? null : Digest.ofBytes(request)));
+                    }
+                }, id, filenames.toArray(String[]::new), id, keys.toArray(String[]::new));
+    }
+
+    /**
+     * Writes what {@code state} computed and commits, as one script: the head and counters (with
+     * {@code expectedHead}, only if the head is still that: compare-and-set), the versions, the changed file rows,
+     * a manifest when one is due, then COMMIT.
+     */
+    static void writeAndCommit(Script s, UUID id, Integer expectedHead, HeadState state) {
+        boolean manifest = state.takeManifest();
+        s.add("SELECT gapless_set_head(?, ?, ?, ?, ?, ?)", null, id,
+                expectedHead == null ? Script.Null.INTEGER : expectedHead, state.head(), state.fileCount(),
+                state.totalBytes(), state.changesSinceManifest());
+        List<HeadState.VersionRow> versions = state.versions();
+        int n = versions.size();
+        int[] numbers = new int[n];
+        String[] changes = new String[n];
+        String[] summaries = new String[n];
+        String[] keys = new String[n];
+        int[] fileCounts = new int[n];
+        byte[][] requests = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            HeadState.VersionRow v = versions.get(i);
+            numbers[i] = v.number();
+            changes[i] = v.json();
+            summaries[i] = v.summary();
+            keys[i] = v.key();
+            fileCounts[i] = v.fileCount();
+            requests[i] = v.request().bytes();
+        }
+        s.add("INSERT INTO artifact_versions (artifact_id, version_number, change_json, change_summary,"
+                + " idempotency_key, file_count, request_sha256)"
+                + " SELECT ?, t.n, t.c::jsonb, t.s, t.k, t.f, t.r"
+                + " FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bytea[]) AS t(n, c, s, k, f, r)",
+                null, id, numbers, changes, summaries, keys, fileCounts, requests);
+        List<HeadState.FileRow> upserts = state.upserts();
+        if (!upserts.isEmpty()) {
+            int m = upserts.size();
+            String[] names = new String[m];
+            String[] languages = new String[m];
+            String[] descriptions = new String[m];
+            byte[][] digests = new byte[m][];
+            int[] bytes = new int[m];
+            int[] addedVersions = new int[m];
+            int[] addedIndexes = new int[m];
+            for (int i = 0; i < m; i++) {
+                HeadState.FileRow f = upserts.get(i);
+                names[i] = f.filename();
+                languages[i] = f.language();
+                descriptions[i] = f.description();
+                digests[i] = f.sha256().bytes();
+                bytes[i] = f.bytes();
+                addedVersions[i] = f.addedVersion();
+                addedIndexes[i] = f.addedIndex();
+            }
+            s.add("INSERT INTO artifact_files (artifact_id, filename, language, description, sha256, bytes,"
+                    + " added_version, added_index)"
+                    + " SELECT ?, t.* FROM unnest(?::text[], ?::text[], ?::text[], ?::bytea[], ?::int[], ?::int[],"
+                    + " ?::int[]) AS t"
+                    + " ON CONFLICT (artifact_id, filename) DO UPDATE SET language = excluded.language,"
+                    + " description = excluded.description, sha256 = excluded.sha256, bytes = excluded.bytes,"
+                    + " added_version = excluded.added_version, added_index = excluded.added_index",
+                    null, id, names, languages, descriptions, digests, bytes, addedVersions, addedIndexes);
+        }
+        List<String> deletes = state.deletes();
+        if (!deletes.isEmpty()) {
+            s.add("DELETE FROM artifact_files WHERE artifact_id = ? AND filename = ANY (?::text[])", null, id,
+                    deletes.toArray(String[]::new));
+        }
+        if (manifest) {
+            s.add("INSERT INTO artifact_manifests (artifact_id, version_number, files)"
+                    + " SELECT ?, ?, coalesce(jsonb_agg(jsonb_build_array(f.filename, f.language, f.description,"
+                    + " encode(f.sha256, 'hex'), f.bytes) ORDER BY f.added_version, f.added_index), '[]'::jsonb)"
+                    + " FROM artifact_files f WHERE f.artifact_id = ?", null, id, state.head(), id);
+        }
+        s.add("COMMIT", null);
+    }
+
+    /** The versions written with any of {@code keys}, by key. */
+    static Map<String, HeadState.KeyRow> findKeys(Connection c, UUID id, Collection<String> keys)
+            throws SQLException {
+        Map<String, HeadState.KeyRow> found = new HashMap<>();
+        Map<String, HeadState.FileRow> none = new HashMap<>();
+        Script s = new Script();
+        readTouched(s, id, List.of(), keys, none, found);
+        s.run(c);
+        return found;
+    }
+
+    // ---- the server function ----------------------------------------------------------------------------------
+
+    /**
+     * The outcome of {@code gapless_append}.
+     *
+     * @param version      the version written or found
+     * @param summary      its summary
+     * @param deduplicated whether the key had been applied before
+     */
+    record FunctionResult(int version, String summary, boolean deduplicated) {
+    }
+
+    /**
+     * Calls {@code gapless_append}: contents, lock, read, apply, insert, as one statement; on an autocommit
+     * connection that is one round trip, commit included. The function bounds its own lock wait by
+     * {@code timeoutMs}; the statement as a whole is bounded by a client-side query timeout (whole seconds, rounded
+     * up).
+     */
+    static FunctionResult callAppendFunction(Connection c, AppendRequest r, Limits limits, long timeoutMs)
+            throws SQLException {
+        SortedMap<Digest, String> contents = r.change().contents();
+        byte[][] digests = new byte[contents.size()][];
+        String[] texts = new String[contents.size()];
+        int i = 0;
+        for (Map.Entry<Digest, String> e : contents.entrySet()) {
+            digests[i] = e.getKey().bytes();
+            texts[i++] = e.getValue();
+        }
+        try (PreparedStatement call = c.prepareStatement("SELECT o_version, o_summary, o_deduplicated"
+                + " FROM gapless_append(?, ?::jsonb, ?::bytea[], ?::text[], ?, ?, ?, ?, ?, ?)")) {
+            call.setObject(1, r.artifactId());
+            call.setString(2, r.change().json());
+            call.setObject(3, digests);
+            call.setObject(4, texts);
+            call.setString(5, r.idempotencyKey());
+            call.setBytes(6, r.change().digest().bytes());
+            if (r.expectedVersion() == null) {
+                call.setNull(7, java.sql.Types.INTEGER);
+            } else {
+                call.setInt(7, r.expectedVersion());
+            }
+            call.setInt(8, limits.maxFiles());
+            call.setLong(9, limits.maxArtifactBytes());
+            call.setInt(10, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)));
+            call.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, (timeoutMs + 999) / 1000)));
+            try (ResultSet rows = call.executeQuery()) {
+                rows.next();
+                return new FunctionResult(rows.getInt(1), rows.getString(2), rows.getBoolean(3));
+            }
+        }
+    }
+
+    // ---- reads --------------------------------------------------------------------------------------------------
+
+    /**
+     * The stored parts of one version.
+     *
+     * @param number    its number
+     * @param change    its change as stored
+     * @param summary   its summary
+     * @param key       its idempotency key, or {@code null}
+     * @param fileCount its number of files
+     * @param createdAt when it was committed
+     */
+    record VersionRow(int number, String change, String summary, String key, int fileCount, Instant createdAt) {
+    }
+
+    /**
+     * The newest manifest at or before {@code number}: its version and its JSON, or {@code null} when there is
+     * none (the history then starts from the empty artifact).
+     */
+    static Map.Entry<Integer, String> manifestAtOrBefore(Connection c, UUID id, int number) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT version_number, files::text"
+                + " FROM artifact_manifests WHERE artifact_id = ? AND version_number <= ?"
+                + " ORDER BY version_number DESC LIMIT 1")) {
+            select.setObject(1, id);
+            select.setInt(2, number);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Map.entry(rows.getInt(1), rows.getString(2)) : null;
+            }
+        }
+    }
+
+    /** Versions {@code from..to}, oldest first. */
+    static List<VersionRow> versions(Connection c, UUID id, int from, int to) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT version_number, change_json::text, change_summary,"
+                + " idempotency_key, file_count, created_at FROM artifact_versions"
+                + " WHERE artifact_id = ? AND version_number BETWEEN ? AND ? ORDER BY version_number")) {
+            select.setObject(1, id);
+            select.setInt(2, from);
+            select.setInt(3, to);
+            try (ResultSet rows = select.executeQuery()) {
+                List<VersionRow> out = new ArrayList<>();
+                while (rows.next()) {
+                    out.add(new VersionRow(rows.getInt(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                            rows.getInt(5), instant(rows.getTimestamp(6))));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** The contents of the given digests. */
+    static Map<Digest, String> contents(Connection c, UUID id, Collection<Digest> digests) throws SQLException {
+        Map<Digest, String> out = new HashMap<>();
+        if (digests.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT sha256, content FROM artifact_contents"
+                + " WHERE artifact_id = ? AND sha256 = ANY (?::bytea[])")) {
+            select.setObject(1, id);
+            select.setObject(2, digests.stream().distinct().map(Digest::bytes).toArray(byte[][]::new));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    out.put(Digest.ofBytes(rows.getBytes(1)), rows.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A file of the head, as one row.
+     *
+     * @param info    its metadata
+     * @param content its content, or {@code null} when not asked for
+     */
+    record HeadFile(FileInfo info, String content) {
+    }
+
+    /**
+     * The head's files in snapshot order (with content when {@code withContent}), or only {@code filename}'s when
+     * it is not {@code null}.
+     */
+    static List<HeadFile> headFiles(Connection c, UUID id, String filename, boolean withContent) throws SQLException {
+        String sql = "SELECT f.filename, f.language, f.description, f.bytes"
+                + (withContent ? ", c.content" : "")
+                + " FROM artifact_files f"
+                + (withContent ? " JOIN artifact_contents c ON c.artifact_id = f.artifact_id AND c.sha256 = f.sha256"
+                : "")
+                + " WHERE f.artifact_id = ?" + (filename == null ? "" : " AND f.filename = ?")
+                + " ORDER BY f.added_version, f.added_index";
+        try (PreparedStatement select = c.prepareStatement(sql)) {
+            select.setObject(1, id);
+            if (filename != null) {
+                select.setString(2, filename);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                List<HeadFile> out = new ArrayList<>();
+                while (rows.next()) {
+                    out.add(new HeadFile(new FileInfo(rows.getString(1), rows.getString(2), rows.getString(3),
+                            rows.getLong(4)), withContent ? rows.getString(5) : null));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** Every version's summary line, oldest first. */
+    static List<VersionSummary> history(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT version_number, change_summary, file_count,"
+                + " idempotency_key, created_at FROM artifact_versions WHERE artifact_id = ? ORDER BY version_number")) {
+            select.setObject(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                List<VersionSummary> out = new ArrayList<>();
+                while (rows.next()) {
+                    out.add(new VersionSummary(rows.getInt(1), rows.getString(2), rows.getInt(3),
+                            rows.getString(4), instant(rows.getTimestamp(5))));
+                }
+                return out;
+            }
+        }
+    }
+
+    private static Artifact artifact(ResultSet rows) throws SQLException {
+        return new Artifact(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3), rows.getString(4),
+                rows.getInt(5), instant(rows.getTimestamp(6)));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

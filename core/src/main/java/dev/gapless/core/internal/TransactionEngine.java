@@ -1,0 +1,161 @@
+package dev.gapless.core.internal;
+
+import dev.gapless.core.ArtifactNotFoundException;
+import dev.gapless.core.VersionConflictException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * An attempt as one transaction, in two round trips however many members it carries:
+ * <ol>
+ *   <li>isolation and deadline, the contents, the lock ({@link Locking}), then the touched file rows and the keys;</li>
+ *   <li>after the members are applied in memory ({@link HeadState}): head and counters, versions, file rows, a
+ *   manifest when due, and COMMIT.</li>
+ * </ol>
+ * Immutable and thread-safe.
+ */
+final class TransactionEngine implements Engine {
+
+    /** How the head is found and protected from other writers. */
+    enum Locking {
+        /**
+         * Read without a lock; moving the head in the second round trip takes the row lock, and a stale read then
+         * collides on the version constraint (or, at SERIALIZABLE, fails to serialize) and is retried.
+         */
+        NONE,
+        /** Read without a lock; the head moves only if it is still what was read (compare-and-set), else GL409. */
+        COMPARE_AND_SET,
+        /** The artifact's row lock, taken by moving the head ({@code UPDATE … RETURNING}). */
+        ROW,
+        /** {@code pg_advisory_xact_lock} on the artifact, then the row as for {@link #ROW}. */
+        ADVISORY;
+
+        boolean locks() {
+            return this == ROW || this == ADVISORY;
+        }
+    }
+
+    private final Connections connections;
+    private final Limits limits;
+    private final Locking locking;
+    private final boolean serializable;
+    private final boolean batches;
+
+    TransactionEngine(Connections connections, Limits limits, Locking locking, boolean serializable,
+                      boolean batches) {
+        this.connections = connections;
+        this.limits = limits;
+        this.locking = locking;
+        this.serializable = serializable;
+        this.batches = batches;
+    }
+
+    @Override
+    public boolean batches() {
+        return batches;
+    }
+
+    @Override
+    public Map<Member, MemberResult> attempt(List<Member> open, int attempt) throws SQLException {
+        UUID id = open.get(0).request().artifactId();
+        Instant deadline = open.get(0).request().deadline();
+        SortedMap<Digest, String> contents = new TreeMap<>();
+        Set<String> filenames = new LinkedHashSet<>();
+        Set<String> keys = new LinkedHashSet<>();
+        for (Member m : open) {
+            AppendRequest r = m.request();
+            deadline = r.deadline().isAfter(deadline) ? r.deadline() : deadline;
+            contents.putAll(r.change().contents());
+            r.change().leaves().forEach(leaf -> filenames.add(leaf.filename()));
+            if (r.idempotencyKey() != null) {
+                keys.add(r.idempotencyKey());
+            }
+        }
+        Instant latest = deadline;
+        return connections.inTransaction(latest, c -> {
+            long timeoutMs = connections.remaining(latest).toMillis();
+            Script first = new Script();
+            Storage.begin(first, serializable, timeoutMs);
+            if (open.size() == 1 && open.get(0).request().expectedVersion() != null) {
+                Map<Member, MemberResult> stale = failFastOnStaleExpectation(c, first, open.get(0), attempt);
+                if (stale != null) {
+                    return stale;
+                }
+                first = new Script();
+            }
+            Storage.insertContents(first, id, contents);
+            Storage.Locked[] locked = new Storage.Locked[1];
+            switch (locking) {
+                case NONE, COMPARE_AND_SET -> Storage.readCounters(first, id, locked);
+                case ROW -> Storage.lockAndMoveHead(first, id, locked);
+                case ADVISORY -> {
+                    Storage.advisoryLock(first, id.getMostSignificantBits() ^ id.getLeastSignificantBits());
+                    Storage.lockAndMoveHead(first, id, locked);
+                }
+                default -> throw new IllegalStateException(locking.name());
+            }
+            Map<String, HeadState.FileRow> rows = new HashMap<>();
+            Map<String, HeadState.KeyRow> found = new HashMap<>();
+            Storage.readTouched(first, id, filenames, keys, rows, found);
+            first.run(c);
+            if (locked[0] == null) {
+                throw new ArtifactNotFoundException(id);
+            }
+            Storage.Locked head = locked[0];
+            HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
+                    head.totalBytes(), head.changesSinceManifest(), rows, found);
+            Map<Member, MemberResult> results = new LinkedHashMap<>();
+            for (Member m : open) {
+                results.put(m, state.apply(m, attempt, locking.locks()));
+            }
+            if (state.versions().isEmpty()) {
+                c.rollback(); // nothing to write: undo the head move
+                return results;
+            }
+            Script write = new Script();
+            Storage.writeAndCommit(write, id, locking == Locking.COMPARE_AND_SET ? state.startHead() : null, state);
+            write.run(c);
+            return results;
+        });
+    }
+
+    /**
+     * With an expected version, an unlocked read of the head first fails at once when the head has already moved,
+     * rather than queueing for a lock only to fail after it. A replay of an append that landed moved the head
+     * itself: that is a duplicate, not a conflict. Returns {@code null} when the expectation still holds.
+     */
+    private Map<Member, MemberResult> failFastOnStaleExpectation(java.sql.Connection c, Script first, Member member,
+                                                                int attempt) throws SQLException {
+        AppendRequest r = member.request();
+        UUID id = r.artifactId();
+        Storage.Locked[] locked = new Storage.Locked[1];
+        Storage.readCounters(first, id, locked);
+        Map<String, HeadState.KeyRow> found = new HashMap<>();
+        Storage.readTouched(first, id, List.of(), r.idempotencyKey() == null ? List.of()
+                : List.of(r.idempotencyKey()), new HashMap<>(), found);
+        first.run(c);
+        if (locked[0] == null) {
+            throw new ArtifactNotFoundException(id);
+        }
+        int head = locked[0].head();
+        if (head == r.expectedVersion()) {
+            return null;
+        }
+        HeadState.KeyRow done = r.idempotencyKey() == null ? null : found.get(r.idempotencyKey());
+        if (done != null) {
+            HeadState state = new HeadState(limits, connections.clock(), head, 0, 0, 0, Map.of(), found);
+            return Map.of(member, state.apply(member, attempt, false));
+        }
+        return Map.of(member, new MemberResult.Rejected(new VersionConflictException(id, r.expectedVersion(), head),
+                false));
+    }
+}

@@ -1,0 +1,74 @@
+package dev.gapless.core.internal;
+
+import dev.gapless.core.AppendListener;
+import dev.gapless.core.AppendResult;
+import dev.gapless.core.RetryPolicy;
+import dev.gapless.core.Sleeper;
+import dev.gapless.core.strategy.WriteStrategy;
+import java.time.Clock;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The write path of one store: its strategy's machinery behind one method. An append reads as a straight line:
+ * {@link dev.gapless.core.ArtifactStore} validates and prepares it, this runs it through the {@link Pipeline}
+ * (alone, or batched by {@link GroupCommitLanes}), the pipeline's {@link Engine} runs each attempt against
+ * {@link Storage}. The strategy only chooses the engine, how it locks, and what is retried. Thread-safe.
+ */
+public final class Writer {
+
+    private final Pipeline pipeline;
+    private final Engine engine;
+    private final RetryPolicy policy;
+    private final Pipeline.Scope scope;
+    private final GroupCommitLanes lanes;
+
+    /**
+     * @param strategy   what to carry out
+     * @param dataSource where to write
+     * @param limits     the store's limits
+     * @param clock      the clock deadlines are measured on
+     * @param sleeper    how to wait between attempts
+     * @param listener   who hears about attempts, conflicts, retries and outcomes
+     */
+    public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, Clock clock, Sleeper sleeper,
+                  AppendListener listener) {
+        Connections connections = new Connections(dataSource, clock);
+        this.pipeline = new Pipeline(connections, limits, sleeper, listener);
+        this.policy = strategy.retryPolicy();
+        this.scope = strategy.isBaseline() ? Pipeline.Scope.VERSION_CONFLICTS : Pipeline.Scope.SAFE_FAILURES;
+        this.engine = switch (strategy.name()) {
+            case "naive", "seed-retry", "retry" ->
+                    new TransactionEngine(connections, limits, TransactionEngine.Locking.NONE, false, false);
+            case "optimistic" ->
+                    new TransactionEngine(connections, limits, TransactionEngine.Locking.COMPARE_AND_SET, false,
+                            false);
+            case "row-lock" -> new TransactionEngine(connections, limits, TransactionEngine.Locking.ROW, false, false);
+            case "advisory-lock" ->
+                    new TransactionEngine(connections, limits, TransactionEngine.Locking.ADVISORY, false, false);
+            case "serializable" ->
+                    new TransactionEngine(connections, limits, TransactionEngine.Locking.NONE, true, false);
+            case "server-function" -> new ServerFunctionEngine(connections, limits);
+            case "group-commit" -> new TransactionEngine(connections, limits, TransactionEngine.Locking.ROW, false,
+                    true);
+            default -> throw new IllegalArgumentException("no machinery for strategy " + strategy.name());
+        };
+        this.lanes = engine.batches() ? new GroupCommitLanes(pipeline, engine, policy, strategy.maxBatch()) : null;
+    }
+
+    /**
+     * Runs one append to its end.
+     *
+     * @param request the validated, prepared append
+     * @return the result
+     * @throws dev.gapless.core.GaplessException the failure, with its outcome
+     */
+    public AppendResult append(AppendRequest request) {
+        if (lanes != null) {
+            return lanes.append(request);
+        }
+        Member member = new Member(request);
+        pipeline.run(List.of(member), engine, policy, scope);
+        return member.outcome();
+    }
+}
