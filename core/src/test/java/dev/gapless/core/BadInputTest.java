@@ -130,6 +130,32 @@ class BadInputTest {
         assertThatThrownBy(() -> store.version(artifact.id(), 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void idempotencyKeysAreAtMostTwoHundredCharactersCountedAsCodePoints() throws Exception {
+        long before = rowCount();
+        assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("k.txt", "x")),
+                AppendOptions.defaults().withIdempotencyKey("k".repeat(201))))
+                .isInstanceOfSatisfying(InvalidChangeException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.INVALID_FIELD);
+                    assertThat(e.getMessage()).contains("201 characters").contains("limit of 200");
+                });
+        assertThat(rowCount()).isEqualTo(before);
+        // 200 four-byte characters fit the index (800 bytes) and replay like any key
+        String emoji = "\uD83D\uDE00".repeat(200);
+        AppendOptions key = AppendOptions.defaults().withIdempotencyKey(emoji);
+        int version = store.append(artifact.id(), Change.put(CodeFile.of("k.txt", "x")), key).version();
+        assertThat(store.append(artifact.id(), Change.put(CodeFile.of("k.txt", "x")), key).version())
+                .isEqualTo(version);
+    }
+
+    @Test
+    void chatIdsAndTypesThatCouldNotBeIndexedAreRejected() {
+        assertThatThrownBy(() -> store.getOrCreate("\uD83D\uDE00".repeat(257), "code", "t"))
+                .isInstanceOfSatisfying(InvalidChangeException.class,
+                        e -> assertThat(e.getMessage()).contains("chatId is 257 characters"));
+        assertThat(store.getOrCreate("\uD83D\uDE00".repeat(256), "\uD83D\uDE00".repeat(256), "t").id()).isNotNull();
+    }
+
     private static long rowCount() throws Exception {
         try (Connection c = PG.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT (SELECT count(*) FROM artifact_versions)"

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Checks DESIGN.md's invariants for one artifact, from the database alone. */
+/** Checks the invariants of one artifact, reading back every version from storage. */
 final class Invariants {
 
     private Invariants() {
@@ -59,13 +59,40 @@ final class Invariants {
         Set<String> distinct = new HashSet<>(keys);
         assertThat(distinct).as("idempotency keys of %s are unique", artifactId).hasSameSizeAs(keys);
         Snapshot previous = Snapshot.empty();
+        List<VersionSummary> history = store.history(artifactId);
         for (int k = 1; k <= head; k++) {
             Version version = store.version(artifactId, k).orElseThrow();
+            assertThat(history.get(k - 1).fileCount()).as("file count of version %d", k)
+                    .isEqualTo(version.snapshot().size());
             assertThat(version.snapshot()).as("content(%d) = apply(change(%d), content(%d))", k, k, k - 1)
                     .isEqualTo(version.change().apply(previous));
             assertThat(version.summary()).as("summary(%d) is the change's summary", k)
                     .isEqualTo(version.change().summary(previous));
             previous = version.snapshot();
+        }
+        // the materialized head and the artifact's counters agree with the last version rebuilt from storage
+        FileListing listing = store.files(artifactId);
+        assertThat(listing.version()).isEqualTo(head);
+        assertThat(listing.files()).as("artifact_files of %s is the head's snapshot", artifactId)
+                .extracting(FileInfo::filename).containsExactlyElementsOf(previous.filenames());
+        long bytes = 0;
+        for (CodeFile f : previous.files()) {
+            bytes += f.content().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        assertThat(listing.files().stream().mapToLong(FileInfo::bytes).sum()).isEqualTo(bytes);
+        if (head > 0) {
+            assertThat(store.latest(artifactId).orElseThrow().snapshot()).isEqualTo(previous);
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT file_count, total_bytes FROM artifacts WHERE id = ?")) {
+            s.setObject(1, artifactId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                assertThat(r.getInt(1)).as("file_count of %s", artifactId).isEqualTo(previous.size());
+                assertThat(r.getLong(2)).as("total_bytes of %s", artifactId).isEqualTo(bytes);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
         }
     }
 }

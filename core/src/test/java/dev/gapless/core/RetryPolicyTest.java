@@ -30,6 +30,21 @@ class RetryPolicyTest {
         assertThat(p.delay(10_000, Duration.ZERO)).isEqualTo(CAP);
     }
 
+    /** Regression: {@code base << (retry - 1)} overflowed for large bases and retry counts and wrapped around. */
+    @Test
+    void largeBasesAndRetryCountsReachTheCapAndNeverWrap() {
+        RetryPolicy policy = RetryPolicy.builder().withJitter(RetryPolicy.Jitter.NONE)
+                .withBackoff(Duration.ofSeconds(7), Duration.ofDays(365)).withMaxAttempts(1000).build();
+        Duration previous = Duration.ZERO;
+        for (int retry = 1; retry < 200; retry++) {
+            Duration delay = policy.delay(retry, previous);
+            assertThat(delay).as("retry %d", retry).isGreaterThanOrEqualTo(previous)
+                    .isLessThanOrEqualTo(Duration.ofDays(365));
+            previous = delay;
+        }
+        assertThat(previous).isEqualTo(Duration.ofDays(365));
+    }
+
     @Test
     void fullJitterStaysWithinZeroAndTheExponentialAndSpreads() {
         RetryPolicy p = policy(RetryPolicy.Jitter.FULL, 42);

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code server-function} applies changes in PL/pgSQL; for any sequence of changes its versions (content and
- * summary) and its rejections must equal what the Java change logic produces.
+ * {@code server-function} applies changes in PL/pgSQL; for any sequence of changes its versions (content, summary,
+ * file rows, counters) and its rejections (missing files, limits, reused keys) must equal what the Java write path
+ * produces.
  */
 class ServerFunctionEquivalenceTest {
 
@@ -21,9 +22,11 @@ class ServerFunctionEquivalenceTest {
 
     @Test
     void thePlpgsqlFunctionAppliesChangesExactlyAsJavaDoes() {
+        // small limits, so that some changes are rejected by each implementation's limit checks
         ArtifactStore plpgsql = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.serverFunction())
-                .build();
-        ArtifactStore java = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.rowLock()).build();
+                .maxFiles(9).maxArtifactBytes(120).build();
+        ArtifactStore java = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.rowLock())
+                .maxFiles(9).maxArtifactBytes(120).build();
         Property.forAll(40, Gens.workloads(30), workload -> {
             UUID a = plpgsql.getOrCreate("chat-" + UUID.randomUUID(), "code", "f").id();
             UUID b = java.getOrCreate("chat-" + UUID.randomUUID(), "code", "j").id();
@@ -37,6 +40,7 @@ class ServerFunctionEquivalenceTest {
                 outcomesB.add(outcome(java, b, op.change(), op.key()));
             }
             assertThat(outcomesA).isEqualTo(outcomesB);
+            assertThat(plpgsql.files(a)).isEqualTo(java.files(b));
             int head = plpgsql.find(a).orElseThrow().headVersion();
             assertThat(java.find(b).orElseThrow().headVersion()).isEqualTo(head);
             for (int k = 1; k <= head; k++) {

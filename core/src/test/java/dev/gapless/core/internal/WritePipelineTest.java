@@ -1,0 +1,188 @@
+package dev.gapless.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.gapless.core.AppendListener;
+import dev.gapless.core.AppendOptions;
+import dev.gapless.core.AppendResult;
+import dev.gapless.core.AppendTimeoutException;
+import dev.gapless.core.ArtifactStore;
+import dev.gapless.core.Change;
+import dev.gapless.core.CodeFile;
+import dev.gapless.core.Outcome;
+import dev.gapless.core.RetryPolicy;
+import dev.gapless.core.Schema;
+import dev.gapless.core.Sleeper;
+import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.testkit.PostgresExtension;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The write pipeline's own guarantees, below the public API. */
+class WritePipelineTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply).withPoolSize(20);
+
+    private static final Limits LIMITS = new Limits(10_000, 1 << 20, 256L << 20);
+
+    private static AppendRequest request(UUID id, Change change, Duration timeout) {
+        return new AppendRequest(id, PreparedChange.of(change), null, null, timeout,
+                Instant.now().plus(timeout), System.nanoTime());
+    }
+
+    /**
+     * Regression: a group-commit batch ran on its earliest member's deadline, so a member with 10 s left failed
+     * with a timeout because another member had 300 ms. Each member keeps its own.
+     */
+    @Test
+    void eachMemberOfABatchKeepsItsOwnDeadline() throws Exception {
+        UUID id = ArtifactStore.create(PG.dataSource()).getOrCreate("chat-" + UUID.randomUUID(), "code", "t").id();
+        Connections connections = new Connections(PG.dataSource(), Clock.systemUTC());
+        Pipeline pipeline = new Pipeline(connections, LIMITS, Sleeper.SYSTEM, AppendListener.NONE);
+        Engine rowLock = new TransactionEngine(connections, LIMITS, TransactionEngine.Locking.ROW, false, true);
+        Member shortOne = new Member(request(id, Change.put(CodeFile.of("short.txt", "s")), Duration.ofMillis(300)));
+        Member longOne = new Member(request(id, Change.put(CodeFile.of("long.txt", "l")), Duration.ofSeconds(10)));
+
+        CountDownLatch locked = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (Connection c = PG.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM artifacts WHERE id = ? FOR UPDATE")) {
+                    s.setObject(1, id);
+                    s.executeQuery().close();
+                }
+                locked.countDown();
+                // hold the row lock until the short member's deadline has passed
+                while (Instant.now().isBefore(shortOne.request().deadline().plusMillis(100))) {
+                    Thread.sleep(20);
+                }
+                c.rollback();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        holder.start();
+        locked.await();
+        pipeline.run(List.of(shortOne, longOne), rowLock, RetryPolicy.ofDefaults(), Pipeline.Scope.SAFE_FAILURES);
+        holder.join();
+
+        assertThat(longOne.outcome().version()).isEqualTo(1);
+        assertThat(Member.failureOf(shortOne.settled())).isInstanceOfSatisfying(AppendTimeoutException.class, e -> {
+            assertThat(e.timeout()).isEqualTo(Duration.ofMillis(300));
+            assertThat(e.outcome()).isEqualTo(Outcome.NOT_APPLIED);
+        });
+    }
+
+    /** Regression: a cancelled deadline alarm stayed queued until its time, one per append for 30 s. */
+    @Test
+    void deadlineAlarmsLeaveTheQueueWhenCancelled() {
+        ArtifactStore store = ArtifactStore.create(PG.dataSource());
+        UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t").id();
+        for (int i = 0; i < 50; i++) {
+            store.append(id, Change.put(CodeFile.of("f.txt", "v" + i)),
+                    AppendOptions.defaults().withTimeout(Duration.ofSeconds(30)));
+        }
+        assertThat(Connections.ALARMS.getQueue()).isEmpty();
+    }
+
+    /**
+     * Isolation is set inside each transaction: a serializable append leaves the session as it found it (a pooled
+     * connection, behind PgBouncer shared with other clients, must not carry it), and appends and get-or-create
+     * work on sessions whose default someone else left at SERIALIZABLE.
+     */
+    @Test
+    void isolationIsSetInsideEachTransactionNeverOnTheSession() throws Exception {
+        try (HikariDataSource one = pool(1, null)) {
+            ArtifactStore store = ArtifactStore.builder(one).strategy(WriteStrategy.serializable()).build();
+            UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t").id();
+            store.append(id, Change.put(CodeFile.of("a.txt", "a")));
+            try (Connection c = one.getConnection(); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT current_setting('default_transaction_isolation'),"
+                         + " current_setting('transaction_isolation')")) {
+                r.next();
+                assertThat(r.getString(1)).isEqualTo("read committed");
+                assertThat(r.getString(2)).isEqualTo("read committed");
+            }
+        }
+        String chat = "chat-" + UUID.randomUUID();
+        try (HikariDataSource leaked = pool(16,
+                "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE")) {
+            for (String strategy : WriteStrategy.names()) {
+                if (WriteStrategy.named(strategy).isBaseline()) {
+                    continue;
+                }
+                ArtifactStore store = ArtifactStore.builder(leaked).strategy(WriteStrategy.named(strategy)).build();
+                List<Thread> threads = new java.util.ArrayList<>();
+                List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                for (int i = 0; i < 8; i++) {
+                    int n = i;
+                    Thread t = new Thread(() -> {
+                        try {
+                            UUID id = store.getOrCreate(chat + strategy, "code", "t").id();
+                            AppendResult r = store.append(id, Change.put(CodeFile.of("f" + n, "x")));
+                            assertThat(r.version()).isPositive();
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    });
+                    threads.add(t);
+                    t.start();
+                }
+                for (Thread t : threads) {
+                    t.join();
+                }
+                assertThat(failures).as(strategy).isEmpty();
+                assertThat(store.history(store.find(chat + strategy, "code").orElseThrow().id())).hasSize(8);
+            }
+        }
+    }
+
+    private static HikariDataSource pool(int size, String initSql) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(PG.jdbcUrl());
+        config.setUsername(PG.server().user());
+        config.setPassword(PG.server().password());
+        config.setMaximumPoolSize(size);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        if (initSql != null) {
+            config.setConnectionInitSql(initSql);
+            config.setTransactionIsolation(null);
+        }
+        return new HikariDataSource(config);
+    }
+
+    /** Regression: {@code Integer.parseInt} of a missing DETAIL threw out of the error translation. */
+    @Test
+    void aMissingOrGarbledDetailNeverThrows() throws Exception {
+        java.sql.SQLException none = raise("DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'GL002'; END $$");
+        java.sql.SQLException garbled = raise(
+                "DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'GL002', DETAIL = 'not a number'; END $$");
+        assertThat(SqlErrors.detailNumber(none, -1)).isEqualTo(-1);
+        assertThat(SqlErrors.detailNumber(garbled, -1)).isEqualTo(-1);
+        Member m = new Member(new AppendRequest(UUID.randomUUID(), PreparedChange.of(Change.delete("x")),
+                null, 3, Duration.ofSeconds(1), Instant.now(), System.nanoTime()));
+        assertThat(Failures.translate(garbled, m, LIMITS)).hasMessageContaining("expected 3");
+    }
+
+    private static java.sql.SQLException raise(String sql) throws Exception {
+        try (Connection c = PG.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (java.sql.SQLException e) {
+            return e;
+        }
+        throw new AssertionError("expected " + sql + " to fail");
+    }
+}
