@@ -1,7 +1,7 @@
 -- Gapless schema, version 2: the server-function strategy's append in one round trip.
 -- gapless_apply_change mirrors dev.gapless.core.Change#apply and #summary exactly (a property test compares them);
 -- gapless_append locks the artifact row, then reads in later statements of this VOLATILE function, each with a
--- fresh snapshot (DESIGN.md, trap 1). Errors carry Gapless's own SQLSTATEs: GL001 no such file, GL002 head is not
+-- fresh snapshot (docs/architecture.md, trap 1). Errors carry Gapless's own SQLSTATEs: GL001 no such file, GL002 head is not
 -- the expected version (DETAIL = the actual head), GL003 no such artifact.
 
 CREATE OR REPLACE FUNCTION gapless_apply_change(p_files jsonb, p_change jsonb, OUT o_files jsonb, OUT o_summary text)

@@ -275,7 +275,8 @@ BEGIN
     o_deduplicated := false;
     INSERT INTO artifact_versions (artifact_id, version_number, change_json, change_summary, idempotency_key,
                                    file_count, request_sha256)
-    VALUES (p_artifact, o_version, p_change, o_summary, p_key, v_files, p_request_sha256);
+    VALUES (p_artifact, o_version, p_change, o_summary, p_key, v_files,
+            CASE WHEN p_key IS NULL THEN NULL ELSE p_request_sha256 END);
     v_since := v_since + v_leaves;
     IF v_since >= greatest(64, v_files) THEN
         INSERT INTO artifact_manifests (artifact_id, version_number, files)

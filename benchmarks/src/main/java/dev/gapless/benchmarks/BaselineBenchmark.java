@@ -239,7 +239,8 @@ public class BaselineBenchmark {
                 insertVersion(c, shared.hot, head + 1, file, tally, seq);
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO artifact_files (artifact_id, filename,"
                         + " language, description, sha256, bytes, added_version, added_index)"
-                        + " VALUES (?, ?, ?, ?, sha256(convert_to(?, 'UTF8')), octet_length(convert_to(?, 'UTF8')), ?, 0)"
+                        + " VALUES (?, ?, ?, ?, sha256(convert_to(?, 'UTF8')),"
+                        + " octet_length(convert_to(?, 'UTF8')), ?, 0)"
                         + " ON CONFLICT (artifact_id, filename) DO UPDATE SET description = excluded.description,"
                         + " sha256 = excluded.sha256, bytes = excluded.bytes")) {
                     s.setObject(1, shared.hot);

@@ -6,8 +6,9 @@ import dev.gapless.testkit.PostgresServer;
 import dev.gapless.testkit.TestDatabase;
 
 /**
- * A fresh database with the Gapless schema and a pool sized for the benchmark's writers (DESIGN trap 7: a writer
- * waiting for a lock holds its connection, so the pool gets one connection per JMH thread plus two spare).
+ * A fresh database with the Gapless schema and a pool sized for the benchmark's writers (docs/architecture.md,
+ * trap 7: a writer waiting for a lock holds its connection, so the pool gets one connection per JMH thread plus two
+ * spare).
  *
  * <p>The server is, in this order: the one named by the system property {@value #JDBC_URL_PROPERTY} (how
  * {@code ShortProfile} hands its one embedded server to every forked JVM), the one named by the environment

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Jitter matters: without it, writers that collided once wake together and collide again, and every round has
- * one winner (DESIGN.md, trap 5).
+ * one winner (docs/architecture.md, trap 5).
  */
 public final class RetryPolicy {
 

@@ -13,8 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Trap 4, the ambiguous commit: the connection breaks while COMMIT is in flight. With an idempotency key every
- * non-baseline strategy retries and finds what the first attempt wrote; without one it must not retry.
+ * Trap 4 of docs/architecture.md, the ambiguous commit: the connection breaks while COMMIT is in flight. With an
+ * idempotency key every non-baseline strategy retries and finds what the first attempt wrote; without one it must
+ * not retry.
  */
 class ExactlyOnceTest {
 

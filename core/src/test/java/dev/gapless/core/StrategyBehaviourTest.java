@@ -169,8 +169,9 @@ class StrategyBehaviourTest {
     }
 
     /**
-     * Trap 7: with more writers than connections, a writer waits in the pool. Its deadline must end that wait too,
-     * not the pool's own timeout (30 s here); the JUnit timeout only guards against that hang.
+     * Trap 7 of docs/architecture.md: with more writers than connections, a writer waits in the pool. Its
+     * deadline must end that wait too, not the pool's own timeout (30 s here); the JUnit timeout only guards
+     * against that hang.
      */
     @ParameterizedTest
     @MethodSource("allStrategies")

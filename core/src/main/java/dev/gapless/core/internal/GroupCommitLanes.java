@@ -17,13 +17,20 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * In-process combining for {@code group-commit}. Concurrent appends to one artifact queue in a lane; one of them,
- * the leader, takes up to {@code maxBatch} queued appends and runs them through the pipeline as one batch (one
+ * the leader, takes up to {@code maxBatch} queued appends (and at most {@value #MAX_BATCH_BYTES} bytes of
+ * contents) and runs them through the pipeline as one batch (one
  * transaction under one row lock, one version each); then it hands the lead to the next queued append, if any.
  *
  * <p>The database row lock, not the lane, is what serializes leaders: several stores (or processes) on one artifact
  * each run their own lanes and stay correct. The lane only saves commits. One per store; thread-safe.
  */
 final class GroupCommitLanes {
+
+    /**
+     * A batch stops taking members once their contents reach this size, so that one transaction (and the memory its
+     * statements need) stays bounded whatever the callers send; a single larger member still goes alone.
+     */
+    static final long MAX_BATCH_BYTES = 16L << 20;
 
     private final Pipeline pipeline;
     private final Engine engine;
@@ -121,7 +128,13 @@ final class GroupCommitLanes {
     private void leadOneBatch(Lane lane) {
         List<Pending> batch = new ArrayList<>();
         synchronized (lane) {
+            long bytes = 0;
             while (batch.size() < maxBatch && !lane.waiting.isEmpty()) {
+                long next = lane.waiting.peek().member().request().change().contentBytes();
+                if (!batch.isEmpty() && bytes + next > MAX_BATCH_BYTES) {
+                    break;
+                }
+                bytes += next;
                 batch.add(lane.waiting.poll());
             }
         }

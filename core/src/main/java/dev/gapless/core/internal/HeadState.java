@@ -55,7 +55,7 @@ final class HeadState {
      * @param summary   its summary
      * @param key       its idempotency key, or {@code null}
      * @param fileCount the number of files after it
-     * @param request   the digest of its change
+     * @param request   the digest of its change when it has a key, else {@code null}
      */
     record VersionRow(int number, String json, String summary, String key, int fileCount, Digest request) {
     }
@@ -161,8 +161,9 @@ final class HeadState {
         totalBytes = bytes;
         changesSinceManifest += leaves.size();
         String text = summary.toString();
+        // the change's digest matters only to tell a replay of a keyed append from a reuse of its key
         versions.add(new VersionRow(number, r.change().json(), text, r.idempotencyKey(), fileCount,
-                r.change().digest()));
+                r.idempotencyKey() == null ? null : r.change().digest()));
         if (r.idempotencyKey() != null) {
             keys.put(r.idempotencyKey(), new KeyRow(number, text, r.change().digest()));
         }

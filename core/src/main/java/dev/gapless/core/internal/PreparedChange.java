@@ -50,10 +50,16 @@ public final class PreparedChange {
     private final SortedMap<Digest, String> contents;
     private final String json;
     private final Digest digest;
+    private final long contentBytes;
 
     private PreparedChange(Change change, List<Leaf> leaves, SortedMap<Digest, String> contents) {
         this.change = change;
         this.leaves = List.copyOf(leaves);
+        long bytes = 0;
+        for (Leaf leaf : this.leaves) {
+            bytes += leaf instanceof Put put ? put.bytes() : 0;
+        }
+        this.contentBytes = bytes;
         this.contents = Collections.unmodifiableSortedMap(contents);
         this.json = ChangeJson.write(change, this.leaves);
         this.digest = Digest.of(json);
@@ -95,6 +101,11 @@ public final class PreparedChange {
     /** @return the distinct contents of the puts, by digest, in digest order (the order every writer inserts them) */
     public SortedMap<Digest, String> contents() {
         return contents;
+    }
+
+    /** @return the UTF-8 size of the contents the change carries */
+    public long contentBytes() {
+        return contentBytes;
     }
 
     /** @return the JSON stored in {@code change_json} */

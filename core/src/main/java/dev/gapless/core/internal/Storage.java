@@ -96,21 +96,24 @@ final class Storage {
         s.add("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)", null, ms, ms);
     }
 
-    /** Stores the contents that are not stored yet, in digest order (before any lock: see the class comment). */
+    /**
+     * Stores the contents that are not stored yet, in digest order (before any lock: see the class comment). One
+     * parameter per content, so that the driver encodes each as it sends it instead of building one array of all.
+     */
     static void insertContents(Script s, UUID id, SortedMap<Digest, String> contents) {
         if (contents.isEmpty()) {
             return;
         }
-        byte[][] digests = new byte[contents.size()][];
-        String[] texts = new String[contents.size()];
+        StringBuilder sql = new StringBuilder("INSERT INTO artifact_contents (artifact_id, sha256, content) VALUES ");
+        Object[] params = new Object[contents.size() * 3];
         int i = 0;
         for (Map.Entry<Digest, String> e : contents.entrySet()) {
-            digests[i] = e.getKey().bytes();
-            texts[i++] = e.getValue();
+            sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
+            params[i++] = id;
+            params[i++] = e.getKey().bytes();
+            params[i++] = e.getValue();
         }
-        s.add("INSERT INTO artifact_contents (artifact_id, sha256, content)"
-                + " SELECT ?, t.h, t.c FROM unnest(?::bytea[], ?::text[]) AS t(h, c) ORDER BY t.h"
-                + " ON CONFLICT DO NOTHING", null, id, digests, texts);
+        s.add(sql.append(" ON CONFLICT DO NOTHING").toString(), null, params);
     }
 
     /** The head and counters as they were read (and, for the locking statements, locked). */
@@ -190,12 +193,13 @@ final class Storage {
             summaries[i] = v.summary();
             keys[i] = v.key();
             fileCounts[i] = v.fileCount();
-            requests[i] = v.request().bytes();
+            requests[i] = v.request() == null ? null : v.request().bytes();
         }
         s.add("INSERT INTO artifact_versions (artifact_id, version_number, change_json, change_summary,"
                 + " idempotency_key, file_count, request_sha256)"
                 + " SELECT ?, t.n, t.c::jsonb, t.s, t.k, t.f, t.r"
-                + " FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bytea[]) AS t(n, c, s, k, f, r)",
+                + " FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bytea[])"
+                + " AS t(n, c, s, k, f, r)",
                 null, id, numbers, changes, summaries, keys, fileCounts, requests);
         List<HeadState.FileRow> upserts = state.upserts();
         if (!upserts.isEmpty()) {
@@ -412,7 +416,8 @@ final class Storage {
     /** Every version's summary line, oldest first. */
     static List<VersionSummary> history(Connection c, UUID id) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT version_number, change_summary, file_count,"
-                + " idempotency_key, created_at FROM artifact_versions WHERE artifact_id = ? ORDER BY version_number")) {
+                + " idempotency_key, created_at FROM artifact_versions WHERE artifact_id = ?"
+                + " ORDER BY version_number")) {
             select.setObject(1, id);
             try (ResultSet rows = select.executeQuery()) {
                 List<VersionSummary> out = new ArrayList<>();

@@ -1,0 +1,173 @@
+package dev.gapless.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gapless.core.ArtifactStore;
+import dev.gapless.core.Change;
+import dev.gapless.core.CodeFile;
+import dev.gapless.core.Schema;
+import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.testkit.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * What a history costs on disk: an artifact of {@code files} files, then {@code edits} one-file edits, each a new
+ * content. Prints the table and index bytes of the Gapless tables beside the contents written (initial plus
+ * edited), for the current layout and, in the same run on the same server, for Gapless 0.1's layout (a full
+ * snapshot per version, written by 0.1's own PL/pgSQL function). Bytes, not time: a plain program, not a JMH
+ * benchmark.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.gapless.benchmarks.StorageFootprint [files] [edits]
+ * [bytes per file]} (defaults 1000, 1000 and the benchmarks' ~330-byte source file).
+ */
+public final class StorageFootprint {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] TABLES = {"artifacts", "artifact_versions", "artifact_contents", "artifact_files",
+        "artifact_manifests"};
+
+    private StorageFootprint() {
+    }
+
+    /**
+     * Measures and prints.
+     *
+     * @param args optional: the number of files, the number of edits
+     * @throws Exception if the database fails
+     */
+    public static void main(String[] args) throws Exception {
+        int files = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int edits = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int fileBytes = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        List<CodeFile> initial = new ArrayList<>();
+        long initialBytes = 0;
+        for (int n = 0; n < files; n++) {
+            CodeFile f = padded(Workload.filler(n), fileBytes);
+            initial.add(f);
+            initialBytes += utf8(f.content());
+        }
+        List<CodeFile> edited = new ArrayList<>();
+        long editedBytes = 0;
+        for (int e = 0; e < edits; e++) {
+            CodeFile base = padded(Workload.filler(e % files), fileBytes);
+            CodeFile f = new CodeFile(base.filename(), base.language(), base.content() + "// edit " + e + "\n",
+                    "edit " + e);
+            edited.add(f);
+            editedBytes += utf8(f.content());
+        }
+        long contents = initialBytes + editedBytes;
+        long v2 = current(initial, edited);
+        long v1 = versionOne(initial, edited);
+        System.out.printf("%d files (%,d bytes of content), then %d one-file edits (%,d bytes of new content)%n",
+                files, initialBytes, edits, editedBytes);
+        System.out.printf("| layout | table + index bytes | x contents written |%n|---|---:|---:|%n");
+        System.out.printf("| current (contents once, changes per version) | %,d | %.2f |%n", v2, (double) v2 / contents);
+        System.out.printf("| 0.1 (full snapshot per version) | %,d | %.2f |%n", v1, (double) v1 / contents);
+    }
+
+    private static long current(List<CodeFile> initial, List<CodeFile> edited) throws SQLException {
+        try (BenchDatabase db = BenchDatabase.create("footprint_v2", 2)) {
+            ArtifactStore store = ArtifactStore.builder(db.dataSource()).strategy(WriteStrategy.rowLock()).build();
+            UUID id = store.getOrCreate("footprint", "code", "footprint").id();
+            store.append(id, Change.batch(initial.stream().map(Change::put).toList()));
+            for (CodeFile f : edited) {
+                store.append(id, Change.put(f));
+            }
+            return size(db.dataSource());
+        }
+    }
+
+    /** The same history written the way 0.1 wrote it: schema V1–V3 and its {@code gapless_append}. */
+    private static long versionOne(List<CodeFile> initial, List<CodeFile> edited) throws Exception {
+        try (TestDatabase db = BenchDatabase.server().createDatabase("bench_footprint_v1")) {
+            DataSource ds = db.dataSource();
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                for (String script : List.of("V1__create_artifacts.sql", "V2__server_function.sql",
+                        "V3__server_function_one_round_trip.sql")) {
+                    s.execute(resource(script));
+                }
+            }
+            UUID id;
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("INSERT INTO artifacts (chat_id, type, title)"
+                         + " VALUES ('footprint', 'code', 'footprint') RETURNING id")) {
+                r.next();
+                id = r.getObject(1, UUID.class);
+            }
+            try (Connection c = ds.getConnection(); PreparedStatement s = c.prepareStatement(
+                    "SELECT o_version FROM gapless_append(?, ?::jsonb, NULL, NULL, 60000)")) {
+                ObjectNode batch = JSON.createObjectNode().put("op", "batch");
+                initial.forEach(f -> batch.withArray("changes").add(put(f)));
+                s.setObject(1, id);
+                s.setString(2, batch.toString());
+                s.executeQuery().close();
+                for (CodeFile f : edited) {
+                    s.setString(2, put(f).toString());
+                    s.executeQuery().close();
+                }
+            }
+            return size(ds);
+        }
+    }
+
+    /**
+     * The file with lines of pseudo-random identifiers and numbers appended up to about {@code bytes} (as is when 0):
+     * source-like text that compresses about as poorly as real code, so that compression does not flatter either
+     * layout.
+     */
+    private static CodeFile padded(CodeFile f, int bytes) {
+        StringBuilder content = new StringBuilder(f.content());
+        java.util.Random random = new java.util.Random(f.filename().hashCode() * 31L + f.description().hashCode());
+        while (content.length() < bytes) {
+            content.append(String.format("    int v_%08x = %d; // %016x%n", random.nextInt(), random.nextInt(100_000),
+                    random.nextLong()));
+        }
+        return new CodeFile(f.filename(), f.language(), content.toString(), f.description());
+    }
+
+    private static ObjectNode put(CodeFile f) {
+        ObjectNode node = JSON.createObjectNode().put("op", "put");
+        node.putObject("file").put("filename", f.filename()).put("language", f.language())
+                .put("content", f.content()).put("description", f.description());
+        return node;
+    }
+
+    private static long size(DataSource ds) throws SQLException {
+        long total = 0;
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("VACUUM ANALYZE");
+            for (String table : TABLES) {
+                try (ResultSet r = s.executeQuery("SELECT coalesce(pg_total_relation_size(to_regclass('" + table
+                        + "')), 0)")) {
+                    r.next();
+                    total += r.getLong(1);
+                }
+            }
+        }
+        return total;
+    }
+
+    private static String resource(String script) throws IOException {
+        try (InputStream in = Schema.class.getResourceAsStream("/db/migration/" + script)) {
+            if (in == null) {
+                throw new IllegalStateException("migration missing: " + script);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static long utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+}
