@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.core.Change;
-import dev.gapless.core.internal.JsonCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -57,7 +56,7 @@ record AppendRecord(String op, String writer, String strategy, UUID artifactId, 
         node.put("strategy", strategy);
         node.put("artifactId", artifactId.toString());
         node.put("key", key);
-        node.put("change", JsonCodec.changeToJson(change));
+        node.set("change", ChangeCodec.toJson(change));
         ArrayNode array = node.putArray("tries");
         for (Outcome t : tries) {
             ObjectNode o = array.addObject();
@@ -89,7 +88,7 @@ record AppendRecord(String op, String writer, String strategy, UUID artifactId, 
             return new AppendRecord(node.path("op").asText(), node.path("writer").asText(),
                     node.path("strategy").asText(), UUID.fromString(node.path("artifactId").asText()),
                     key == null || key.isNull() ? null : key.asText(),
-                    JsonCodec.changeFromJson(node.path("change").asText()), tries);
+                    ChangeCodec.fromJson(node.path("change")), tries);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("not an append record: " + line, e);
         }

@@ -1,11 +1,7 @@
 package dev.gapless.chaos;
 
 import dev.gapless.core.Change;
-import dev.gapless.core.Snapshot;
-import dev.gapless.core.internal.JsonCodec;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,10 +19,13 @@ import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
- * Checks a run from the database alone plus the writers' own records of what they were told:
+ * Checks a run from the database alone (raw rows, read without core's reader: {@link StoredArtifact}) plus the
+ * writers' own records of what they were told:
  * <ul>
  *   <li>the versions of every artifact are exactly 1..head and {@code head_version} is the highest;</li>
- *   <li>content(k) = apply(change(k), content(k-1)) and the summary is the change's;</li>
+ *   <li>every version rebuilt from the empty artifact, content(k) = apply(change(k), content(k-1)), and what
+ *   storage keeps beside the changes agrees with that replay: summaries, file counts, manifests, the head's files
+ *   and counters, contents that hash to their keys ({@link HistoryReplay});</li>
  *   <li>each idempotency key at most once;</li>
  *   <li>every acknowledged append present exactly once, at the acknowledged version, with the change sent;</li>
  *   <li>no version that no writer attempted; no version of an append reported failed;</li>
@@ -33,7 +33,7 @@ import javax.sql.DataSource;
  *   <li>no append finally rejected for other than an expected reason (a lost write).</li>
  * </ul>
  * Appends are matched to versions by idempotency key; keyless appends by their change (writers make each change
- * unique). Thread-safety: stateless apart from its configuration; safe to share.
+ * unique); a stored change is compared with its contents resolved. Thread-safety: stateless apart from its configuration; safe to share.
  */
 final class HistoryChecker {
 
@@ -52,8 +52,8 @@ final class HistoryChecker {
         this.expectedRejections = Objects.requireNonNull(expectedRejections, "expectedRejections");
     }
 
-    /** A stored version as read back. */
-    private record Stored(int number, Snapshot content, Change change, String summary, String key) {
+    /** A stored version as read back: its change with contents resolved ({@code null} when unreadable). */
+    private record Stored(int number, Change change, String summary, String key) {
     }
 
     /**
@@ -71,7 +71,7 @@ final class HistoryChecker {
         List<Violation> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             for (UUID id : ids) {
-                checkArtifact(c, id, byArtifact.getOrDefault(id, List.of()), out);
+                checkArtifact(StoredArtifact.read(c, id), byArtifact.getOrDefault(id, List.of()), out);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("checker could not read the history", e);
@@ -79,52 +79,22 @@ final class HistoryChecker {
         return out;
     }
 
-    private void checkArtifact(Connection c, UUID id, List<AppendRecord> records, List<Violation> out)
-            throws SQLException {
-        Integer head = null;
-        try (PreparedStatement s = c.prepareStatement("SELECT head_version FROM artifacts WHERE id = ?")) {
-            s.setObject(1, id);
-            try (ResultSet r = s.executeQuery()) {
-                if (r.next()) {
-                    head = r.getInt(1);
-                }
-            }
-        }
-        TreeMap<Integer, Stored> versions = new TreeMap<>();
-        Map<Integer, String> unreadable = new TreeMap<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT version_number, content_json::text, change_json::text,"
-                + " change_summary, idempotency_key FROM artifact_versions WHERE artifact_id = ?"
-                + " ORDER BY version_number")) {
-            s.setObject(1, id);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    int n = r.getInt(1);
-                    try {
-                        versions.put(n, new Stored(n, JsonCodec.snapshotFromJson(r.getString(2)),
-                                JsonCodec.changeFromJson(r.getString(3)), r.getString(4), r.getString(5)));
-                    } catch (RuntimeException e) {
-                        unreadable.put(n, e.getMessage());
-                    }
-                }
-            }
-        }
-        if (head == null) {
+    private void checkArtifact(StoredArtifact stored, List<AppendRecord> records, List<Violation> out) {
+        UUID id = stored.id();
+        int head = stored.head() == null ? 0 : stored.head();
+        if (stored.head() == null) {
             out.add(new Violation(Violation.Rule.HEAD_NOT_MAX, id, List.of(), List.of(), "artifact row is missing"));
-            head = 0;
         }
-        unreadable.forEach((n, why) -> out.add(new Violation(Violation.Rule.CONTENT_NOT_DERIVED, id, List.of(n),
-                List.of(), "stored JSON unreadable: " + why)));
-        checkShape(id, head, versions, unreadable.keySet(), out);
-        checkContent(id, versions, out);
+        checkShape(id, head, stored.versions().navigableKeySet(), out);
+        Map<Integer, Change> changes = new HistoryReplay(stored, out).run();
+        TreeMap<Integer, Stored> versions = new TreeMap<>();
+        stored.versions().forEach((n, v) -> versions.put(n, new Stored(n, changes.get(n), v.summary(), v.key())));
         checkKeys(id, versions, out);
         checkRecords(id, versions, records, out);
     }
 
-    private static void checkShape(UUID id, int head, TreeMap<Integer, Stored> versions, Set<Integer> unreadable,
-                                   List<Violation> out) {
-        Set<Integer> numbers = new java.util.TreeSet<>(versions.keySet());
-        numbers.addAll(unreadable);
-        int max = numbers.isEmpty() ? 0 : ((java.util.TreeSet<Integer>) numbers).last();
+    private static void checkShape(UUID id, int head, NavigableSet<Integer> numbers, List<Violation> out) {
+        int max = numbers.isEmpty() ? 0 : numbers.last();
         List<Integer> missing = new ArrayList<>();
         for (int k = 1; k <= max; k++) {
             if (!numbers.contains(k)) {
@@ -142,49 +112,6 @@ final class HistoryChecker {
             out.add(new Violation(Violation.Rule.HEAD_NOT_MAX, id, List.of(head, max), List.of(),
                     "head_version is " + head + " but the highest version is " + max));
         }
-    }
-
-    private static void checkContent(UUID id, TreeMap<Integer, Stored> versions, List<Violation> out) {
-        Snapshot previous = Snapshot.empty();
-        int previousNumber = 0;
-        for (Stored v : versions.values()) {
-            if (v.number() != previousNumber + 1) {
-                previous = null; // a gap: already reported; resume from this version's content
-            }
-            if (previous != null) {
-                try {
-                    Snapshot expected = v.change().apply(previous);
-                    if (!expected.equals(v.content())) {
-                        out.add(new Violation(Violation.Rule.CONTENT_NOT_DERIVED, id,
-                                List.of(v.number() - 1, v.number()), keyList(v.key()),
-                                "content(" + v.number() + ") != apply(change(" + v.number() + "), content("
-                                        + (v.number() - 1) + ")): expected files " + expected.filenames()
-                                        + ", stored " + v.content().filenames() + describeDiff(expected, v.content())));
-                    } else {
-                        String summary = v.change().summary(previous);
-                        if (!summary.equals(v.summary())) {
-                            out.add(new Violation(Violation.Rule.CONTENT_NOT_DERIVED, id, List.of(v.number()),
-                                    keyList(v.key()), "summary is '" + v.summary() + "', the change's is '"
-                                            + summary + "'"));
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    out.add(new Violation(Violation.Rule.CONTENT_NOT_DERIVED, id, List.of(v.number() - 1,
-                            v.number()), keyList(v.key()), "change(" + v.number() + ") cannot apply to content("
-                            + (v.number() - 1) + "): " + e.getMessage()));
-                }
-            }
-            previous = v.content();
-            previousNumber = v.number();
-        }
-    }
-
-    private static String describeDiff(Snapshot expected, Snapshot stored) {
-        List<String> lost = new ArrayList<>(expected.filenames());
-        lost.removeAll(stored.filenames());
-        List<String> extra = new ArrayList<>(stored.filenames());
-        extra.removeAll(expected.filenames());
-        return " (lost " + lost + ", unexpected " + extra + ")";
     }
 
     private static void checkKeys(UUID id, TreeMap<Integer, Stored> versions, List<Violation> out) {
@@ -227,11 +154,11 @@ final class HistoryChecker {
                 if (r == null) {
                     out.add(new Violation(Violation.Rule.NOT_ATTEMPTED, id, List.of(v.number()), List.of(v.key()),
                             "no writer attempted an append with this key"));
-                } else if (!r.change().equals(v.change())) {
+                } else if (v.change() != null && !r.change().equals(v.change())) {
                     out.add(new Violation(Violation.Rule.NOT_ATTEMPTED, id, List.of(v.number()), List.of(v.key()),
                             "stored change " + v.change() + " is not the one op " + r.op() + " sent: " + r.change()));
                 }
-            } else {
+            } else if (v.change() != null) { // an unreadable change is reported by the replay
                 storedKeyless.computeIfAbsent(v.change(), k -> new ArrayList<>()).add(v);
             }
         }

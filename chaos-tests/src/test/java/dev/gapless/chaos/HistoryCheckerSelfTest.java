@@ -8,8 +8,6 @@ import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Change;
 import dev.gapless.core.CodeFile;
 import dev.gapless.core.ConnectionLostException;
-import dev.gapless.core.Snapshot;
-import dev.gapless.core.internal.JsonCodec;
 import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresServer;
 import dev.gapless.testkit.TestDatabase;
@@ -21,13 +19,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,35 +115,56 @@ class HistoryCheckerSelfTest {
         UUID artifact = Chaos.artifacts(pool, "checker-unlocked", 1).get(0);
         ConcurrentLinkedQueue<AppendRecord> records = new ConcurrentLinkedQueue<>();
         int writers = 8;
-        CountDownLatch done = new CountDownLatch(writers);
+        int rounds = 10;
+        // every writer of a round reads before any of them writes: each round is a race, and not by luck
+        CyclicBarrier allRead = new CyclicBarrier(writers);
+        Runnable afterRead = () -> {
+            try {
+                allRead.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new IllegalStateException("writers did not line up", e);
+            }
+        };
+        List<String> written = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             final int writer = w;
-            new Thread(() -> {
-                try {
-                    Random random = new Random(writer);
-                    for (int n = 0; n < 10; n++) {
-                        String op = "unlocked-w" + writer + "-" + n;
-                        Change change = Change.put(new CodeFile("w" + writer + "/f" + n + ".txt", "text", op, op));
-                        records.add(new AppendRecord(op, "unlocked-" + writer, "unlocked", artifact, op, change,
-                                List.of(unlockedAppend(pool, artifact, change, op, random))));
-                    }
-                } finally {
-                    done.countDown();
+            for (int n = 0; n < rounds; n++) {
+                written.add("w" + writer + "/f" + n + ".txt");
+            }
+            threads.add(new Thread(() -> {
+                for (int n = 0; n < rounds; n++) {
+                    String op = "unlocked-w" + writer + "-" + n;
+                    Change change = Change.put(new CodeFile("w" + writer + "/f" + n + ".txt", "text", op, op));
+                    records.add(new AppendRecord(op, "unlocked-" + writer, "unlocked", artifact, op, change,
+                            List.of(UnlockedWriter.append(pool, artifact, change, op, afterRead))));
                 }
-            }).start();
+            }));
         }
-        done.await();
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(records).as("every unlocked append was acknowledged")
+                .allMatch(r -> r.last() instanceof Outcome.Acked);
+        List<String> lost = new ArrayList<>(written);
+        lost.removeAll(headFilenames(artifact));
+
         List<Violation> violations = new HistoryChecker(pool).check(List.of(artifact), records);
         report("checker_sees_unlocked_read_compute_write", records, violations);
-        assertThat(rules(violations)).as(text(violations)).contains(Violation.Rule.CONTENT_NOT_DERIVED);
-        assertThat(violations).filteredOn(v -> v.rule() == Violation.Rule.CONTENT_NOT_DERIVED)
-                .allMatch(v -> v.detail().contains("lost [w"));
+        // every change is stored, so the history itself is whole; what it derives is not
+        assertThat(rules(violations)).as(text(violations)).containsExactly(Violation.Rule.CONTENT_NOT_DERIVED);
+        assertThat(lost).as("files the last writer of each round dropped from the head").isNotEmpty();
+        assertThat(violations).as(text(violations))
+                .anySatisfy(v -> assertThat(v.detail()).startsWith("artifact_files is not the replayed content(")
+                        .contains(lost).doesNotContain("unexpected"))
+                .anySatisfy(v -> assertThat(v.detail()).startsWith("manifest(").contains("lost [w"));
     }
 
     @Test
     void reportsTamperedHistories() throws Exception {
-        UUID artifact = Chaos.artifacts(pool, "checker-tamper", 1).get(0);
         ArtifactStore store = ArtifactStore.builder(pool).strategy(WriteStrategy.rowLock()).build();
+        UUID artifact = Chaos.artifacts(pool, "checker-tamper", 1).get(0);
         List<AppendRecord> records = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {
             records.add(keyed(store, artifact, "t" + i, "f" + i + ".txt"));
@@ -155,12 +175,10 @@ class HistoryCheckerSelfTest {
             execute(c, "UPDATE artifact_versions SET idempotency_key = 'stranger' WHERE artifact_id = ?"
                     + " AND version_number = 5", artifact);
             execute(c, "UPDATE artifacts SET head_version = 9 WHERE id = ?", artifact);
-            execute(c, "UPDATE artifact_versions SET content_json = '{\"files\": []}' WHERE artifact_id = ?"
-                    + " AND version_number = 2", artifact);
         }
         Set<Violation.Rule> seen = rules(new HistoryChecker(pool).check(List.of(artifact), records));
         assertThat(seen).contains(Violation.Rule.NOT_CONTIGUOUS, Violation.Rule.HEAD_NOT_MAX,
-                Violation.Rule.CONTENT_NOT_DERIVED, Violation.Rule.ACKED_MISSING, Violation.Rule.NOT_ATTEMPTED);
+                Violation.Rule.ACKED_MISSING, Violation.Rule.NOT_ATTEMPTED);
         // an unresolved unknown outcome is a violation by itself
         AppendRecord unresolved = new AppendRecord("u", "w", "row-lock", artifact, "never-resolved",
                 Change.delete("nothing.txt"), List.of(new Outcome.Unknown("ConnectionLostException")));
@@ -168,50 +186,82 @@ class HistoryCheckerSelfTest {
                 .contains(Violation.Rule.UNKNOWN_UNRESOLVED);
     }
 
-    /**
-     * The broken writer: reads head and content without any lock, then takes the next number atomically
-     * ({@code UPDATE … RETURNING}) so it never collides, and writes a version computed from a stale snapshot.
-     */
-    private static Outcome unlockedAppend(DataSource ds, UUID artifact, Change change, String key, Random random) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            Snapshot content = Snapshot.empty();
-            try (PreparedStatement s = c.prepareStatement("SELECT v.content_json::text FROM artifacts a"
-                    + " JOIN artifact_versions v ON v.artifact_id = a.id AND v.version_number = a.head_version"
-                    + " WHERE a.id = ?")) {
-                s.setObject(1, artifact);
-                try (ResultSet r = s.executeQuery()) {
-                    if (r.next()) {
-                        content = JsonCodec.snapshotFromJson(r.getString(1));
-                    }
-                }
-            }
-            Thread.sleep(random.nextInt(4));
-            int next;
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE artifacts SET head_version = head_version + 1 WHERE id = ? RETURNING head_version")) {
-                s.setObject(1, artifact);
-                try (ResultSet r = s.executeQuery()) {
-                    r.next();
-                    next = r.getInt(1);
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO artifact_versions (artifact_id,"
-                    + " version_number, content_json, change_json, change_summary, idempotency_key)"
-                    + " VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
-                s.setObject(1, artifact);
-                s.setInt(2, next);
-                s.setString(3, JsonCodec.snapshotToJson(change.apply(content)));
-                s.setString(4, JsonCodec.changeToJson(change));
-                s.setString(5, change.summary(content));
-                s.setString(6, key);
-                s.executeUpdate();
-            }
-            c.commit();
-            return new Outcome.Acked(next, false);
-        } catch (SQLException | InterruptedException e) {
-            return new Outcome.Failed(e.getClass().getSimpleName(), false);
+    @Test
+    void reportsTamperedManifestsHeadFilesAndContents() throws Exception {
+        ArtifactStore store = ArtifactStore.builder(pool).strategy(WriteStrategy.rowLock()).build();
+        UUID artifact = Chaos.artifacts(pool, "checker-tamper-derived", 1).get(0);
+        List<AppendRecord> records = new ArrayList<>();
+        Integer manifest = null;
+        for (int i = 1; manifest == null && i <= 300; i++) {
+            records.add(keyed(store, artifact, "d" + i, "f" + i + ".txt"));
+            manifest = firstManifest(artifact);
         }
+        assertThat(manifest).as("the store wrote a manifest").isNotNull();
+        for (int i = 1; i <= 3; i++) {
+            records.add(keyed(store, artifact, "after" + i, "f" + i + ".txt")); // updates, after the manifest
+        }
+        records.add(new AppendRecord("gone", "keyed", "row-lock", artifact, "gone", Change.delete("f4.txt"),
+                List.of(Outcome.of(store.append(artifact, Change.delete("f4.txt"),
+                        AppendOptions.defaults().withIdempotencyKey("gone"))))));
+        assertThat(new HistoryChecker(pool).check(List.of(artifact), records)).isEmpty();
+
+        String firstInManifest = "f1.txt";
+        String described = "f5.txt";
+        String movedLast = "f2.txt";
+        CodeFile rewritten = ((Change.PutFile) records.get(5).change()).file();
+        try (Connection c = pool.getConnection()) {
+            execute(c, "UPDATE artifact_manifests SET files = files - 0 WHERE artifact_id = ? AND version_number = "
+                    + manifest, artifact);
+            execute(c, "UPDATE artifact_files SET description = 'tampered' WHERE artifact_id = ? AND filename = '"
+                    + described + "'", artifact);
+            execute(c, "UPDATE artifact_files SET added_version = 1000000 WHERE artifact_id = ? AND filename = '"
+                    + movedLast + "'", artifact);
+            execute(c, "UPDATE artifact_contents SET content = 'tampered' WHERE artifact_id = ? AND sha256 = decode('"
+                    + StoredJson.sha256Hex(rewritten.content()) + "', 'hex')", artifact);
+        }
+        List<Violation> violations = new HistoryChecker(pool).check(List.of(artifact), records);
+        int m = manifest;
+        assertThat(violations).as(text(violations))
+                .anySatisfy(v -> assertThat(v).returns(Violation.Rule.CONTENT_NOT_DERIVED, Violation::rule)
+                        .returns(List.of(m), Violation::versions).extracting(Violation::detail).asString()
+                        .startsWith("manifest(" + m + ")").contains("lost [" + firstInManifest + "]"))
+                .anySatisfy(v -> assertThat(v).returns(Violation.Rule.CONTENT_NOT_DERIVED, Violation::rule)
+                        .extracting(Violation::detail).asString().startsWith("artifact_files")
+                        .contains("changed [" + described).contains("'tampered'")
+                        .containsPattern("order \\[f1.txt, f3.txt, .*, " + movedLast + "\\], the replay's \\[f1.txt, "
+                                + movedLast + ", f3.txt"))
+                .anySatisfy(v -> assertThat(v).returns(Violation.Rule.CONTENT_MISSING, Violation::rule)
+                        .extracting(Violation::detail).asString()
+                        .contains(StoredJson.sha256Hex(rewritten.content())))
+                .anySatisfy(v -> assertThat(v).returns(Violation.Rule.NOT_ATTEMPTED, Violation::rule)
+                        .returns(List.of(records.get(5).key()), Violation::keys));
+    }
+
+    private static Integer firstManifest(UUID artifact) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT min(version_number) FROM artifact_manifests"
+                     + " WHERE artifact_id = ?")) {
+            s.setObject(1, artifact);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                int v = r.getInt(1);
+                return r.wasNull() ? null : v;
+            }
+        }
+    }
+
+    private static List<String> headFilenames(UUID artifact) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = pool.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT filename FROM artifact_files WHERE artifact_id = ?")) {
+            s.setObject(1, artifact);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    names.add(r.getString(1));
+                }
+            }
+        }
+        return names;
     }
 
     private static AppendRecord keyed(ArtifactStore store, UUID artifact, String key, String filename) {

@@ -88,13 +88,17 @@ class HostileToolInputTest {
         }
     }
 
-    /** Artifacts, head versions and version count: any write changes it. */
+    /** Artifacts, heads and counters, and the rows of every table a write touches: any write changes it. */
     private static String state(HikariDataSource pool) throws SQLException {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT (SELECT count(*) FROM artifacts), (SELECT coalesce(sum("
-                     + "head_version), 0) FROM artifacts), (SELECT count(*) FROM artifact_versions)")) {
+                     + "head_version), 0) || '/' || coalesce(sum(file_count), 0) || '/' || coalesce(sum(total_bytes),"
+                     + " 0) FROM artifacts), (SELECT count(*) FROM artifact_versions), (SELECT count(*) FROM"
+                     + " artifact_contents), (SELECT count(*) FROM artifact_files), (SELECT count(*) FROM"
+                     + " artifact_manifests)")) {
             r.next();
-            return "artifacts=" + r.getLong(1) + " heads=" + r.getLong(2) + " versions=" + r.getLong(3);
+            return "artifacts=" + r.getLong(1) + " heads/files/bytes=" + r.getString(2) + " versions=" + r.getLong(3)
+                    + " contents=" + r.getLong(4) + " files=" + r.getLong(5) + " manifests=" + r.getLong(6);
         }
     }
 

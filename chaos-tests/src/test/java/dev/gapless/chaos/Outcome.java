@@ -1,17 +1,13 @@
 package dev.gapless.chaos;
 
 import dev.gapless.core.AppendResult;
-import dev.gapless.core.AppendTimeoutException;
 import dev.gapless.core.ArtifactNotFoundException;
-import dev.gapless.core.ConnectionLostException;
+import dev.gapless.core.GaplessException;
+import dev.gapless.core.IdempotencyKeyReusedException;
 import dev.gapless.core.InvalidChangeException;
-import dev.gapless.core.RetriesExhaustedException;
 import dev.gapless.core.StorageException;
 import dev.gapless.core.VersionConflictException;
 import dev.gapless.core.WriteConflictException;
-import java.sql.SQLException;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * What one call of an append told its writer: acknowledged with a version, failed with nothing written, or unknown
@@ -41,26 +37,20 @@ sealed interface Outcome permits Outcome.Acked, Outcome.Failed, Outcome.Unknown 
     }
 
     /**
-     * Classifies a failed call. Conservative: whenever a connection failure is anywhere in the failure (cause chain
-     * or the suppressed earlier attempts), an earlier COMMIT may have landed, so the outcome is unknown.
+     * Classifies a failed call by what the library says it did: {@link GaplessException#outcome()} UNKNOWN is
+     * {@link Unknown}; otherwise nothing was written and the call {@link Failed}, retryable unless the failure is a
+     * verdict on the change itself (a rejected input, a missing artifact, a stale expected version, a reused key) or
+     * a conflict that the strategy chose not to retry.
      */
-    static Outcome of(Throwable failure) {
+    static Outcome of(GaplessException failure) {
         String name = errorClass(failure);
-        if (failure instanceof InvalidChangeException || failure instanceof ArtifactNotFoundException
-                || failure instanceof VersionConflictException) {
-            return new Failed(name, false);
-        }
-        if (failure instanceof ConnectionLostException || mentionsConnectionFailure(failure)) {
+        if (failure.outcome() == dev.gapless.core.Outcome.UNKNOWN) {
             return new Unknown(name);
         }
-        if (failure instanceof WriteConflictException) {
-            return new Failed(name, false);
-        }
-        if (failure instanceof AppendTimeoutException || failure instanceof RetriesExhaustedException
-                || failure instanceof StorageException) {
-            return new Failed(name, true);
-        }
-        return new Unknown(name);
+        boolean verdict = failure instanceof InvalidChangeException || failure instanceof ArtifactNotFoundException
+                || failure instanceof VersionConflictException || failure instanceof IdempotencyKeyReusedException
+                || failure instanceof WriteConflictException;
+        return new Failed(name, !verdict);
     }
 
     /** A short, stable name for figures: the exception's simple name, with the reason or SQLSTATE where useful. */
@@ -73,34 +63,5 @@ sealed interface Outcome permits Outcome.Acked, Outcome.Failed, Outcome.Unknown 
             return name + "(" + storage.sqlState().get() + ")";
         }
         return name;
-    }
-
-    private static boolean mentionsConnectionFailure(Throwable failure) {
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        return walk(failure, seen);
-    }
-
-    private static boolean walk(Throwable t, Map<Throwable, Boolean> seen) {
-        if (t == null || seen.put(t, Boolean.TRUE) != null) {
-            return false;
-        }
-        if (t instanceof ConnectionLostException) {
-            return true;
-        }
-        if (t instanceof SQLException sql) {
-            String state = sql.getSQLState();
-            if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
-                return true;
-            }
-            if (walk(sql.getNextException(), seen)) {
-                return true;
-            }
-        }
-        for (Throwable s : t.getSuppressed()) {
-            if (walk(s, seen)) {
-                return true;
-            }
-        }
-        return walk(t.getCause(), seen);
     }
 }

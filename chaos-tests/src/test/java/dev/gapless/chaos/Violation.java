@@ -20,8 +20,13 @@ record Violation(Rule rule, UUID artifactId, List<Integer> versions, List<String
         NOT_CONTIGUOUS,
         /** {@code head_version} is the highest version. */
         HEAD_NOT_MAX,
-        /** content(k) = apply(change(k), content(k-1)), and the summary is the change's summary. */
+        /**
+         * content(k) = apply(change(k), content(k-1)), and everything stored about it agrees with that replay: the
+         * summary is the change's, {@code file_count}, every manifest, the head's files and the artifact's counters.
+         */
         CONTENT_NOT_DERIVED,
+        /** Every content that a change, manifest or head file references is stored, and hashes to its key. */
+        CONTENT_MISSING,
         /** An idempotency key appears at most once. */
         KEY_REPEATED,
         /** An acknowledged append is in the history. */
