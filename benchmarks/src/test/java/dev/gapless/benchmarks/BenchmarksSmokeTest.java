@@ -55,8 +55,28 @@ class BenchmarksSmokeTest {
         for (String baseline : List.of("rawInsert", "commitPerVersion", "failsafeRetry")) {
             cells.add(Arguments.of("BaselineBenchmark." + baseline, null, null));
         }
-        cells.add(Arguments.of("SnapshotSizeBenchmark.append", "files", "100"));
+        for (String strategy : List.of("row-lock", "server-function", "group-commit")) {
+            cells.add(Arguments.of("SnapshotSizeBenchmark.append", "strategy", strategy));
+        }
         return cells.stream();
+    }
+
+    static Stream<Arguments> reads() {
+        return Stream.of("head", "oneFile", "oldVersion").map(m -> Arguments.of("ReadBenchmark." + m));
+    }
+
+    /** Reads write nothing during the measurement: only that each ran. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reads")
+    void readsRunOnce(String benchmark) throws RunnerException {
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include("dev\\.gapless\\.benchmarks\\." + benchmark.replace(".", "\\.") + "$")
+                .forks(0).warmupIterations(0).measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(150)).threads(1)
+                .param("versions", "300").param("files", "20")
+                .shouldFailOnError(true).build()).run();
+        assertThat(results).as("results of %s", benchmark).hasSize(1);
+        assertThat(results.iterator().next().getPrimaryResult().getSampleCount()).isPositive();
     }
 
     @ParameterizedTest(name = "{0} {1}={2}")
@@ -74,6 +94,9 @@ class BenchmarksSmokeTest {
                 .shouldFailOnError(true);
         if (param != null) {
             options.param(param, value);
+        }
+        if (benchmark.startsWith("SnapshotSize")) {
+            options.param("files", "100");
         }
         Collection<RunResult> results = new Runner(options.build()).run();
 

@@ -134,16 +134,19 @@ public final class ToolExecutor implements AutoCloseable {
         try {
             return future.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            // the store's own deadline should have ended the call by now; it is still running and may yet commit
             future.cancel(true);
-            return error(call, "timed out after " + callTimeout.toMillis() + " ms; nothing was written."
-                    + " Retrying with the same tool call id is safe.");
+            return error(call, "did not finish within " + callTimeout.toMillis() + " ms; whether the change was"
+                    + " applied is unknown. Retry with the same tool call id: it is never applied twice.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);
-            return error(call, "interrupted before it finished; retrying with the same tool call id is safe.");
+            return error(call, "interrupted before it finished; whether the change was applied is unknown. Retry"
+                    + " with the same tool call id: it is never applied twice.");
         } catch (ExecutionException e) {
             LOG.error("tool call {} failed unexpectedly", call == null ? null : call.id(), e.getCause());
-            return error(call, "internal error; the call was not applied.");
+            return error(call, "internal error; whether the change was applied is unknown. Retry with the same tool"
+                    + " call id: it is never applied twice.");
         }
     }
 
@@ -161,7 +164,8 @@ public final class ToolExecutor implements AutoCloseable {
             return result;
         } catch (RuntimeException | Error e) {
             LOG.error("tool call failed unexpectedly", e);
-            return error(call, "internal error; the call was not applied.");
+            return error(call, "internal error; whether the change was applied is unknown. Retry with the same tool"
+                    + " call id: it is never applied twice.");
         } finally {
             MDC.remove("chat_id");
             MDC.remove("tool_call_id");
