@@ -1,10 +1,13 @@
 package dev.gapless.executor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.testkit.PgBouncer;
+import dev.gapless.testkit.PostgresServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -78,6 +81,33 @@ class RaceCommandTest {
             assertThat(line.get("versions").asInt()).as(lines.get(i)).isEqualTo(sizes[i]);
             assertThat(line.get("lost").asInt()).as(lines.get(i)).isZero();
             assertThat(line.get("failures").asInt()).as(lines.get(i)).isZero();
+        }
+    }
+
+    @Test
+    void noStrategyFailsAnAppendThroughPgBouncerInTransactionPoolingMode() throws Exception {
+        assumeTrue(PgBouncer.installed(), PgBouncer.NOT_INSTALLED_REASON);
+        PostgresServer server = PostgresServer.shared();
+        // 8 server connections for 16 writers: every writer's transactions share them
+        try (PgBouncer bouncer = PgBouncer.inFrontOf(server).poolSize(8).start()) {
+            Execution run = gapless("race", "--files", "16", "--json", "--jdbc-url", bouncer.jdbcUrl("postgres"),
+                    "--user", server.user(), "--password", server.password());
+
+            assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.err()).isZero();
+            List<String> raced = new ArrayList<>();
+            for (String text : run.out().lines().toList()) {
+                System.out.println("[race through PgBouncer] " + text);
+                JsonNode line = JSON.readTree(text);
+                String strategy = line.get("strategy").asText();
+                raced.add(strategy);
+                if (strategy.equals("naive") || strategy.equals("seed-retry")) {
+                    continue; // the baselines lose files by design, with or without PgBouncer
+                }
+                assertThat(line.get("failures").asInt()).as(text).isZero();
+                assertThat(line.get("lost").asInt()).as(text).isZero();
+                assertThat(line.get("versions").asInt()).as(text).isEqualTo(16);
+            }
+            assertThat(raced).containsExactlyElementsOf(WriteStrategy.names());
         }
     }
 
