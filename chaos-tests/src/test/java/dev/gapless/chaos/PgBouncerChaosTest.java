@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.testkit.PgBouncer;
 import dev.gapless.testkit.PostgresServer;
+import dev.gapless.testkit.RequiresPgBouncer;
 import dev.gapless.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * that every transaction may run on another server connection, one another client used last. Each scenario has its
  * own database, hence its own server connections: what one scenario leaves in a session stays in it.
  */
+@RequiresPgBouncer
 class PgBouncerChaosTest {
 
     private static final int WRITERS = 12;
@@ -36,7 +38,6 @@ class PgBouncerChaosTest {
 
     @BeforeAll
     static void startPgBouncer() {
-        assumeTrue(PgBouncer.installed(), PgBouncer.NOT_INSTALLED_REASON);
         bouncer = PgBouncer.inFrontOf(PostgresServer.shared()).poolSize(SERVER_CONNECTIONS).start();
     }
 

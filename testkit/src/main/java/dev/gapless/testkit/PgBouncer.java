@@ -29,9 +29,15 @@ import org.slf4j.LoggerFactory;
  * statements, {@code SET SESSION …}) stays with the server connection, where the next client finds it.
  *
  * <pre>{@code
- * assumeTrue(PgBouncer.installed(), PgBouncer.NOT_INSTALLED_REASON);
- * try (PgBouncer bouncer = PgBouncer.inFrontOf(PostgresServer.shared()).poolSize(4).start()) {
- *     TestDatabase db = bouncer.server().createDatabase("through_bouncer"); // pools connect through PgBouncer
+ * @RequiresPgBouncer // skips, saying why, where pgbouncer is not installed
+ * class ThroughPgBouncerTest {
+ *     @Test
+ *     void appends() {
+ *         try (PgBouncer bouncer = PgBouncer.inFrontOf(PostgresServer.shared()).poolSize(4).start();
+ *              TestDatabase db = bouncer.server().createDatabase("through_bouncer")) { // pools go through it
+ *             ...
+ *         }
+ *     }
  * }
  * }</pre>
  *
@@ -53,7 +59,7 @@ public final class PgBouncer implements AutoCloseable {
     /** Environment variable naming the {@code pgbouncer} executable, when it is not on the usual paths. */
     public static final String ENV_EXECUTABLE = "GAPLESS_PGBOUNCER";
 
-    /** Reason given by tests skipped because {@link #installed()} is false. */
+    /** Reason given by tests skipped because {@link #installed()} is false (see {@link RequiresPgBouncer}). */
     public static final String NOT_INSTALLED_REASON = "pgbouncer is not installed (Debian/Ubuntu: apt-get install "
             + "pgbouncer; or set " + ENV_EXECUTABLE + " to its path): PgBouncer tests skipped";
 

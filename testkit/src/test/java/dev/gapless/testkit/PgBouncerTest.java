@@ -1,7 +1,6 @@
 package dev.gapless.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,14 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * PgBouncer in transaction pooling mode, and the two traps it sets for pgjdbc: session state reaches other clients,
  * and named server-side prepared statements are looked up on whichever server connection a transaction gets.
  */
+@RequiresPgBouncer
 class PgBouncerTest {
 
     private static final int ROUNDS = 24;
-
-    @BeforeAll
-    static void pgbouncerInstalled() {
-        assumeTrue(PgBouncer.installed(), PgBouncer.NOT_INSTALLED_REASON);
-    }
 
     @Test
     void clientsTakeTurnsOnOneServerConnectionAndInheritItsSessionState() throws Exception {

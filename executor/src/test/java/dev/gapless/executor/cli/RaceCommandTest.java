@@ -1,13 +1,13 @@
 package dev.gapless.executor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PgBouncer;
 import dev.gapless.testkit.PostgresServer;
+import dev.gapless.testkit.RequiresPgBouncer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -85,8 +85,8 @@ class RaceCommandTest {
     }
 
     @Test
+    @RequiresPgBouncer
     void noStrategyFailsAnAppendThroughPgBouncerInTransactionPoolingMode() throws Exception {
-        assumeTrue(PgBouncer.installed(), PgBouncer.NOT_INSTALLED_REASON);
         PostgresServer server = PostgresServer.shared();
         // 8 server connections for 16 writers: every writer's transactions share them
         try (PgBouncer bouncer = PgBouncer.inFrontOf(server).poolSize(8).start()) {
