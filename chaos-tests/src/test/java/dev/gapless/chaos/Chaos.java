@@ -2,6 +2,7 @@ package dev.gapless.chaos;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.gapless.core.AppendListener;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Schema;
 import dev.gapless.core.strategy.WriteStrategy;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -69,15 +71,48 @@ final class Chaos {
         return new HikariDataSource(config);
     }
 
-    /** One store per strategy name, all on {@code dataSource}. */
+    /** One store per strategy name, all on {@code dataSource}, all telling {@code listener}. */
     static List<ArtifactStore> stores(DataSource dataSource, List<String> strategies, Duration timeout,
-                                      RetryCounter retries) {
+                                      AppendListener listener) {
         List<ArtifactStore> stores = new ArrayList<>();
         for (String s : strategies) {
             stores.add(ArtifactStore.builder(dataSource).strategy(WriteStrategy.named(s)).defaultTimeout(timeout)
-                    .listener(retries).build());
+                    .listener(listener).build());
         }
         return stores;
+    }
+
+    /** Starts {@code workload} on its own thread, for scenarios that inject their faults from the test thread. */
+    static Running start(Workload workload, String name) {
+        return new Running(workload, name);
+    }
+
+    /** A workload running on its own thread until {@link #stop()}. */
+    static final class Running {
+        private final Workload workload;
+        private final Thread thread;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        private Running(Workload workload, String name) {
+            this.workload = workload;
+            this.thread = new Thread(() -> {
+                try {
+                    workload.run();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, name + "-workload");
+            thread.start();
+        }
+
+        /** Stops the writers after their current op, waits for them, and fails if the run failed. */
+        void stop() throws InterruptedException {
+            workload.stop();
+            thread.join();
+            if (failure.get() != null) {
+                throw new AssertionError("workload failure", failure.get());
+            }
+        }
     }
 
     /** Applies the schema and creates {@code n} artifacts in one chat. */

@@ -48,15 +48,7 @@ class ServerRestartChaosTest {
                 Workload workload = Workload.builder("restart").stores(Chaos.stores(pool, Chaos.STRATEGIES,
                         Duration.ofSeconds(5), retries)).artifacts(artifacts).writers(writers)
                         .duration(phase.plusMinutes(2)).maxCallsPerOp(20).build(); // stopped below
-                AtomicReference<Throwable> failure = new AtomicReference<>();
-                Thread runner = new Thread(() -> {
-                    try {
-                        workload.run();
-                    } catch (Throwable t) {
-                        failure.set(t);
-                    }
-                }, "restart-workload");
-                runner.start();
+                Chaos.Running running = Chaos.start(workload, "restart");
                 List<Long> downtimes = new ArrayList<>();
                 List<Long> recoveries = new ArrayList<>();
                 long slice = phase.toMillis() / (restarts + 1);
@@ -75,9 +67,7 @@ class ServerRestartChaosTest {
                     recoveries.add(firstAck == null ? -1 : (firstAck - upAt) / 1_000_000);
                 }
                 Thread.sleep(slice);
-                workload.stop();
-                runner.join();
-                assertThat(failure.get()).as("workload failure").isNull();
+                running.stop();
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("restartDowntimeMs", downtimes);
                 extra.put("recoveryMsPerRestart", recoveries);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.testkit.PgBouncer;
+import dev.gapless.testkit.PostgresServer;
+import dev.gapless.testkit.RequiresPgBouncer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -78,6 +81,40 @@ class RaceCommandTest {
             assertThat(line.get("versions").asInt()).as(lines.get(i)).isEqualTo(sizes[i]);
             assertThat(line.get("lost").asInt()).as(lines.get(i)).isZero();
             assertThat(line.get("failures").asInt()).as(lines.get(i)).isZero();
+        }
+    }
+
+    @Test
+    @RequiresPgBouncer
+    void noStrategyButSerializableFailsAnAppendThroughPgBouncerInTransactionPoolingMode() throws Exception {
+        PostgresServer server = PostgresServer.shared();
+        // serializable sets its isolation with SET SESSION CHARACTERISTICS, which PgBouncer leaves on a server
+        // connection for the next client: the executor's get-or-create of a later strategy then fails with 40001.
+        // Its race through PgBouncer is PgBouncerChaosTest's, which runs once core sets isolation per transaction.
+        List<String> strategies = WriteStrategy.names().stream().filter(s -> !s.equals("serializable")).toList();
+        List<String> args = new ArrayList<>(List.of("race", "--files", "16", "--json"));
+        strategies.forEach(s -> args.addAll(List.of("--strategy", s)));
+        // 8 server connections for 16 writers: every writer's transactions share them
+        try (PgBouncer bouncer = PgBouncer.inFrontOf(server).poolSize(8).start()) {
+            args.addAll(List.of("--jdbc-url", bouncer.jdbcUrl("postgres"), "--user", server.user(),
+                    "--password", server.password()));
+            Execution run = gapless(args.toArray(String[]::new));
+
+            assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.err()).isZero();
+            List<String> raced = new ArrayList<>();
+            for (String text : run.out().lines().toList()) {
+                System.out.println("[race through PgBouncer] " + text);
+                JsonNode line = JSON.readTree(text);
+                String strategy = line.get("strategy").asText();
+                raced.add(strategy);
+                if (strategy.equals("naive") || strategy.equals("seed-retry")) {
+                    continue; // the baselines lose files by design, with or without PgBouncer
+                }
+                assertThat(line.get("failures").asInt()).as(text).isZero();
+                assertThat(line.get("lost").asInt()).as(text).isZero();
+                assertThat(line.get("versions").asInt()).as(text).isEqualTo(16);
+            }
+            assertThat(raced).containsExactlyElementsOf(strategies);
         }
     }
 
