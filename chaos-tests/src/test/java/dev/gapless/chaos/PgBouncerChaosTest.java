@@ -1,7 +1,6 @@
 package dev.gapless.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gapless.core.ArtifactStore;
@@ -56,8 +55,8 @@ class PgBouncerChaosTest {
 
     /** Server connections terminated under PgBouncer while the writers append through it. */
     @Test
-    void everyStrategyButSerializableKeepsItsInvariantsBehindPgBouncer() throws Exception {
-        List<String> strategies = Chaos.STRATEGIES.stream().filter(s -> !s.equals("serializable")).toList();
+    void everyStrategyKeepsItsInvariantsBehindPgBouncer() throws Exception {
+        List<String> strategies = Chaos.STRATEGIES;
         try (Scenario s = new Scenario("pgbouncer_transaction_pool")) {
             Workload workload = s.workload(strategies);
             BackendKiller killer = s.killer();
@@ -74,7 +73,6 @@ class PgBouncerChaosTest {
      */
     @Test
     void serializableAppendsRunAtSerializableBehindPgBouncer() throws Exception {
-        assumeTrue(CoreFixes.isolationSetInsideTransaction(), CoreFixes.ISOLATION_INSIDE_TRANSACTION);
         try (Scenario s = new Scenario("pgbouncer_serializable")) {
             IsolationRecorder recorder = IsolationRecorder.install(s.healthy);
             Workload workload = s.workload(Chaos.STRATEGIES);
@@ -94,12 +92,12 @@ class PgBouncerChaosTest {
     /**
      * The race (32 parallel add_code_file calls through the executor, 6 server connections) of every strategy, one
      * after the other through the same PgBouncer, as {@code gapless race --jdbc-url} runs it; {@code serializable}
-     * first, so that whatever it leaves in the sessions reaches all the others. Today it leaves them SERIALIZABLE,
-     * and a later strategy's get-or-create (the executor's, on every call) can fail with 40001.
+     * first, so that whatever it leaves in the sessions reaches all the others. Regression: when core set isolation
+     * with pgjdbc's setTransactionIsolation (SET SESSION CHARACTERISTICS), it left them SERIALIZABLE, and a later
+     * strategy's get-or-create (the executor's, on every call) failed with 40001.
      */
     @Test
     void noStrategyFailsAnAppendInTheRaceThroughPgBouncer() throws Exception {
-        assumeTrue(CoreFixes.isolationSetInsideTransaction(), CoreFixes.ISOLATION_INSIDE_TRANSACTION);
         try (TestDatabase db = bouncer.server().createDatabase("race_through_bouncer");
              HikariDataSource pool = Chaos.pool(db.jdbcUrl(), PostgresServer.shared().user(),
                      PostgresServer.shared().password(), 32, Duration.ofSeconds(30), "race")) {
@@ -125,7 +123,6 @@ class PgBouncerChaosTest {
      */
     @Test
     void sessionsLeftSerializableByAnotherClientChangeNothing() throws Exception {
-        assumeTrue(CoreFixes.getOrCreateSurvivesSerializationFailures(), CoreFixes.GET_OR_CREATE_RETRIES_40001);
         try (Scenario s = new Scenario("pgbouncer_leaked_sessions")) {
             Workload workload = s.workload(Chaos.STRATEGIES);
             ArtifactStore creatorStore = ArtifactStore.builder(s.pool).defaultTimeout(Duration.ofSeconds(10)).build();

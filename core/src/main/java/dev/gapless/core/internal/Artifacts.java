@@ -26,7 +26,7 @@ public final class Artifacts {
             for (int attempt = 1; ; attempt++) {
                 try {
                     Script begin = new Script();
-                    begin.add("SET TRANSACTION ISOLATION LEVEL READ COMMITTED", null);
+                    begin.add("SET TRANSACTION ISOLATION LEVEL READ COMMITTED, READ WRITE", null);
                     begin.run(c);
                     Artifact artifact = Storage.getOrCreate(c, chatId, type, title);
                     c.commit();

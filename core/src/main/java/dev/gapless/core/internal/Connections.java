@@ -87,16 +87,6 @@ final class Connections {
         }
     }
 
-    /** Runs {@code body} on an autocommit connection: each statement commits on its own. */
-    <T> T autocommitted(Instant deadline, Body<T> body) throws SQLException {
-        try (Connection connection = acquire(deadline)) {
-            if (!connection.getAutoCommit()) {
-                connection.setAutoCommit(true);
-            }
-            return body.run(connection);
-        }
-    }
-
     /** A read: any pooled connection, no deadline. */
     <T> T read(Body<T> body) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {

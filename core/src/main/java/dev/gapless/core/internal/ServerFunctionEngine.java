@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An attempt as one autocommitted statement, {@code gapless_append(…)}: a PL/pgSQL function that stores the
- * contents, takes the artifact's row lock and does everything else under it, committing with the statement. One
- * round trip, one member. Immutable and thread-safe.
+ * An attempt as one call of {@code gapless_append(…)}, a PL/pgSQL function that stores the contents, takes the
+ * artifact's row lock and does everything else under it. The call is sent with the transaction's isolation and
+ * deadline before it and COMMIT after it, all in one round trip: one member, one round trip. Immutable and
+ * thread-safe.
  */
 final class ServerFunctionEngine implements Engine {
 
@@ -23,9 +24,15 @@ final class ServerFunctionEngine implements Engine {
     public Map<Member, MemberResult> attempt(List<Member> open, int attempt) throws SQLException {
         Member member = open.get(0);
         AppendRequest r = member.request();
-        return connections.autocommitted(r.deadline(), c -> {
-            Storage.FunctionResult f = Storage.callAppendFunction(c, r, limits,
-                    connections.remaining(r.deadline()).toMillis());
+        return connections.inTransaction(r.deadline(), c -> {
+            long timeoutMs = connections.remaining(r.deadline()).toMillis();
+            Script call = new Script();
+            Storage.begin(call, false, timeoutMs);
+            Storage.FunctionResult[] result = new Storage.FunctionResult[1];
+            Storage.callAppendFunction(call, r, limits, timeoutMs, result);
+            call.add("COMMIT", null);
+            call.run(c);
+            Storage.FunctionResult f = result[0];
             return Map.of(member, new MemberResult.Done(member.result(f.version(), f.summary(), attempt,
                     f.deduplicated())));
         });

@@ -92,7 +92,9 @@ final class Storage {
     /** The first statements of every write transaction: its isolation level and its deadline. */
     static void begin(Script s, boolean serializable, long timeoutMs) {
         String ms = Long.toString(Math.max(1, timeoutMs));
-        s.add("SET TRANSACTION ISOLATION LEVEL " + (serializable ? "SERIALIZABLE" : "READ COMMITTED"), null);
+        // READ WRITE too: a pooled server connection may carry another client's READ ONLY default
+        s.add("SET TRANSACTION ISOLATION LEVEL " + (serializable ? "SERIALIZABLE" : "READ COMMITTED") + ", READ WRITE",
+                null);
         s.add("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)", null, ms, ms);
     }
 
@@ -268,13 +270,11 @@ final class Storage {
     }
 
     /**
-     * Calls {@code gapless_append}: contents, lock, read, apply, insert, as one statement; on an autocommit
-     * connection that is one round trip, commit included. The function bounds its own lock wait by
-     * {@code timeoutMs}; the statement as a whole is bounded by a client-side query timeout (whole seconds, rounded
-     * up).
+     * Adds the call of {@code gapless_append}: contents, lock, read, apply, insert, in one statement. After
+     * {@link #begin} and followed by {@code COMMIT}, the whole transaction is one round trip.
      */
-    static FunctionResult callAppendFunction(Connection c, AppendRequest r, Limits limits, long timeoutMs)
-            throws SQLException {
+    static void callAppendFunction(Script s, AppendRequest r, Limits limits, long timeoutMs,
+                                   FunctionResult[] into) {
         SortedMap<Digest, String> contents = r.change().contents();
         byte[][] digests = new byte[contents.size()][];
         String[] texts = new String[contents.size()];
@@ -283,28 +283,13 @@ final class Storage {
             digests[i] = e.getKey().bytes();
             texts[i++] = e.getValue();
         }
-        try (PreparedStatement call = c.prepareStatement("SELECT o_version, o_summary, o_deduplicated"
-                + " FROM gapless_append(?, ?::jsonb, ?::bytea[], ?::text[], ?, ?, ?, ?, ?, ?)")) {
-            call.setObject(1, r.artifactId());
-            call.setString(2, r.change().json());
-            call.setObject(3, digests);
-            call.setObject(4, texts);
-            call.setString(5, r.idempotencyKey());
-            call.setBytes(6, r.change().digest().bytes());
-            if (r.expectedVersion() == null) {
-                call.setNull(7, java.sql.Types.INTEGER);
-            } else {
-                call.setInt(7, r.expectedVersion());
-            }
-            call.setInt(8, limits.maxFiles());
-            call.setLong(9, limits.maxArtifactBytes());
-            call.setInt(10, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)));
-            call.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, (timeoutMs + 999) / 1000)));
-            try (ResultSet rows = call.executeQuery()) {
-                rows.next();
-                return new FunctionResult(rows.getInt(1), rows.getString(2), rows.getBoolean(3));
-            }
-        }
+        s.add("SELECT o_version, o_summary, o_deduplicated"
+                + " FROM gapless_append(?, ?::jsonb, ?::bytea[], ?::text[], ?, ?, ?, ?, ?, ?)",
+                row -> into[0] = new FunctionResult(row.getInt(1), row.getString(2), row.getBoolean(3)),
+                r.artifactId(), r.change().json(), digests, texts,
+                r.idempotencyKey() == null ? Script.Null.TEXT : r.idempotencyKey(), r.change().digest().bytes(),
+                r.expectedVersion() == null ? Script.Null.INTEGER : r.expectedVersion(), limits.maxFiles(),
+                limits.maxArtifactBytes(), (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)));
     }
 
     // ---- reads --------------------------------------------------------------------------------------------------
