@@ -187,6 +187,9 @@ public final class ToolExecutor implements AutoCloseable {
         try {
             arguments = argumentMapper.readTree(raw);
         } catch (JsonProcessingException e) {
+            if (Json.duplicateKey(e).isPresent()) {
+                return error(call, "arguments are ambiguous: " + Json.describe(e) + "; give each key once.");
+            }
             String why = e.getOriginalMessage() != null && e.getOriginalMessage().contains("nesting depth")
                     ? "nested deeper than " + maxJsonDepth + " levels" : Json.describe(e);
             return error(call, "arguments are not valid JSON: " + why + ".");

@@ -78,22 +78,26 @@ public interface Format {
     }
 
     /**
-     * Parses a document's text with bounded nesting.
+     * Parses a document's text with bounded nesting. A UTF-8 byte-order mark at the start (which some editors
+     * write) is skipped; an object with the same key twice is refused as a whole, since which value was meant
+     * cannot be known.
      *
      * @param text the JSON text
      * @return the tree
-     * @throws UnusableInputException if it is not JSON
+     * @throws UnusableInputException if it is not JSON, nests too deep or repeats a key in an object
      */
     static JsonNode read(String text) {
         ObjectMapper mapper = Json.bounded(MAX_DOCUMENT_DEPTH);
+        String json = text.startsWith("\uFEFF") ? text.substring(1) : text;
         try {
-            JsonNode node = mapper.readTree(text);
+            JsonNode node = mapper.readTree(json);
             if (node == null || node.isMissingNode()) {
                 throw new UnusableInputException("the input is empty");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new UnusableInputException("the input is not valid JSON: " + Json.describe(e));
+            throw new UnusableInputException((Json.duplicateKey(e).isPresent() ? "the input is ambiguous: "
+                    : "the input is not valid JSON: ") + Json.describe(e));
         }
     }
 }

@@ -167,4 +167,50 @@ class ExecCommandTest {
                 .contains("call_Q1mZp8bXh2kL4sT9vW3yN6aR");
         assertThat(history.out().lines().count()).isEqualTo(5);
     }
+
+    @Test
+    void aByteOrderMarkAtTheStartOfAResponseIsAccepted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bom.json");
+        byte[] json = Files.readAllBytes(Path.of(resource("openai-four-files.json")));
+        Files.write(file, concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, json));
+        Run run = gapless(withDb("exec", "--chat", "chat-" + UUID.randomUUID(), file.toString()));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.json()).hasSize(4);
+    }
+
+    @Test
+    void aKeyTwiceInArgumentsIsAnErrorResultNamingItAndWritesNothing(@TempDir Path dir) throws Exception {
+        String twice = "{\"filename\":\"a.txt\",\"language\":\"text\",\"content\":\"x\",\"filename\":\"b.txt\"}";
+        ObjectNode response = Json.MAPPER.createObjectNode();
+        response.putArray("tool_calls").addObject().put("id", "call_twice").put("type", "function")
+                .putObject("function").put("name", "add_code_file").put("arguments", twice);
+        Path file = dir.resolve("twice.json");
+        Files.writeString(file, Json.write(response));
+        String chat = "chat-" + UUID.randomUUID();
+        Run run = gapless(withDb("exec", "--chat", chat, file.toString()));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.json().get(0).path("content").asText())
+                .contains("the key 'filename' appears twice in the object at /");
+        assertThat(gapless(withDb("history", "--chat", chat, "--json")).json()).isEmpty();
+    }
+
+    @Test
+    void aKeyTwiceInsideTheResponseDocumentRefusesItAsAWhole(@TempDir Path dir) throws Exception {
+        String text = Files.readString(Path.of(resource("anthropic-four-files.json")))
+                .replaceFirst("\"filename\": \"main.cpp\",", "\"filename\": \"main.cpp\", \"filename\": \"other.cpp\",");
+        Path file = dir.resolve("twice.json");
+        Files.writeString(file, text);
+        String chat = "chat-" + UUID.randomUUID();
+        Run run = gapless(withDb("exec", "--chat", chat, file.toString()));
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("the input is ambiguous: the key 'filename' appears twice in the object at"
+                + " /content/1/input");
+        assertThat(gapless(withDb("history", "--chat", chat, "--json")).json()).isEmpty();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }
