@@ -150,7 +150,10 @@ class ExecCommandTest {
         Run foreign = gapless(withDb("exec", "--chat", "c", file.toString()));
         assertThat(foreign.exit()).isEqualTo(2);
         assertThat(foreign.err()).contains("neither an OpenAI");
-        assertThat(gapless(withDb("exec", "--chat", "c", dir.resolve("missing.json").toString())).exit()).isEqualTo(2);
+        Run missing = gapless(withDb("exec", "--chat", "c", dir.resolve("missing.json").toString()));
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("the file " + dir.resolve("missing.json") + " does not exist")
+                .doesNotContain("cannot read");
         assertThat(gapless(withDb("exec", "--chat", "c", "--strategy", "nope", file.toString())).exit()).isEqualTo(2);
         assertThat(gapless(withDb("history", "--chat", "c", "--json")).json()).isEmpty();
     }
@@ -169,6 +172,33 @@ class ExecCommandTest {
     }
 
     @Test
+    void aTimeoutOfZeroOrLessIsAUsageErrorBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("pg");
+        for (String timeout : List.of("PT0S", "-PT1S", "P2D")) {
+            Run run = gapless("exec", "--chat", "c", "--data-dir", data.toString(), "--timeout", timeout,
+                    resource("openai-four-files.json"));
+            assertThat(run.exit()).as(timeout).isEqualTo(2);
+            assertThat(run.err()).contains("--timeout must be positive and at most PT24H, was");
+        }
+        assertThat(data).as("no embedded server was started").doesNotExist();
+    }
+
+    @Test
+    void everyCommandThatSuggestsVerboseAcceptsItAndThenPrintsTheStackTrace(@TempDir Path dir) throws Exception {
+        String notADirectory = Files.writeString(dir.resolve("file"), "x").toString();
+        Run plain = gapless("history", "--chat", "c", "--data-dir", notADirectory);
+        assertThat(plain.exit()).isEqualTo(1);
+        assertThat(plain.err()).contains("run with --verbose for the stack trace").doesNotContain("\tat ");
+        Run verbose = gapless("history", "--verbose", "--chat", "c", "--data-dir", notADirectory);
+        assertThat(verbose.exit()).isEqualTo(1);
+        assertThat(verbose.err()).contains(notADirectory + " is a file, not a directory").contains("\tat ");
+        for (String command : List.of("exec", "history", "mcp", "race")) {
+            assertThat(Main.commandLine().getSubcommands().get(command).getCommandSpec().findOption("--verbose"))
+                    .as(command).isNotNull();
+        }
+    }
+
+    @Test
     void aByteOrderMarkAtTheStartOfAResponseIsAccepted(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bom.json");
         byte[] json = Files.readAllBytes(Path.of(resource("openai-four-files.json")));
@@ -176,6 +206,20 @@ class ExecCommandTest {
         Run run = gapless(withDb("exec", "--chat", "chat-" + UUID.randomUUID(), file.toString()));
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.json()).hasSize(4);
+    }
+
+    @Test
+    void aResponseGivenWithTheOtherFormatSaysWhichFormatItLooksLike() throws Exception {
+        Run anthropic = gapless(withDb("exec", "--chat", "c", "--format", "openai",
+                resource("anthropic-four-files.json")));
+        assertThat(anthropic.exit()).isEqualTo(2);
+        assertThat(anthropic.err()).contains("looks like an Anthropic Messages response (format 'anthropic'), not an"
+                + " OpenAI Chat Completions response; leave --format out to detect it");
+        Run openAi = gapless(withDb("exec", "--chat", "c", "--format", "anthropic",
+                resource("openai-four-files.json")));
+        assertThat(openAi.exit()).isEqualTo(2);
+        assertThat(openAi.err()).contains("looks like an OpenAI Chat Completions response (format 'openai')");
+        assertThat(gapless(withDb("history", "--chat", "c", "--json")).json()).isEmpty();
     }
 
     @Test
