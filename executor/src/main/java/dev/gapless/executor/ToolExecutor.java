@@ -101,6 +101,11 @@ public final class ToolExecutor implements AutoCloseable {
         return chatId;
     }
 
+    /** @return the most one {@link #execute} may take for any call, as set by {@link Builder#callTimeout} */
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
     /**
      * Executes one call. See {@link #execute(List)}.
      *
