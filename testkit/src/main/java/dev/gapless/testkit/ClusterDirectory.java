@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gets a persistent data directory ready for its server, under its {@link DirectoryLock}: a new cluster is
- * initialised in a staging directory next to it and moved into place only once it has started and stopped
- * cleanly, so a process killed during {@code initdb} leaves a staging directory (removed by the next run), never a
- * data directory that can never start. An existing cluster is reused after stopping any server left running on it
- * by a process that was killed.
+ * initialised in a staging directory next to it and moved into place only once initdb has finished, so a process
+ * killed during {@code initdb} leaves a staging directory (removed by the next run), never a data directory that
+ * can never start. An existing cluster is reused after stopping any server left running on it by a process that
+ * was killed.
  */
 final class ClusterDirectory {
 
-    /** Creates a complete cluster in an empty directory, started and stopped once; throws if it cannot. */
+    /** Creates a complete cluster in an empty directory, with no server left running on it; throws if it cannot. */
     @FunctionalInterface
     interface Initializer {
         void initialize(Path emptyDirectory) throws IOException;
@@ -38,7 +38,7 @@ final class ClusterDirectory {
     private static final String STAGING_INFIX = ".initdb-";
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(20);
     /** Left in a data directory by zonky; alone, it does not make the directory a cluster. */
-    private static final Set<String> IGNORABLE = Set.of("epg-lock");
+    private static final Set<String> IGNORABLE = Set.of(EmbeddedBackend.ZONKY_LOCK);
     /** template1, template0 and postgres: the last two are made at the very end of initdb. */
     private static final int DATABASES_OF_A_NEW_CLUSTER = 3;
 

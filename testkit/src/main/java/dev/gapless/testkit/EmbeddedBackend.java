@@ -1,6 +1,7 @@
 package dev.gapless.testkit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class EmbeddedBackend implements ServerBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBackend.class);
+    /** zonky's lock file inside a data directory. */
+    static final String ZONKY_LOCK = "epg-lock";
 
     private final EmbeddedPostgres postgres;
     private final DirectoryLock lock;
@@ -60,11 +63,37 @@ final class EmbeddedBackend implements ServerBackend {
         }
     }
 
-    /** initdb, then one clean start and stop, so that a directory moved into place is known to start. */
+    /**
+     * Runs initdb alone. zonky has no call for that, but it runs its data-directory customizer after initdb has
+     * succeeded and before it starts the server, so a customizer that throws ends the start there, saving a start
+     * and a stop. zonky has by then locked {@code epg-lock} in the directory and keeps that handle; the file is
+     * deleted so that the server later started on the moved directory locks a new one. Windows cannot delete an
+     * open file, so there the server is started and stopped once instead.
+     */
     private static void initialize(Path emptyDirectory) throws IOException {
-        configured(emptyDirectory).setCleanDataDirectory(false).start().close();
+        EmbeddedPostgres.Builder builder = configured(emptyDirectory).setCleanDataDirectory(false);
+        if (File.separatorChar == '\\') {
+            builder.start().close();
+            return;
+        }
+        try {
+            builder.setDataDirectoryCustomizer(directory -> {
+                throw new InitdbFinished();
+            }).start().close(); // only if a zonky version no longer calls the customizer first: started, stopped
+        } catch (InitdbFinished expected) {
+            Files.deleteIfExists(emptyDirectory.resolve(ZONKY_LOCK));
+        }
         if (Files.exists(emptyDirectory.resolve("postmaster.pid"))) {
-            throw new IOException("the new cluster in " + emptyDirectory + " did not stop after its first start");
+            throw new IOException("a server still runs on the new cluster in " + emptyDirectory);
+        }
+    }
+
+    /** Ends zonky's start once initdb has finished. */
+    private static final class InitdbFinished extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InitdbFinished() {
+            super("initdb finished", null, false, false);
         }
     }
 

@@ -28,7 +28,7 @@ final class OrphanedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrphanedServer.class);
     /** zonky's own lock file inside the data directory, held while a zonky instance runs the server. */
-    private static final String ZONKY_LOCK = "epg-lock";
+    private static final String ZONKY_LOCK = EmbeddedBackend.ZONKY_LOCK;
 
     private OrphanedServer() {
     }
