@@ -65,9 +65,9 @@ final class OrphanedServer {
         ProcessHandle postmaster = process.get();
         if (!isPostmasterOf(postmaster, dataDirectory)) {
             throw new IllegalStateException(pidFile + " names process " + pid + " ("
-                    + postmaster.info().commandLine().orElse("command unknown") + "), which is not a PostgreSQL"
-                    + " server of " + dataDirectory + ". If no PostgreSQL server uses that directory, delete "
-                    + pidFile + " and try again.");
+                    + postmaster.info().commandLine().orElse("its command cannot be read") + "), which is not known"
+                    + " to be a PostgreSQL server of " + dataDirectory + ". If it is one, stop it; if no PostgreSQL"
+                    + " server uses that directory, delete " + pidFile + ". Then try again.");
         }
         if (zonkyStillRunsIt(dataDirectory)) {
             throw new DataDirectoryInUseException(dataDirectory + " is in use: its PostgreSQL server (pid " + pid
