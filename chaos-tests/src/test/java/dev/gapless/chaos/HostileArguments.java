@@ -19,6 +19,17 @@ final class HostileArguments {
     record Case(String category, String tool, String arguments) {
     }
 
+    /** One line an MCP client sends, and the JSON-RPC error code it must get (the session then goes on). */
+    record McpLine(String category, String line, int code) {
+    }
+
+    /**
+     * One {@code gapless exec} invocation (arguments after {@code exec}; {@code FILE} stands for the input file),
+     * the content of that file, and the exit code and message it must give.
+     */
+    record CommandLine(String category, List<String> arguments, String file, int exit, String message) {
+    }
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String[] WRITE_TOOLS = {"add_code_file", "add_code_files", "delete_code_file"};
     private static final String[] PATH_TRICKS = {"../etc/passwd", "/etc/passwd", "a/../../b", "..", ".", "./a",
@@ -27,7 +38,13 @@ final class HostileArguments {
         "src/..", "/", "//x"};
     private static final String[] CATEGORIES = {"malformed-json", "not-an-object", "wrong-type", "missing-field",
         "extra-field", "huge-string", "control-or-nul", "path-trick", "deep-nesting", "unknown-tool",
-        "bad-batch", "missing-file", "trailing-garbage"};
+        "bad-batch", "missing-file", "trailing-garbage", "duplicate-key", "double-encoded"};
+    private static final String[] MCP_CATEGORIES = {"not-json", "not-json-rpc", "batch", "string-arguments",
+        "non-object-arguments", "bad-params", "duplicate-key"};
+    /** JSON-RPC error codes a hostile MCP line must get. */
+    static final int PARSE_ERROR = -32700;
+    static final int INVALID_REQUEST = -32600;
+    static final int INVALID_PARAMS = -32602;
 
     private final Random random;
 
@@ -54,8 +71,87 @@ final class HostileArguments {
             case "bad-batch" -> badBatch();
             case "missing-file" -> new Case(category, "delete_code_file",
                     object().put("filename", "missing/" + random.nextInt(1_000_000) + ".txt").toString());
+            case "duplicate-key" -> duplicateKey();
+            case "double-encoded" -> new Case(category, writeTool(), MAPPER.getNodeFactory()
+                    .textNode(validAdd("de.txt").toString()).toString());
             default -> trailingGarbage();
         };
+    }
+
+    /** The same key twice in one object of the arguments: top level, or inside a batch's file. */
+    private Case duplicateKey() {
+        String key = pick("filename", "language", "content", "description");
+        String valid = validAdd("dk" + random.nextInt(1000) + ".txt").toString();
+        String twice = valid.substring(0, valid.length() - 1) + ",\"" + key + "\":\"second " + key + "\"}";
+        return random.nextBoolean() ? new Case("duplicate-key", "add_code_file", twice)
+                : new Case("duplicate-key", "add_code_files", "{\"files\":[" + validAdd("ok.txt") + "," + twice + "]}");
+    }
+
+    /** A hostile line for an initialised MCP session; requests among them carry {@code id}. */
+    McpLine nextMcpLine(int id) {
+        String category = MCP_CATEGORIES[random.nextInt(MCP_CATEGORIES.length)];
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":";
+        String add = validAdd("mcp" + random.nextInt(1000) + ".txt").toString();
+        return switch (category) {
+            case "not-json" -> new McpLine(category, pick("not json", "{", "}", "{\"jsonrpc\":\"2.0\"",
+                    "{'jsonrpc':'2.0'}", "nope " + random.nextInt(), add + " trailing", "\u0000"), PARSE_ERROR);
+            case "not-json-rpc" -> new McpLine(category, pick("{\"foo\":1}", "{}", "42", "\"text\"", "null", "true",
+                    "{\"jsonrpc\":\"1.0\",\"id\":" + id + ",\"method\":\"ping\"}",
+                    "{\"jsonrpc\":2.0,\"id\":" + id + ",\"method\":\"ping\"}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":" + id + "}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":7}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":\"x\"}"), INVALID_REQUEST);
+            case "batch" -> new McpLine(category, pick("[]", "[1,2]", "[" + call + "{\"name\":\"list_code_files\"}}]"),
+                    INVALID_REQUEST);
+            case "string-arguments" -> new McpLine(category, call + "{\"name\":\"add_code_file\",\"arguments\":"
+                    + MAPPER.getNodeFactory().textNode(add) + "}}", INVALID_PARAMS);
+            case "non-object-arguments" -> new McpLine(category, call + "{\"name\":\"add_code_file\",\"arguments\":"
+                    + pick("7", "[]", "true", "[" + add + "]") + "}}", INVALID_PARAMS);
+            case "bad-params" -> new McpLine(category, call + pick("\"x\"}", "[1]}", "{\"name\":5}}",
+                    "{\"arguments\":{}}}", "{\"name\":\"add_code_file\",\"_meta\":\"k\",\"arguments\":" + add
+                    + "}}"), INVALID_PARAMS);
+            default -> {
+                String key = pick("filename", "language", "content");
+                String twice = add.substring(0, add.length() - 1) + ",\"" + key + "\":\"again\"}";
+                yield random.nextBoolean()
+                        ? new McpLine(category, call + "{\"name\":\"add_code_file\",\"arguments\":" + twice + "}}",
+                                INVALID_PARAMS)
+                        : new McpLine(category, "{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":" + id
+                                + ",\"method\":\"tools/call\"}", INVALID_REQUEST);
+            }
+        };
+    }
+
+    /**
+     * Command lines {@code gapless exec} must refuse as usage errors (exit 2) before starting anything, with the
+     * message each must give; and one it must accept (a response saved with a byte-order mark).
+     *
+     * @param openAi    an OpenAI response document
+     * @param anthropic an Anthropic response document
+     */
+    List<CommandLine> commandLines(String openAi, String anthropic) {
+        List<CommandLine> cases = new ArrayList<>();
+        for (String timeout : List.of("PT0S", "-PT1S", "-P1D", "PT0.000S", "P2D")) {
+            cases.add(new CommandLine("timeout", List.of("--timeout", timeout, "FILE"), openAi, 2,
+                    "--timeout must be positive and at most PT24H"));
+        }
+        cases.add(new CommandLine("timeout", List.of("--timeout", pick("soon", "30", "PT", ""), "FILE"), openAi, 2,
+                "Invalid value for option '--timeout'"));
+        cases.add(new CommandLine("data-dir-wait", List.of("--data-dir-wait", "-PT" + (1 + random.nextInt(60)) + "S",
+                "FILE"), openAi, 2, "--data-dir-wait must not be negative"));
+        cases.add(new CommandLine("other-format", List.of("--format", "openai", "FILE"), anthropic, 2,
+                "looks like an Anthropic Messages response"));
+        cases.add(new CommandLine("other-format", List.of("--format", "anthropic", "FILE"), openAi, 2,
+                "looks like an OpenAI Chat Completions response"));
+        String missing = "missing-" + random.nextInt(1_000_000) + ".json";
+        cases.add(new CommandLine("missing-file", List.of(missing), null, 2,
+                "the file " + missing + " does not exist"));
+        cases.add(new CommandLine("duplicate-key", List.of("FILE"), anthropic.replaceFirst("\"name\"",
+                "\"name\": \"x\", \"name\""), 2, "the key 'name' appears twice"));
+        cases.add(new CommandLine("byte-order-mark", List.of("FILE"), "\uFEFF" + openAi, 0, ""));
+        return cases;
     }
 
     private Case malformed() {

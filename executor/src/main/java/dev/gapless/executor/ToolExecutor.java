@@ -44,6 +44,9 @@ public final class ToolExecutor implements AutoCloseable {
     /** The type of the artifact the tools work on, one per chat. */
     public static final String ARTIFACT_TYPE = "code";
 
+    /** The longest {@link Builder#callTimeout} accepted: one day. */
+    public static final Duration MAX_CALL_TIMEOUT = Duration.ofDays(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(ToolExecutor.class);
     private static final Duration GRACE = Duration.ofSeconds(2);
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -96,6 +99,11 @@ public final class ToolExecutor implements AutoCloseable {
     /** @return the chat this executor works for */
     public String chatId() {
         return chatId;
+    }
+
+    /** @return the most one {@link #execute} may take for any call, as set by {@link Builder#callTimeout} */
+    public Duration callTimeout() {
+        return callTimeout;
     }
 
     /**
@@ -191,6 +199,9 @@ public final class ToolExecutor implements AutoCloseable {
         try {
             arguments = argumentMapper.readTree(raw);
         } catch (JsonProcessingException e) {
+            if (Json.duplicateKey(e).isPresent()) {
+                return error(call, "arguments are ambiguous: " + Json.describe(e) + "; give each key once.");
+            }
             String why = e.getOriginalMessage() != null && e.getOriginalMessage().contains("nesting depth")
                     ? "nested deeper than " + maxJsonDepth + " levels" : Json.describe(e);
             return error(call, "arguments are not valid JSON: " + why + ".");
@@ -258,14 +269,15 @@ public final class ToolExecutor implements AutoCloseable {
          * The most one {@link #execute} may take for any call, queueing included; default 30 s. A write that cannot
          * finish in time is rolled back and reported as timed out.
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration, at most {@link #MAX_CALL_TIMEOUT}
          * @return this builder
-         * @throws IllegalArgumentException if {@code timeout} is not positive
+         * @throws IllegalArgumentException if {@code timeout} is not positive or over {@link #MAX_CALL_TIMEOUT}
          */
         public Builder callTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isZero() || timeout.isNegative()) {
-                throw new IllegalArgumentException("callTimeout must be positive, was " + timeout);
+            if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_CALL_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("callTimeout must be positive and at most " + MAX_CALL_TIMEOUT
+                        + ", was " + timeout);
             }
             this.callTimeout = timeout;
             return this;

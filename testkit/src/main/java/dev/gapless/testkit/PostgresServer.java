@@ -1,6 +1,5 @@
 package dev.gapless.testkit;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A running PostgreSQL server on which tests, benchmarks and the command line create databases.
  *
- * <p>Obtain one with {@link #shared()} (JVM-wide, for tests), {@link #embedded(Path, boolean)} (an embedded
- * server on a given data directory, e.g. the CLI's persistent one) or {@link #external(String, String, String)}.
+ * <p>Obtain one with {@link #shared()} (JVM-wide, for tests), {@link #embedded(Path, boolean, Duration)} (an
+ * embedded server on a given data directory, e.g. the CLI's persistent one) or
+ * {@link #external(String, String, String)}.
  * Embedded servers run with {@code synchronous_commit=on}, {@code fsync=on}, {@code max_connections=400} and
  * {@code timezone=UTC} (zonky's defaults of {@code synchronous_commit=off} and {@code -F} are overridden).
  *
@@ -90,7 +90,7 @@ public final class PostgresServer implements AutoCloseable {
                     backend = new ExternalBackend(url.trim(), envOrDefault(ENV_JDBC_USER, "postgres"),
                             envOrDefault(ENV_JDBC_PASSWORD, ""));
                 } else {
-                    backend = EmbeddedBackend.start(Files.createTempDirectory("gapless-pg-"), false);
+                    backend = EmbeddedBackend.start(Files.createTempDirectory("gapless-pg-"), false, Duration.ZERO);
                 }
                 PostgresServer server = new PostgresServer(backend, false);
                 Runtime.getRuntime().addShutdownHook(new Thread(backend::stop, "gapless-postgres-shutdown"));
@@ -106,24 +106,64 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /**
-     * Starts an embedded PostgreSQL server (the bundled zonky binaries, version 17) on a free port using the
-     * given data directory. With {@code persistent} the directory is kept on {@link #close()} and an existing
-     * cluster in it is reused (initdb runs only when it holds no {@code postgresql.conf}); without it a new
-     * cluster is created (the directory must be empty or absent) and deleted on close.
-     *
-     * <p>Thread-safety: safe; each call starts its own server. Two servers on one directory are refused
-     * (zonky holds a file lock on it).
+     * Starts an embedded PostgreSQL server as {@link #embedded(Path, boolean, Duration)} does, failing at once if
+     * another process holds a persistent directory.
      *
      * @param dataDirectory data directory, created if absent
      * @param persistent whether the data survives {@link #close()}
      * @return the started server, which the caller must {@link #close()}
+     * @throws DataDirectoryInUseException if a persistent directory is held by another process
      * @throws IllegalStateException if the server could not be started
      */
     public static PostgresServer embedded(Path dataDirectory, boolean persistent) {
+        return embedded(dataDirectory, persistent, Duration.ZERO);
+    }
+
+    /**
+     * Starts an embedded PostgreSQL server (the bundled zonky binaries, version 17) on a free port using the
+     * given data directory.
+     *
+     * <p>Without {@code persistent} a new cluster is created (the directory must be empty or absent) and deleted on
+     * close. With it the directory is kept on {@link #close()} and an existing cluster in it is reused, and the
+     * directory survives a process killed at any moment:
+     * <ul>
+     *   <li>one process at a time uses it, by an OS lock on {@code <dir>.lock} next to it, released whenever that
+     *       process ends; another waits up to {@code lockWait}, then fails with a
+     *       {@link DataDirectoryInUseException} naming the holder's pid and command;</li>
+     *   <li>a new cluster is initialised in a staging directory next to it and moved into place once complete, so
+     *       a kill during {@code initdb} leaves only a staging directory, which the next start deletes (a cluster
+     *       left unfinished in place by an older version is moved aside to {@code <dir>.unfinished-<time>});</li>
+     *   <li>a server left running by a process that was killed ({@code postmaster.pid} names a live
+     *       {@code postgres -D <dir>}) is stopped before the new one starts.</li>
+     * </ul>
+     *
+     * <p>Thread-safety: safe; each call starts its own server. Two servers on one persistent directory in one
+     * JVM are refused like two processes are.
+     *
+     * @param dataDirectory data directory, created if absent
+     * @param persistent whether the data survives {@link #close()}
+     * @param lockWait how long to wait while another process holds a persistent directory; zero fails at once
+     * @return the started server, which the caller must {@link #close()}
+     * @throws DataDirectoryInUseException if a persistent directory is still held by another process after
+     *     {@code lockWait}
+     * @throws IllegalArgumentException if {@code lockWait} is negative
+     * @throws IllegalStateException if the server could not be started; the message says why and what to do
+     */
+    public static PostgresServer embedded(Path dataDirectory, boolean persistent, Duration lockWait) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(lockWait, "lockWait");
+        if (lockWait.isNegative()) {
+            throw new IllegalArgumentException("lockWait must not be negative: " + lockWait);
+        }
+        Path directory = dataDirectory.toAbsolutePath().normalize();
+        if (directory.getParent() == null) {
+            throw new IllegalArgumentException("the data directory cannot be a file-system root: " + directory);
+        }
         try {
-            ServerBackend backend = EmbeddedBackend.start(dataDirectory.toAbsolutePath(), persistent);
+            ServerBackend backend = EmbeddedBackend.start(directory, persistent, lockWait);
             return new PostgresServer(backend, true);
+        } catch (DataDirectoryInUseException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("could not start embedded PostgreSQL on " + dataDirectory + ": "
                     + e.getMessage(), e);
@@ -379,80 +419,6 @@ public final class PostgresServer implements AutoCloseable {
         @Override
         public void stop() {
             // not ours to stop
-        }
-    }
-
-    /** A zonky embedded PostgreSQL started by this JVM. */
-    static final class EmbeddedBackend implements ServerBackend {
-        private final EmbeddedPostgres postgres;
-        private final String description;
-
-        private EmbeddedBackend(EmbeddedPostgres postgres, String description) {
-            this.postgres = postgres;
-            this.description = description;
-        }
-
-        static EmbeddedBackend start(Path dataDirectory, boolean persistent) throws IOException {
-            long startNanos = System.nanoTime();
-            boolean reuse = persistent && Files.exists(dataDirectory.resolve("postgresql.conf"));
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(!persistent)
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("max_connections", "400")
-                    .setServerConfig("timezone", "UTC")
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
-            String version;
-            try (Connection c = pg.getPostgresDatabase().getConnection();
-                 Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SHOW server_version")) {
-                rs.next();
-                version = rs.getString(1).trim().split("\\s+")[0];
-            } catch (SQLException e) {
-                pg.close();
-                throw new IOException("embedded PostgreSQL started but cannot be queried", e);
-            }
-            String description = "embedded PostgreSQL " + version + " on port " + pg.getPort() + " ("
-                    + (persistent ? (reuse ? "reused persistent" : "new persistent") : "temporary")
-                    + " data directory " + dataDirectory + ")";
-            LOG.info("Started {} in {} ms", description, (System.nanoTime() - startNanos) / 1_000_000);
-            return new EmbeddedBackend(pg, description);
-        }
-
-        @Override
-        public String jdbcUrl(String database) {
-            return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + database;
-        }
-
-        @Override
-        public String adminDatabase() {
-            return "postgres";
-        }
-
-        @Override
-        public String user() {
-            return "postgres";
-        }
-
-        @Override
-        public String password() {
-            return "";
-        }
-
-        @Override
-        public String describe() {
-            return description;
-        }
-
-        @Override
-        public void stop() {
-            try {
-                postgres.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not stop {}", description, e);
-            }
         }
     }
 }

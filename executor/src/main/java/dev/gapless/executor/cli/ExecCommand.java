@@ -9,7 +9,9 @@ import dev.gapless.executor.format.UnusableInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,8 +55,12 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "16", description = "Calls run at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--timeout", defaultValue = "PT30S", description = "Per-call timeout, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "PT30S",
+            description = "Per-call timeout, ISO-8601, positive and at most P1D (default: ${DEFAULT-VALUE}).")
     Duration timeout;
+
+    @Mixin
+    VerboseOption verbosity;
 
     @Parameters(index = "0", paramLabel = "FILE|-", description = "The model response, or - for standard input.")
     String input;
@@ -63,20 +69,26 @@ final class ExecCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         storage.validate(spec.commandLine());
         var err = spec.commandLine().getErr();
-        if (chat.isBlank()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--chat must not be blank");
-        }
+        StoreOptions.requireChat(spec.commandLine(), chat);
         if (parallelism < 1 || parallelism > 256) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--parallelism must be 1..256");
         }
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(ToolExecutor.MAX_CALL_TIMEOUT) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be positive and at most "
+                    + ToolExecutor.MAX_CALL_TIMEOUT + ", was " + timeout);
+        }
         Format chosen;
         List<ToolCall> calls;
+        String hint = "";
         try {
             JsonNode document = Format.read(readInput());
             chosen = format == null ? Format.detect(document) : Format.named(format);
-            calls = chosen.parse(document);
+            if (!chosen.recognises(document) && Format.recognise(document).isPresent()) {
+                hint = "; leave --format out to detect it";
+            }
+            calls = Format.parseAs(chosen, document);
         } catch (UnusableInputException | IllegalArgumentException e) {
-            err.println("gapless exec: " + e.getMessage());
+            err.println("gapless exec: " + e.getMessage() + hint);
             err.flush();
             return Main.EXIT_USAGE;
         }
@@ -101,6 +113,9 @@ final class ExecCommand implements Callable<Integer> {
                 bytes = in.readNBytes((int) MAX_INPUT_BYTES + 1);
             } else {
                 Path path = Path.of(input);
+                if (Files.isDirectory(path)) {
+                    throw new UnusableInputException(input + " is a directory, not a file");
+                }
                 if (Files.size(path) > MAX_INPUT_BYTES) {
                     throw new UnusableInputException("the input is over " + (MAX_INPUT_BYTES >> 20) + " MiB");
                 }
@@ -110,6 +125,10 @@ final class ExecCommand implements Callable<Integer> {
                 throw new UnusableInputException("the input is over " + (MAX_INPUT_BYTES >> 20) + " MiB");
             }
             return new String(bytes, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UnusableInputException("the file " + input + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw new UnusableInputException("cannot read " + input + ": permission denied");
         } catch (IOException e) {
             throw new UnusableInputException("cannot read " + input + ": " + e.getMessage());
         }

@@ -26,6 +26,9 @@ final class HistoryCommand implements Callable<Integer> {
     @Mixin
     StoreOptions storage;
 
+    @Mixin
+    VerboseOption verbosity;
+
     @Option(names = "--chat", required = true, paramLabel = "ID", description = "The chat.")
     String chat;
 
@@ -35,6 +38,7 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         storage.validate(spec.commandLine());
+        StoreOptions.requireChat(spec.commandLine(), chat);
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         try (StoreOptions.Storage open = storage.open(err, 2)) {

@@ -72,7 +72,8 @@ public final class Main implements Callable<Integer> {
     /** A failure no command handled itself: one line, the stack trace only with --verbose. */
     private static int unexpectedError(Exception e, CommandLine command, CommandLine.ParseResult parseResult) {
         PrintWriter err = command.getErr();
-        err.println(command.getCommandSpec().qualifiedName() + ": unexpected failure: " + e);
+        err.println(command.getCommandSpec().qualifiedName() + ": " + (e instanceof CommandFailedException
+                ? e.getMessage() : "unexpected failure: " + e));
         if (parseResult.originalArgs().contains("--verbose")) {
             e.printStackTrace(err);
         } else {

@@ -21,6 +21,9 @@ final class McpCommand implements Callable<Integer> {
     @Mixin
     StoreOptions storage;
 
+    @Mixin
+    VerboseOption verbosity;
+
     @Option(names = "--chat", defaultValue = "mcp", paramLabel = "ID",
             description = "The chat whose code artifact the tools work on (default: ${DEFAULT-VALUE}).")
     String chat;
@@ -28,6 +31,7 @@ final class McpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         storage.validate(spec.commandLine());
+        StoreOptions.requireChat(spec.commandLine(), chat);
         var err = spec.commandLine().getErr();
         String version = new Main.Version().getVersion()[0].replace("gapless ", "");
         try (StoreOptions.Storage open = storage.open(err, 18);

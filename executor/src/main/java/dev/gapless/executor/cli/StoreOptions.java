@@ -7,9 +7,9 @@ import dev.gapless.core.Schema;
 import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresServer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,6 +35,11 @@ final class StoreOptions {
             description = "Directory of the embedded PostgreSQL (default: ~/.gapless/postgres).")
     Path dataDir;
 
+    @Option(names = "--data-dir-wait", paramLabel = "DURATION", defaultValue = "PT30S",
+            description = "How long to wait while another process uses --data-dir, ISO-8601 (default:"
+                    + " ${DEFAULT-VALUE}; PT0S fails at once, naming that process).")
+    Duration dataDirWait;
+
     @Option(names = "--strategy", paramLabel = "NAME", defaultValue = "row-lock",
             description = "Write strategy (default: ${DEFAULT-VALUE}); one of: naive, seed-retry, retry, optimistic,"
                     + " row-lock, advisory-lock, serializable, server-function, group-commit.")
@@ -44,9 +49,14 @@ final class StoreOptions {
      * Checks the options that can be checked without a database.
      *
      * @param commandLine for the usage error
-     * @throws picocli.CommandLine.ParameterException if the strategy is unknown
+     * @throws picocli.CommandLine.ParameterException if the strategy is unknown, the URL is not a PostgreSQL one
+     *     or the wait is negative
      */
     void validate(picocli.CommandLine commandLine) {
+        if (dataDirWait.isNegative()) {
+            throw new picocli.CommandLine.ParameterException(commandLine,
+                    "--data-dir-wait must not be negative, was " + dataDirWait);
+        }
         try {
             WriteStrategy.named(strategy);
         } catch (IllegalArgumentException e) {
@@ -55,6 +65,19 @@ final class StoreOptions {
         if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new picocli.CommandLine.ParameterException(commandLine,
                     "--jdbc-url must start with jdbc:postgresql:, was " + jdbcUrl);
+        }
+    }
+
+    /**
+     * Refuses a blank chat before anything starts.
+     *
+     * @param commandLine for the usage error
+     * @param chat        the chat option's value
+     * @throws picocli.CommandLine.ParameterException if it is blank
+     */
+    static void requireChat(picocli.CommandLine commandLine, String chat) {
+        if (chat.isBlank()) {
+            throw new picocli.CommandLine.ParameterException(commandLine, "--chat must not be blank");
         }
     }
 
@@ -69,6 +92,7 @@ final class StoreOptions {
      * @param err         for progress lines
      * @param connections pool size
      * @throws IllegalArgumentException if the strategy is unknown
+     * @throws CommandFailedException   if the database cannot be started or used; the message says why and what to do
      */
     Storage open(PrintWriter err, int connections) {
         WriteStrategy writeStrategy = WriteStrategy.named(strategy);
@@ -79,10 +103,9 @@ final class StoreOptions {
         if (url == null) {
             Path dir = dataDir != null ? dataDir : defaultDataDir();
             try (Progress ignored = Progress.start(err, "starting embedded PostgreSQL in " + dir)) {
-                Files.createDirectories(dir.getParent() == null ? dir : dir.getParent());
-                server = PostgresServer.embedded(dir, true);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
+                server = PostgresServer.embedded(dir, true, dataDirWait);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw new CommandFailedException(e.getMessage(), e);
             }
             url = server.jdbcUrl("postgres");
             u = server.user();
@@ -110,7 +133,7 @@ final class StoreOptions {
             if (server != null) {
                 server.close();
             }
-            throw new IllegalStateException("cannot use the database at " + url + ": " + rootMessage(e), e);
+            throw new CommandFailedException("cannot use the database at " + url + ": " + rootMessage(e), e);
         }
         ArtifactStore store = ArtifactStore.builder(pool).strategy(writeStrategy).build();
         return new Storage(store, pool, server);

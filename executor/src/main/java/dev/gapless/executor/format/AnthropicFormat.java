@@ -23,6 +23,11 @@ public final class AnthropicFormat implements Format {
     }
 
     @Override
+    public String title() {
+        return "an Anthropic Messages";
+    }
+
+    @Override
     public boolean recognises(JsonNode document) {
         JsonNode blocks = document.isArray() ? document : document.path("content");
         if (!blocks.isArray()) {

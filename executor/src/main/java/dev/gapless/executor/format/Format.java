@@ -8,6 +8,8 @@ import dev.gapless.executor.ToolResult;
 import dev.gapless.executor.internal.Json;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A provider's wire format for tool calls and their results. Implementations are stateless and thread-safe.
@@ -19,6 +21,11 @@ public interface Format {
 
     /** @return the format's name, e.g. {@code openai} */
     String name();
+
+    /** @return what a document in this format is called, with its article, e.g. {@code an OpenAI Chat Completions} */
+    default String title() {
+        return "a " + name();
+    }
 
     /**
      * The tool calls in a model response, in order.
@@ -68,32 +75,63 @@ public interface Format {
      * @throws UnusableInputException if it looks like neither
      */
     static Format detect(JsonNode document) {
-        for (Format format : List.of(new OpenAiFormat(), new AnthropicFormat())) {
-            if (format.recognises(document)) {
-                return format;
-            }
-        }
-        throw new UnusableInputException("the input is neither an OpenAI Chat Completions response (choices[]."
-                + "message.tool_calls) nor an Anthropic Messages response (content[] with tool_use blocks)");
+        return recognise(document).orElseThrow(() -> new UnusableInputException("the input is neither an OpenAI"
+                + " Chat Completions response (choices[].message.tool_calls) nor an Anthropic Messages response"
+                + " (content[] with tool_use blocks)"));
     }
 
     /**
-     * Parses a document's text with bounded nesting.
+     * The format a document looks like, if any.
+     *
+     * @param document the parsed document
+     * @return the first format that {@link #recognises} it, or empty
+     */
+    static Optional<Format> recognise(JsonNode document) {
+        return Stream.<Format>of(new OpenAiFormat(), new AnthropicFormat()).filter(f -> f.recognises(document))
+                .findFirst();
+    }
+
+    /**
+     * The calls of a document that the caller says is in {@code format}. When the document is not recognisably in
+     * that format but is in another one, says so instead of failing on the structure it lacks.
+     *
+     * @param format   the format the caller named
+     * @param document the parsed document
+     * @return the calls, as {@link #parse} gives them
+     * @throws UnusableInputException if the document looks like another format, or {@link #parse} refuses it
+     */
+    static List<ToolCall> parseAs(Format format, JsonNode document) {
+        if (!format.recognises(document)) {
+            Optional<Format> other = recognise(document);
+            if (other.isPresent()) {
+                throw new UnusableInputException("the input looks like " + other.get().title() + " response"
+                        + " (format '" + other.get().name() + "'), not " + format.title() + " response");
+            }
+        }
+        return format.parse(document);
+    }
+
+    /**
+     * Parses a document's text with bounded nesting. A UTF-8 byte-order mark at the start (which some editors
+     * write) is skipped; an object with the same key twice is refused as a whole, since which value was meant
+     * cannot be known.
      *
      * @param text the JSON text
      * @return the tree
-     * @throws UnusableInputException if it is not JSON
+     * @throws UnusableInputException if it is not JSON, nests too deep or repeats a key in an object
      */
     static JsonNode read(String text) {
         ObjectMapper mapper = Json.bounded(MAX_DOCUMENT_DEPTH);
+        String json = text.startsWith("\uFEFF") ? text.substring(1) : text;
         try {
-            JsonNode node = mapper.readTree(text);
+            JsonNode node = mapper.readTree(json);
             if (node == null || node.isMissingNode()) {
                 throw new UnusableInputException("the input is empty");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new UnusableInputException("the input is not valid JSON: " + Json.describe(e));
+            throw new UnusableInputException((Json.duplicateKey(e).isPresent() ? "the input is ambiguous: "
+                    : "the input is not valid JSON: ") + Json.describe(e));
         }
     }
 }

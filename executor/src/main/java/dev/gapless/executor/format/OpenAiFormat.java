@@ -23,6 +23,11 @@ public final class OpenAiFormat implements Format {
     }
 
     @Override
+    public String title() {
+        return "an OpenAI Chat Completions";
+    }
+
+    @Override
     public boolean recognises(JsonNode document) {
         return document.has("choices") || document.has("tool_calls")
                 || (document.isArray() && document.size() > 0 && document.get(0).has("function"));

@@ -12,49 +12,39 @@ import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The tools of a {@link ToolExecutor} as an MCP server over stdio, built on the official MCP Java SDK:
  * {@code tools/list} returns each tool with its JSON Schema, {@code tools/call} runs it through the executor (same
  * validation, same safe errors, {@code isError} set on failure).
  *
+ * <p>Every line from the client is checked before the SDK's transport sees it: a line that is not JSON-RPC gets a
+ * JSON-RPC error (-32700 parse error, -32600 invalid request) and the session goes on, and a {@code tools/call}
+ * whose {@code arguments} are not an object, or that repeats a key, gets -32602 naming the problem, with nothing
+ * written. When the client's input ends, the requests in flight are answered first (for at most the executor's call
+ * timeout and ten seconds), then {@link #awaitInputClosed()} returns.
+ *
  * <p>MCP carries no tool-call id, so a call's idempotency key is taken from its {@code _meta} ({@code tool_call_id}
  * or {@code idempotency_key}) when the client sends one, else a fresh one is made and a replayed call is a new call.
  */
 public final class McpToolServer implements AutoCloseable {
 
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
+
     private final McpSyncServer server;
-    private final CountDownLatch inputClosed = new CountDownLatch(1);
+    private final ClientStreams streams;
 
     private McpToolServer(ToolExecutor executor, String version, InputStream in, OutputStream out) {
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
-        InputStream watched = new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                return eof(super.read());
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return eof(super.read(b, off, len));
-            }
-
-            private int eof(int n) {
-                if (n < 0) {
-                    inputClosed.countDown();
-                }
-                return n;
-            }
-        };
+        this.streams = new ClientStreams(in, out, new JsonRpcCheck(mapper),
+                executor.callTimeout().plus(DRAIN_GRACE));
         List<McpServerFeatures.SyncToolSpecification> tools = new ArrayList<>();
         for (ToolDefinition definition : executor.catalog().tools()) {
             McpSchema.Tool tool = McpSchema.Tool.builder()
@@ -67,7 +57,7 @@ public final class McpToolServer implements AutoCloseable {
                     .callHandler((exchange, request) -> call(executor, request))
                     .build());
         }
-        this.server = McpServer.sync(new StdioServerTransportProvider(mapper, watched, out))
+        this.server = McpServer.sync(new StdioServerTransportProvider(mapper, streams.input(), streams.output()))
                 .serverInfo("gapless", version)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .validateToolInputs(false) // the executor validates, with its own messages
@@ -90,12 +80,12 @@ public final class McpToolServer implements AutoCloseable {
     }
 
     /**
-     * Blocks until the client closes the input stream.
+     * Blocks until the client has closed its input and the requests it sent before were answered.
      *
      * @throws InterruptedException if interrupted while waiting
      */
     public void awaitInputClosed() throws InterruptedException {
-        inputClosed.await();
+        streams.awaitEnd();
     }
 
     static McpSchema.CallToolResult call(ToolExecutor executor, McpSchema.CallToolRequest request) {

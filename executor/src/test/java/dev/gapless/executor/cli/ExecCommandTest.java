@@ -150,7 +150,10 @@ class ExecCommandTest {
         Run foreign = gapless(withDb("exec", "--chat", "c", file.toString()));
         assertThat(foreign.exit()).isEqualTo(2);
         assertThat(foreign.err()).contains("neither an OpenAI");
-        assertThat(gapless(withDb("exec", "--chat", "c", dir.resolve("missing.json").toString())).exit()).isEqualTo(2);
+        Run missing = gapless(withDb("exec", "--chat", "c", dir.resolve("missing.json").toString()));
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("the file " + dir.resolve("missing.json") + " does not exist")
+                .doesNotContain("cannot read");
         assertThat(gapless(withDb("exec", "--chat", "c", "--strategy", "nope", file.toString())).exit()).isEqualTo(2);
         assertThat(gapless(withDb("history", "--chat", "c", "--json")).json()).isEmpty();
     }
@@ -166,5 +169,92 @@ class ExecCommandTest {
         assertThat(history.out()).contains("Added main.cpp").contains("Added README.md")
                 .contains("call_Q1mZp8bXh2kL4sT9vW3yN6aR");
         assertThat(history.out().lines().count()).isEqualTo(5);
+    }
+
+    @Test
+    void aTimeoutOfZeroOrLessIsAUsageErrorBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("pg");
+        for (String timeout : List.of("PT0S", "-PT1S", "P2D")) {
+            Run run = gapless("exec", "--chat", "c", "--data-dir", data.toString(), "--timeout", timeout,
+                    resource("openai-four-files.json"));
+            assertThat(run.exit()).as(timeout).isEqualTo(2);
+            assertThat(run.err()).contains("--timeout must be positive and at most PT24H, was");
+        }
+        assertThat(data).as("no embedded server was started").doesNotExist();
+    }
+
+    @Test
+    void everyCommandThatSuggestsVerboseAcceptsItAndThenPrintsTheStackTrace(@TempDir Path dir) throws Exception {
+        String notADirectory = Files.writeString(dir.resolve("file"), "x").toString();
+        Run plain = gapless("history", "--chat", "c", "--data-dir", notADirectory);
+        assertThat(plain.exit()).isEqualTo(1);
+        assertThat(plain.err()).contains("run with --verbose for the stack trace").doesNotContain("\tat ");
+        Run verbose = gapless("history", "--verbose", "--chat", "c", "--data-dir", notADirectory);
+        assertThat(verbose.exit()).isEqualTo(1);
+        assertThat(verbose.err()).contains(notADirectory + " is a file, not a directory").contains("\tat ");
+        for (String command : List.of("exec", "history", "mcp", "race")) {
+            assertThat(Main.commandLine().getSubcommands().get(command).getCommandSpec().findOption("--verbose"))
+                    .as(command).isNotNull();
+        }
+    }
+
+    @Test
+    void aByteOrderMarkAtTheStartOfAResponseIsAccepted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bom.json");
+        byte[] json = Files.readAllBytes(Path.of(resource("openai-four-files.json")));
+        Files.write(file, concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, json));
+        Run run = gapless(withDb("exec", "--chat", "chat-" + UUID.randomUUID(), file.toString()));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.json()).hasSize(4);
+    }
+
+    @Test
+    void aResponseGivenWithTheOtherFormatSaysWhichFormatItLooksLike() throws Exception {
+        Run anthropic = gapless(withDb("exec", "--chat", "c", "--format", "openai",
+                resource("anthropic-four-files.json")));
+        assertThat(anthropic.exit()).isEqualTo(2);
+        assertThat(anthropic.err()).contains("looks like an Anthropic Messages response (format 'anthropic'), not an"
+                + " OpenAI Chat Completions response; leave --format out to detect it");
+        Run openAi = gapless(withDb("exec", "--chat", "c", "--format", "anthropic",
+                resource("openai-four-files.json")));
+        assertThat(openAi.exit()).isEqualTo(2);
+        assertThat(openAi.err()).contains("looks like an OpenAI Chat Completions response (format 'openai')");
+        assertThat(gapless(withDb("history", "--chat", "c", "--json")).json()).isEmpty();
+    }
+
+    @Test
+    void aKeyTwiceInArgumentsIsAnErrorResultNamingItAndWritesNothing(@TempDir Path dir) throws Exception {
+        String twice = "{\"filename\":\"a.txt\",\"language\":\"text\",\"content\":\"x\",\"filename\":\"b.txt\"}";
+        ObjectNode response = Json.MAPPER.createObjectNode();
+        response.putArray("tool_calls").addObject().put("id", "call_twice").put("type", "function")
+                .putObject("function").put("name", "add_code_file").put("arguments", twice);
+        Path file = dir.resolve("twice.json");
+        Files.writeString(file, Json.write(response));
+        String chat = "chat-" + UUID.randomUUID();
+        Run run = gapless(withDb("exec", "--chat", chat, file.toString()));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.json().get(0).path("content").asText())
+                .contains("the key 'filename' appears twice in the object at /");
+        assertThat(gapless(withDb("history", "--chat", chat, "--json")).json()).isEmpty();
+    }
+
+    @Test
+    void aKeyTwiceInsideTheResponseDocumentRefusesItAsAWhole(@TempDir Path dir) throws Exception {
+        String text = Files.readString(Path.of(resource("anthropic-four-files.json")))
+                .replaceFirst("\"filename\": \"main.cpp\",", "\"filename\": \"main.cpp\", \"filename\": \"other.cpp\",");
+        Path file = dir.resolve("twice.json");
+        Files.writeString(file, text);
+        String chat = "chat-" + UUID.randomUUID();
+        Run run = gapless(withDb("exec", "--chat", chat, file.toString()));
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("the input is ambiguous: the key 'filename' appears twice in the object at"
+                + " /content/1/input");
+        assertThat(gapless(withDb("history", "--chat", chat, "--json")).json()).isEmpty();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }
