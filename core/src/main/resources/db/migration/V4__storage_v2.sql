@@ -114,17 +114,24 @@ SELECT v.artifact_id, v.version_number, coalesce(
            '[]'::jsonb)
   FROM artifact_versions v;
 
+-- a snapshot of 0.1 may name one file twice (0.1 stored a lone surrogate as '?', so two names could become one):
+-- the file keeps its first place and its last content, as the readers of every older version do
 INSERT INTO artifact_files (artifact_id, filename, language, description, sha256, bytes, added_version,
                             added_index)
-SELECT a.id, f.value ->> 'filename', coalesce(f.value ->> 'language', ''), coalesce(f.value ->> 'description', ''),
-       sha256(convert_to(f.value ->> 'content', 'UTF8')), octet_length(convert_to(f.value ->> 'content', 'UTF8')),
-       0, f.ord::integer
-  FROM artifacts a
-  JOIN artifact_versions v ON v.artifact_id = a.id AND v.version_number = a.head_version,
-       jsonb_array_elements(v.content_json -> 'files') WITH ORDINALITY AS f(value, ord);
+SELECT DISTINCT ON (h.id, h.filename) h.id, h.filename, h.language, h.description, h.sha256, h.bytes, 0, h.place
+  FROM (SELECT a.id, f.value ->> 'filename' AS filename, coalesce(f.value ->> 'language', '') AS language,
+               coalesce(f.value ->> 'description', '') AS description,
+               sha256(convert_to(f.value ->> 'content', 'UTF8')) AS sha256,
+               octet_length(convert_to(f.value ->> 'content', 'UTF8')) AS bytes, f.ord,
+               (min(f.ord) OVER (PARTITION BY a.id, f.value ->> 'filename'))::integer AS place
+          FROM artifacts a
+          JOIN artifact_versions v ON v.artifact_id = a.id AND v.version_number = a.head_version,
+               jsonb_array_elements(v.content_json -> 'files') WITH ORDINALITY AS f(value, ord)) h
+ ORDER BY h.id, h.filename, h.ord DESC;
 
 UPDATE artifact_versions
-   SET file_count = jsonb_array_length(content_json -> 'files'),
+   SET file_count = (SELECT count(DISTINCT f.value ->> 'filename')
+                       FROM jsonb_array_elements(content_json -> 'files') AS f(value)),
        change_json = gapless_v1_change_to_v2(change_json);
 
 UPDATE artifacts a

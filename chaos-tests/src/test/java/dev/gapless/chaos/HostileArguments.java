@@ -35,10 +35,13 @@ final class HostileArguments {
     private static final String[] PATH_TRICKS = {"../etc/passwd", "/etc/passwd", "a/../../b", "..", ".", "./a",
         "a/./b", "a//b", "a/", "C:\\Windows\\x", "C:x", "\\\\server\\share\\x", "\\abs", "src/../../x", "",
         " ", "\t", "a\u0000b", "a\nb", "a\rb", "\u0007bell", "a\u001fb", "\u007f", "..\\..\\x",
-        "src/..", "/", "//x"};
+        "src/..", "/", "//x",
+        // the filename policy: invisible and formatting characters, C1 controls, spaces of any kind, device names
+        "evil\u202etxt.exe", "ma\u200bin.cpp", "\ufeffmain.cpp", "a\u2066b", "a\u0085b", "a\u009bb", "\u00a0",
+        "dir/\u2003", "src/main.", "CON", "con.txt", "aux/x.c", "LPT1", "a\u2028b"};
     private static final String[] CATEGORIES = {"malformed-json", "not-an-object", "wrong-type", "missing-field",
         "extra-field", "huge-string", "control-or-nul", "path-trick", "deep-nesting", "unknown-tool",
-        "bad-batch", "missing-file", "trailing-garbage", "duplicate-key", "double-encoded"};
+        "bad-batch", "missing-file", "trailing-garbage", "duplicate-key", "double-encoded", "lone-surrogate"};
     private static final String[] MCP_CATEGORIES = {"not-json", "not-json-rpc", "batch", "string-arguments",
         "non-object-arguments", "bad-params", "duplicate-key"};
     /** JSON-RPC error codes a hostile MCP line must get. */
@@ -72,6 +75,7 @@ final class HostileArguments {
             case "missing-file" -> new Case(category, "delete_code_file",
                     object().put("filename", "missing/" + random.nextInt(1_000_000) + ".txt").toString());
             case "duplicate-key" -> duplicateKey();
+            case "lone-surrogate" -> loneSurrogate();
             case "double-encoded" -> new Case(category, writeTool(), MAPPER.getNodeFactory()
                     .textNode(validAdd("de.txt").toString()).toString());
             default -> trailingGarbage();
@@ -250,6 +254,20 @@ final class HostileArguments {
             node.put("filename", "ctl\u0000.txt"); // control characters are fine in content; NUL never is
         }
         return new Case("control-or-nul", "add_code_file", node.toString());
+    }
+
+    /**
+     * A lone surrogate, as the escape a model's JSON can carry, in any text field: never stored (PostgreSQL would
+     * keep it as '?').
+     */
+    private Case loneSurrogate() {
+        String escape = pick("\\ud800", "\\udfff", "\\udc00\\ud83d", "\\ud83d");
+        String field = pick("filename", "content", "description", "language");
+        String filename = field.equals("filename") ? "z" + escape + ".txt" : "z.txt";
+        return new Case("lone-surrogate", "add_code_file", "{\"filename\":\"" + filename + "\",\"language\":\""
+                + (field.equals("language") ? escape : "text") + "\",\"content\":\"" + (field.equals("content")
+                ? "a" + escape + "b" : "ok") + "\",\"description\":\"" + (field.equals("description") ? escape : "d")
+                + "\"}");
     }
 
     private Case pathTrick() {

@@ -180,6 +180,7 @@ public final class ArtifactStore {
         Objects.requireNonNull(artifactId, "artifactId");
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(options, "options");
+        change = InputValidator.normalize(change);
         validator.validate(change);
         String key = options.idempotencyKey().orElse(null);
         if (key != null) {
@@ -244,7 +245,7 @@ public final class ArtifactStore {
      * One file of the latest version, with its content; reads that file only.
      *
      * @param artifactId the artifact
-     * @param filename   the file's name
+     * @param filename   the file's name (compared in Unicode NFC, as names are stored)
      * @return the file and the version it was read from, or empty when the latest version has no such file
      * @throws ArtifactNotFoundException if no artifact has that id
      * @throws StorageException          if the database fails
@@ -252,7 +253,8 @@ public final class ArtifactStore {
     public Optional<VersionedFile> file(UUID artifactId, String filename) {
         Objects.requireNonNull(artifactId, "artifactId");
         Objects.requireNonNull(filename, "filename");
-        return read(true, c -> Reader.file(c, artifactId, filename));
+        String name = InputValidator.normalizeFilename(filename);
+        return read(true, c -> Reader.file(c, artifactId, name));
     }
 
     /**

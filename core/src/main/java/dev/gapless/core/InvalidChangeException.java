@@ -20,8 +20,17 @@ public final class InvalidChangeException extends GaplessException {
         ABSOLUTE_PATH,
         /** The filename has an empty or {@code .} segment, a trailing slash, or is too long. */
         MALFORMED_PATH,
-        /** The filename has a control character (U+0000–U+001F, U+007F). */
+        /** The filename has a control character (C0, DEL, C1) or a line or paragraph separator. */
         CONTROL_CHARACTER,
+        /**
+         * The filename has an invisible or formatting character: a bidirectional override or isolate, a zero-width
+         * space or joiner, a byte-order mark, a soft hyphen (Unicode category Cf).
+         */
+        INVISIBLE_CHARACTER,
+        /** A path segment is a name Windows reserves for devices ({@code CON}, {@code NUL}, {@code COM1}, …). */
+        RESERVED_NAME,
+        /** A text value is not well-formed UTF-16: a lone surrogate, which no Unicode encoding can store. */
+        MALFORMED_UNICODE,
         /** A text value has the NUL character, which PostgreSQL text and jsonb cannot store. */
         NUL_CHARACTER,
         /** A file's content is larger than the store's limit per file. */

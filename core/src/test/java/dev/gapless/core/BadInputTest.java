@@ -70,7 +70,43 @@ class BadInputTest {
                 Arguments.of("delete of a missing file", Change.delete("nope.txt"), Reason.NO_SUCH_FILE,
                         "no such file"),
                 Arguments.of("batch whose delete misses", Change.batch(List.of(Change.put(CodeFile.of("ok.txt", "x")),
-                        Change.delete("nope.txt"))), Reason.NO_SUCH_FILE, "nope.txt"));
+                        Change.delete("nope.txt"))), Reason.NO_SUCH_FILE, "nope.txt"),
+                // text that is not valid Unicode is refused, never stored as '?'
+                Arguments.of("lone surrogate in content", Change.put(CodeFile.of("a.txt", "a\ud800b")),
+                        Reason.MALFORMED_UNICODE, "U+D800 at index 1"),
+                Arguments.of("lone low surrogate in filename", Change.put(CodeFile.of("z\udc00.txt", "x")),
+                        Reason.MALFORMED_UNICODE, "filename"),
+                Arguments.of("surrogates in the wrong order", Change.put(new CodeFile("a.txt", "", "x",
+                        "\ude00\ud83d")), Reason.MALFORMED_UNICODE, "description"),
+                Arguments.of("lone surrogate in a delete", Change.delete("z\ud800.txt"), Reason.MALFORMED_UNICODE,
+                        "filename"),
+                // the filename policy
+                Arguments.of("right-to-left override", Change.put(CodeFile.of("evil\u202etxt.exe", "x")),
+                        Reason.INVISIBLE_CHARACTER, "U+202E"),
+                Arguments.of("zero-width space", Change.put(CodeFile.of("ma\u200bin.cpp", "x")),
+                        Reason.INVISIBLE_CHARACTER, "U+200B"),
+                Arguments.of("byte-order mark", Change.put(CodeFile.of("\ufeffmain.cpp", "x")),
+                        Reason.INVISIBLE_CHARACTER, "U+FEFF"),
+                Arguments.of("C1 next line", Change.put(CodeFile.of("a\u0085b.txt", "x")),
+                        Reason.CONTROL_CHARACTER, "U+0085"),
+                Arguments.of("C1 control sequence introducer", Change.put(CodeFile.of("a\u009bb.txt", "x")),
+                        Reason.CONTROL_CHARACTER, "U+009B"),
+                Arguments.of("line separator", Change.put(CodeFile.of("a\u2028b.txt", "x")),
+                        Reason.CONTROL_CHARACTER, "U+2028"),
+                Arguments.of("only a no-break space", Change.put(CodeFile.of("\u00a0", "x")),
+                        Reason.MALFORMED_PATH, "space-padded"),
+                Arguments.of("only an em space", Change.put(CodeFile.of("dir/\u2003", "x")),
+                        Reason.MALFORMED_PATH, "space-padded"),
+                Arguments.of("segment padded with a no-break space", Change.put(CodeFile.of("dir/\u00a0x.txt", "x")),
+                        Reason.MALFORMED_PATH, "space-padded"),
+                Arguments.of("segment ending with a dot", Change.put(CodeFile.of("src/main.", "x")),
+                        Reason.MALFORMED_PATH, "dot-ended"),
+                Arguments.of("Windows device name", Change.put(CodeFile.of("src/con", "x")), Reason.RESERVED_NAME,
+                        "'con'"),
+                Arguments.of("Windows device name with an extension", Change.put(CodeFile.of("LPT1.txt", "x")),
+                        Reason.RESERVED_NAME, "LPT1.txt"),
+                Arguments.of("Windows device name in a directory", Change.put(CodeFile.of("aux/x.c", "x")),
+                        Reason.RESERVED_NAME, "'aux'"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -154,6 +190,42 @@ class BadInputTest {
                 .isInstanceOfSatisfying(InvalidChangeException.class,
                         e -> assertThat(e.getMessage()).contains("chatId is 257 characters"));
         assertThat(store.getOrCreate("\uD83D\uDE00".repeat(256), "\uD83D\uDE00".repeat(256), "t").id()).isNotNull();
+    }
+
+    /** Regression: NFC and NFD spellings of one name were two files. */
+    @Test
+    void canonicallyEquivalentNamesAreOneFile() {
+        String nfd = "u\u0308.txt";
+        String nfc = "\u00fc.txt";
+        store.append(artifact.id(), Change.put(CodeFile.of(nfd, "decomposed")));
+        AppendResult second = store.append(artifact.id(), Change.put(CodeFile.of(nfc, "composed")));
+        assertThat(second.summary()).isEqualTo("Updated " + nfc);
+        assertThat(store.files(artifact.id()).files()).extracting(FileInfo::filename).containsExactly("main.cpp", nfc);
+        assertThat(store.file(artifact.id(), nfd).orElseThrow().file().content()).isEqualTo("composed");
+        store.append(artifact.id(), Change.delete(nfd));
+        assertThat(store.files(artifact.id()).files()).extracting(FileInfo::filename).containsExactly("main.cpp");
+    }
+
+    @Test
+    void lengthsCountCodePointsSoThreeHundredEmojiAreThreeHundredCharacters() {
+        String emoji = "\uD83D\uDE00".repeat(300) + ".txt";
+        assertThat(store.append(artifact.id(), Change.put(CodeFile.of(emoji, "x"))).summary()).endsWith(".txt");
+        assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("\uD83D\uDE00".repeat(513), "x"))))
+                .isInstanceOfSatisfying(InvalidChangeException.class,
+                        e -> assertThat(e.getMessage()).contains("513 characters, over the limit of 512"));
+    }
+
+    @Test
+    void aLoneSurrogateInAKeyOrChatIdIsRefusedBeforeAnyIo() throws Exception {
+        long before = rowCount();
+        assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("k.txt", "x")),
+                AppendOptions.defaults().withIdempotencyKey("call_\ud800")))
+                .isInstanceOfSatisfying(InvalidChangeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_UNICODE));
+        assertThatThrownBy(() -> store.getOrCreate("chat\udbff", "code", "t"))
+                .isInstanceOfSatisfying(InvalidChangeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_UNICODE));
+        assertThat(rowCount()).isEqualTo(before);
     }
 
     private static long rowCount() throws Exception {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresExtension;
+import dev.gapless.testkit.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MigrationTest {
 
     @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.create().withPoolSize(20);
+    static final PostgresExtension PG = PostgresExtension.create();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,7 +42,12 @@ class MigrationTest {
 
     @Test
     void aVersionOneDatabaseIsUpgradedInPlaceAndReadsBackExactly() throws Exception {
-        DataSource ds = PG.dataSource();
+        try (TestDatabase db = PG.server().createDatabase("v1_upgrade")) {
+            upgradeAndReadBack(db.newDataSource(20));
+        }
+    }
+
+    private static void upgradeAndReadBack(DataSource ds) throws Exception {
         applyVersionOneSchema(ds);
         List<UUID> artifacts = new ArrayList<>();
         Random random = new Random(20261129);
@@ -97,6 +103,45 @@ class MigrationTest {
         Invariants.check(ds, store, empty);
         assertThat(viewContent(ds, id, store.find(id).orElseThrow().headVersion()))
                 .isEqualTo(contentJson(store.latest(id).orElseThrow().snapshot()));
+    }
+
+    /**
+     * Regression: 0.1 stored a lone surrogate as '?', so one snapshot could name a file twice, and from then on every
+     * read of that artifact failed. The upgrade keeps the file once (its first place, its last content).
+     */
+    @Test
+    void aVersionOneSnapshotNamingAFileTwiceIsUpgradedAndReadable() throws Exception {
+        try (TestDatabase db = PG.server().createDatabase("v1_twice")) {
+            upgradeTwice(db.newDataSource(4));
+        }
+    }
+
+    private static void upgradeTwice(DataSource ds) throws Exception {
+        applyVersionOneSchema(ds);
+        UUID id = createArtifact(ds, "chat-twice");
+        try (Connection c = ds.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO"
+                + " artifact_versions (artifact_id, version_number, content_json, change_json, change_summary)"
+                + " VALUES (?, 1, ?::jsonb, ?::jsonb, 'Added z?.txt; Added z?.txt; Added a.txt')")) {
+            s.setObject(1, id);
+            s.setString(2, "{\"files\": [{\"filename\": \"z?.txt\", \"language\": \"\", \"content\": \"first\","
+                    + " \"description\": \"\"}, {\"filename\": \"a.txt\", \"language\": \"\", \"content\": \"a\","
+                    + " \"description\": \"\"}, {\"filename\": \"z?.txt\", \"language\": \"\","
+                    + " \"content\": \"second\", \"description\": \"\"}]}");
+            s.setString(3, "{\"op\": \"batch\", \"changes\": []}");
+            s.executeUpdate();
+            try (Statement u = c.createStatement()) {
+                u.execute("UPDATE artifacts SET head_version = 1 WHERE id = '" + id + "'");
+            }
+        }
+        Schema.apply(ds);
+        ArtifactStore store = ArtifactStore.create(ds);
+        Snapshot head = store.latest(id).orElseThrow().snapshot();
+        assertThat(head.filenames()).containsExactly("z?.txt", "a.txt");
+        assertThat(head.find("z?.txt").orElseThrow().content()).isEqualTo("second");
+        assertThat(store.history(id).get(0).fileCount()).isEqualTo(2);
+        assertThat(store.append(id, Change.put(CodeFile.of("b.txt", "b"))).version()).isEqualTo(2);
+        assertThat(store.files(id).files()).extracting(FileInfo::filename).containsExactly("z?.txt", "a.txt", "b.txt");
+        assertThat(store.version(id, 1).orElseThrow().snapshot()).isEqualTo(head);
     }
 
     private static void applyVersionOneSchema(DataSource ds) throws Exception {

@@ -5,10 +5,32 @@ import dev.gapless.core.CodeFile;
 import dev.gapless.core.InvalidChangeException;
 import dev.gapless.core.InvalidChangeException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Checks every input before any I/O, so that bad input gets a specific error and changes nothing. Immutable and
  * thread-safe.
+ *
+ * <p>The filename policy, one rule each:
+ * <ul>
+ *   <li>filenames are compared and stored in Unicode NFC ({@link #normalize}), so {@code ü.txt} typed as one code
+ *       point or as {@code u} plus a combining diaeresis names one file;</li>
+ *   <li>a relative path of {@code /}-separated segments (a {@code \} separates too), none empty, {@code .} or
+ *       {@code ..}, none starting or ending with a space of any kind (so none made only of spaces, NBSP and
+ *       U+2003 alike) or ending with a dot;</li>
+ *   <li>no control character (C0, DEL, C1), line or paragraph separator, and no invisible or formatting character
+ *       (Unicode category Cf: bidirectional overrides such as U+202E, zero-width spaces and joiners, U+FEFF, soft
+ *       hyphens), which would make two different names look alike;</li>
+ *   <li>no segment that Windows reserves for a device ({@code CON}, {@code PRN}, {@code AUX}, {@code NUL},
+ *       {@code COM0}–{@code COM9}, {@code LPT0}–{@code LPT9}, with or without an extension, in any case), so that
+ *       every artifact can be written out on every system;</li>
+ *   <li>lengths count Unicode code points, everywhere (an emoji is one character).</li>
+ * </ul>
+ * Every text value (content, names, keys) must be well-formed UTF-16: a lone surrogate is rejected, never stored as
+ * {@code ?}.
  */
 public final class InputValidator {
 
@@ -31,6 +53,45 @@ public final class InputValidator {
             throw new IllegalArgumentException("maxContentBytes must be positive, was " + maxContentBytes);
         }
         this.maxContentBytes = maxContentBytes;
+    }
+
+    /**
+     * The change with every filename in Unicode NFC; the same instance when they already are.
+     *
+     * @param change the change
+     * @return the normalized change
+     */
+    public static Change normalize(Change change) {
+        if (change instanceof Change.PutFile put) {
+            String name = normalizeFilename(put.file().filename());
+            return name.equals(put.file().filename()) ? change : Change.put(new CodeFile(name, put.file().language(),
+                    put.file().content(), put.file().description()));
+        } else if (change instanceof Change.DeleteFile delete) {
+            String name = normalizeFilename(delete.filename());
+            return name.equals(delete.filename()) ? change : Change.delete(name);
+        }
+        List<Change> inner = ((Change.Batch) change).changes();
+        List<Change> normalized = new ArrayList<>(inner.size());
+        boolean same = true;
+        for (Change c : inner) {
+            Change n = normalize(c);
+            same &= n == c;
+            normalized.add(n);
+        }
+        return same ? change : Change.batch(normalized);
+    }
+
+    /**
+     * A filename in Unicode NFC (a name with a lone surrogate is returned as it is, for validation to reject).
+     *
+     * @param filename the filename, or {@code null}
+     * @return the normalized filename
+     */
+    public static String normalizeFilename(String filename) {
+        if (filename == null || Normalizer.isNormalized(filename, Normalizer.Form.NFC)) {
+            return filename;
+        }
+        return Normalizer.normalize(filename, Normalizer.Form.NFC);
     }
 
     /**
@@ -64,9 +125,9 @@ public final class InputValidator {
     public void validate(CodeFile file) {
         validateFilename(file.filename());
         String where = " of '" + file.filename() + "'";
-        requireNoNul("content" + where, file.content());
-        requireNoNul("language" + where, file.language());
-        requireNoNul("description" + where, file.description());
+        requireText("content" + where, file.content());
+        requireText("language" + where, file.language());
+        requireText("description" + where, file.description());
         requireMaxLength("language" + where, file.language(), MAX_FIELD_LENGTH);
         requireMaxLength("description" + where, file.description(), MAX_FIELD_LENGTH);
         // cheap upper bound first: a UTF-8 encoding has at most 3 bytes per UTF-16 char
@@ -80,26 +141,34 @@ public final class InputValidator {
     }
 
     /**
-     * Validates a filename: a relative path with no empty, {@code .} or {@code ..} segment and no control
-     * character.
+     * Validates a filename against the policy in the class comment.
      *
-     * @param filename the filename
+     * @param filename the filename (normalize it first: the rules apply to the stored form)
      * @throws InvalidChangeException naming the rule broken
      */
     public void validateFilename(String filename) {
         if (filename == null || filename.isBlank()) {
             throw new InvalidChangeException(Reason.BLANK_FILENAME, "filename must not be blank");
         }
-        for (int i = 0; i < filename.length(); i++) {
-            char c = filename.charAt(i);
-            if (c == '\0') {
+        requireWellFormed("filename", filename);
+        for (int i = 0; i < filename.length(); ) {
+            int c = filename.codePointAt(i);
+            if (c == 0) {
                 throw new InvalidChangeException(Reason.NUL_CHARACTER,
                         "filename must not contain the NUL character (at index " + i + ")");
             }
-            if (c < 0x20 || c == 0x7f) {
+            int type = Character.getType(c);
+            if (type == Character.CONTROL || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
                 throw new InvalidChangeException(Reason.CONTROL_CHARACTER, String.format(
-                        "filename must not contain control characters (U+%04X at index %d)", (int) c, i));
+                        "filename must not contain control characters (U+%04X at index %d)", c, i));
             }
+            if (type == Character.FORMAT) {
+                throw new InvalidChangeException(Reason.INVISIBLE_CHARACTER, String.format("filename must not"
+                        + " contain invisible or formatting characters such as bidirectional overrides or zero-width"
+                        + " spaces (U+%04X %s at index %d)", c, Character.getName(c), i));
+            }
+            i += Character.charCount(c);
         }
         int length = filename.codePointCount(0, filename.length());
         if (length > MAX_FILENAME_LENGTH) {
@@ -119,11 +188,24 @@ public final class InputValidator {
             }
         }
         for (String segment : segments) {
-            if (segment.isEmpty() || segment.equals(".") || !segment.strip().equals(segment)) {
-                throw new InvalidChangeException(Reason.MALFORMED_PATH, "filename has an empty, '.' or"
+            if (segment.isEmpty() || segment.equals(".") || isSpace(segment.codePointAt(0))
+                    || isSpace(segment.codePointBefore(segment.length())) || segment.endsWith(".")) {
+                throw new InvalidChangeException(Reason.MALFORMED_PATH, "filename has an empty, '.', dot-ended or"
                         + " space-padded path segment, was '" + filename + "'");
             }
+            String stem = segment.contains(".") ? segment.substring(0, segment.indexOf('.')) : segment;
+            if (WINDOWS_DEVICES.matcher(stem).matches()) {
+                throw new InvalidChangeException(Reason.RESERVED_NAME, "filename has the segment '" + segment
+                        + "', a device name Windows reserves; the artifact could not be written out there");
+            }
         }
+    }
+
+    private static final Pattern WINDOWS_DEVICES = Pattern.compile("(?i)(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])");
+
+    /** Any kind of space: ASCII or Unicode whitespace, or a space separator such as NBSP. */
+    private static boolean isSpace(int c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     /**
@@ -139,8 +221,30 @@ public final class InputValidator {
         if (value == null || (nonBlank && value.isBlank())) {
             throw new InvalidChangeException(Reason.INVALID_FIELD, name + " must not be blank");
         }
-        requireNoNul(name, value);
+        requireText(name, value);
         requireMaxLength(name, value, maxLength);
+    }
+
+    /** Text that PostgreSQL can store exactly: well-formed UTF-16 and no NUL. */
+    private static void requireText(String name, String value) {
+        requireWellFormed(name, value);
+        requireNoNul(name, value);
+    }
+
+    /** Rejects a lone surrogate: PostgreSQL would store it as '?', silently changing the text. */
+    private static void requireWellFormed(String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                throw new InvalidChangeException(Reason.MALFORMED_UNICODE, String.format("%s is not valid Unicode:"
+                        + " a lone surrogate U+%04X at index %d", name, (int) c, i));
+            }
+        }
     }
 
     private static void requireNoNul(String name, String value) {
