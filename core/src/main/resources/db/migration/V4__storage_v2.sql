@@ -21,12 +21,26 @@ ALTER TABLE artifact_versions
     ADD COLUMN file_count     integer,
     ADD COLUMN request_sha256 bytea;
 
+-- No foreign key to artifacts: contents are inserted before the artifact's lock is taken, and a foreign key check
+-- would take a KEY SHARE lock on the hot artifact row while another writer holds it for update, turning its lock
+-- into a MultiXact on every append. Deleting an artifact deletes its contents through the trigger below.
 CREATE TABLE artifact_contents (
-    artifact_id uuid  NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+    artifact_id uuid  NOT NULL,
     sha256      bytea NOT NULL,
     content     text  NOT NULL,
     PRIMARY KEY (artifact_id, sha256)
 );
+
+CREATE FUNCTION gapless_delete_contents() RETURNS trigger LANGUAGE plpgsql AS
+$$
+BEGIN
+    DELETE FROM artifact_contents c USING deleted d WHERE c.artifact_id = d.id;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER artifacts_delete_contents AFTER DELETE ON artifacts
+    REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION gapless_delete_contents();
 
 CREATE TABLE artifact_files (
     artifact_id   uuid    NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,

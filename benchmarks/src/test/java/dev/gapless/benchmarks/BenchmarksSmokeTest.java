@@ -54,12 +54,13 @@ class BenchmarksSmokeTest {
             cells.add(Arguments.of("AppendBenchmark.artifactPerWriter", "strategy", strategy));
             cells.add(Arguments.of("SeedScenarioBenchmark.fourParallelAddCodeFile", "strategy", strategy));
         }
-        for (String baseline : List.of("rawInsert", "commitPerVersion", "failsafeRetry")) {
+        for (String baseline : List.of("rawInsert", "ceiling", "threeRoundTrips", "failsafeRetry")) {
             cells.add(Arguments.of("BaselineBenchmark." + baseline, null, null));
         }
         for (String strategy : List.of("row-lock", "server-function", "group-commit")) {
             cells.add(Arguments.of("SnapshotSizeBenchmark.append", "strategy", strategy));
         }
+        cells.add(Arguments.of("BatchLimitBenchmark.batch", "k", "8"));
         return cells.stream();
     }
 

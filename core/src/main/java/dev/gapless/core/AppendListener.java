@@ -65,4 +65,14 @@ public interface AppendListener {
      */
     default void onGiveUp(UUID artifactId, int attempts, GaplessException failure) {
     }
+
+    /**
+     * A {@code group-commit} leader starts a batch: {@code members} appends to one artifact in one transaction. Only
+     * {@code group-commit} calls it; the size is what queued while the previous batch held the lock.
+     *
+     * @param artifactId the artifact
+     * @param members    the appends in the batch, from 1
+     */
+    default void onBatch(UUID artifactId, int members) {
+    }
 }

@@ -51,4 +51,37 @@ class SchemaTest {
         }
         assertThat(Schema.MIGRATIONS).isEqualTo(files);
     }
+
+    @Test
+    void deletingAnArtifactDeletesEverythingItHeld() throws Exception {
+        try (dev.gapless.testkit.TestDatabase db = PG.server().createDatabase("schema_delete")) {
+            deleteAndCheck(db.newDataSource(4));
+        }
+    }
+
+    private static void deleteAndCheck(javax.sql.DataSource ds) throws Exception {
+        Schema.apply(ds);
+        ArtifactStore store = ArtifactStore.create(ds);
+        java.util.UUID id = store.getOrCreate("chat-delete", "code", "t").id();
+        java.util.UUID other = store.getOrCreate("chat-keep", "code", "t").id();
+        for (int i = 0; i < 70; i++) {
+            store.append(id, Change.put(CodeFile.of("f" + i, "same content")));
+        }
+        store.append(other, Change.put(CodeFile.of("f", "same content")));
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM artifacts WHERE id = '" + id + "'");
+            for (String table : List.of("artifact_versions", "artifact_files", "artifact_contents",
+                    "artifact_manifests")) {
+                try (ResultSet r = s.executeQuery("SELECT count(*) FILTER (WHERE artifact_id = '" + id + "'),"
+                        + " count(*) FILTER (WHERE artifact_id = '" + other + "') FROM " + table)) {
+                    r.next();
+                    assertThat(r.getLong(1)).as(table + " of the deleted artifact").isZero();
+                    if (!table.equals("artifact_manifests")) {
+                        assertThat(r.getLong(2)).as(table + " of the other artifact").isPositive();
+                    }
+                }
+            }
+        }
+        assertThat(store.latest(other).orElseThrow().snapshot().files()).hasSize(1);
+    }
 }

@@ -230,6 +230,29 @@ class StrategyBehaviourTest {
         }
     }
 
+    @Test
+    void groupCommitCombinesConcurrentAppendsIntoBatchesAndReportsTheirSizes() {
+        List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.groupCommit())
+                .listener(new AppendListener() {
+                    @Override
+                    public void onBatch(UUID artifactId, int members) {
+                        sizes.add(members);
+                    }
+                }).build();
+        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+        List<CodeFile> files = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            files.add(CodeFile.of("f" + i, "x"));
+        }
+        assertThat(ConcurrentAppends.puts(store, artifact.id(), files)).allMatch(ConcurrentAppends.Outcome::succeeded);
+        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).as("every append in exactly one batch")
+                .isEqualTo(32);
+        assertThat(sizes).as("concurrent appends share transactions").anyMatch(n -> n > 1);
+        assertThat(store.history(artifact.id())).hasSize(32);
+        Invariants.check(PG.dataSource(), store, artifact.id());
+    }
+
     /** A writer outside Gapless inserts version 2 without moving the head: every unlocked attempt collides. */
     private static void takeVersionTwoBehindTheHeadsBack(UUID id) throws Exception {
         try (Connection c = PG.dataSource().getConnection();

@@ -10,14 +10,16 @@ interface Engine {
     /**
      * Runs one attempt.
      *
-     * @param open    the members still open, all of one artifact; one, except for group-commit
-     * @param attempt the attempt number, from 1
+     * @param open     the members still open, all of one artifact; one, except for group-commit
+     * @param attempt  the attempt number, from 1
+     * @param onLocked called once the attempt holds the artifact's lock (for group-commit: the next batch may start
+     *                 and queue for the lock behind this one)
      * @return a {@link MemberResult.Done} or {@link MemberResult.Rejected} for every member
      * @throws SQLException                        when the attempt failed as a whole (rolled back)
      * @throws dev.gapless.core.GaplessException   when it failed as a whole for a reason no retry changes
      * @throws Connections.Expired                 when the deadline passed before anything was sent
      */
-    Map<Member, MemberResult> attempt(List<Member> open, int attempt) throws SQLException;
+    Map<Member, MemberResult> attempt(List<Member> open, int attempt, Runnable onLocked) throws SQLException;
 
     /** Whether a batch of several members may be handed to {@link #attempt}. */
     default boolean batches() {

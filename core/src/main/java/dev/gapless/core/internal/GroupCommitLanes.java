@@ -49,10 +49,16 @@ final class GroupCommitLanes {
     private record Pending(Member member, CompletableFuture<Boolean> turn) {
     }
 
+    /** Leaders at once per lane: one holding the row lock (writing, committing), one queued for it. */
+    static final int MAX_LEADERS = 2;
+
     /** The appends waiting for one artifact. Invariant: {@code waiting} is non-empty only while someone leads. */
     private static final class Lane {
         final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-        boolean leading;
+        /** Leaders running a batch, at most {@link #MAX_LEADERS}. */
+        int leaders;
+        /** Whether a leader is still waiting for the row lock (a further leader would only queue behind it). */
+        boolean leaderWaitingForLock;
         boolean retired;
     }
 
@@ -67,8 +73,11 @@ final class GroupCommitLanes {
                     continue;
                 }
                 lane.waiting.add(me);
-                lead = !lane.leading;
-                lane.leading = true;
+                lead = lane.leaders == 0;
+                if (lead) {
+                    lane.leaders = 1;
+                    lane.leaderWaitingForLock = true;
+                }
             }
             break;
         }
@@ -124,7 +133,11 @@ final class GroupCommitLanes {
         }
     }
 
-    /** Writes the head of the lane (which holds the caller) as one batch, then hands the lead on or retires. */
+    /**
+     * Writes the head of the lane (which holds the caller) as one batch. Once the batch holds the row lock, the next
+     * queued append is made a leader ({@link #promote}); when the batch is done, this leader leaves, handing the lead
+     * on if nobody else leads, or retiring the lane when nothing waits.
+     */
     private void leadOneBatch(Lane lane) {
         List<Pending> batch = new ArrayList<>();
         synchronized (lane) {
@@ -139,8 +152,19 @@ final class GroupCommitLanes {
             }
         }
         List<Member> members = batch.stream().map(Pending::member).toList();
+        boolean[] locked = new boolean[1];
+        Runnable onLocked = () -> {
+            if (!locked[0]) {
+                locked[0] = true;
+                synchronized (lane) {
+                    lane.leaderWaitingForLock = false;
+                    promote(lane);
+                }
+            }
+        };
+        pipeline.notify(l -> l.onBatch(members.get(0).request().artifactId(), members.size()));
         try {
-            pipeline.run(members, engine, policy, Pipeline.Scope.SAFE_FAILURES);
+            pipeline.run(members, engine, policy, Pipeline.Scope.SAFE_FAILURES, onLocked);
         } catch (RuntimeException | Error e) {
             for (Member m : members) {
                 m.settle(new MemberResult.Failed(e instanceof GaplessException g ? g : new StorageException(
@@ -152,15 +176,28 @@ final class GroupCommitLanes {
                 p.turn().complete(Boolean.FALSE);
             }
             synchronized (lane) {
-                Pending next = lane.waiting.peek();
-                if (next == null) {
-                    lane.leading = false;
+                lane.leaders--;
+                if (!locked[0]) {
+                    lane.leaderWaitingForLock = false; // it ended without the lock (a failure): do not block the next
+                }
+                promote(lane);
+                if (lane.leaders == 0 && lane.waiting.isEmpty()) {
                     lane.retired = true;
                     lanes.remove(members.get(0).request().artifactId(), lane);
-                } else {
-                    next.turn().complete(Boolean.TRUE);
                 }
             }
+        }
+    }
+
+    /**
+     * Makes the next queued append a leader when there is room: fewer than {@link #MAX_LEADERS} lead and none of them
+     * still waits for the lock. Called with the lane's monitor held.
+     */
+    private static void promote(Lane lane) {
+        if (lane.leaders < MAX_LEADERS && !lane.leaderWaitingForLock && !lane.waiting.isEmpty()) {
+            lane.leaders++;
+            lane.leaderWaitingForLock = true;
+            lane.waiting.peek().turn().complete(Boolean.TRUE);
         }
     }
 }

@@ -59,6 +59,14 @@ final class Pipeline {
 
     /** Runs attempts until every member of {@code members} (one artifact) is settled. Never throws for a member. */
     void run(List<Member> members, Engine engine, RetryPolicy policy, Scope scope) {
+        run(members, engine, policy, scope, () -> { });
+    }
+
+    /**
+     * As {@link #run(List, Engine, RetryPolicy, Scope)}, calling {@code onLocked} whenever an attempt holds the
+     * artifact's lock.
+     */
+    void run(List<Member> members, Engine engine, RetryPolicy policy, Scope scope, Runnable onLocked) {
         UUID artifactId = members.get(0).request().artifactId();
         List<Member> open = new ArrayList<>(members);
         List<GaplessException> earlier = new ArrayList<>();
@@ -79,7 +87,7 @@ final class Pipeline {
             open.forEach(m -> notify(l -> l.onAttempt(artifactId, n)));
             SQLException failure;
             try {
-                Map<Member, MemberResult> results = engine.attempt(open, attempt);
+                Map<Member, MemberResult> results = engine.attempt(open, attempt, onLocked);
                 for (Member m : open) {
                     MemberResult r = results.get(m);
                     if (r instanceof MemberResult.Done done) {

@@ -65,7 +65,8 @@ final class TransactionEngine implements Engine {
     }
 
     @Override
-    public Map<Member, MemberResult> attempt(List<Member> open, int attempt) throws SQLException {
+    public Map<Member, MemberResult> attempt(List<Member> open, int attempt, Runnable onLocked)
+            throws SQLException {
         UUID id = open.get(0).request().artifactId();
         Instant deadline = open.get(0).request().deadline();
         SortedMap<Digest, String> contents = new TreeMap<>();
@@ -109,6 +110,9 @@ final class TransactionEngine implements Engine {
             first.run(c);
             if (locked[0] == null) {
                 throw new ArtifactNotFoundException(id);
+            }
+            if (locking.locks()) {
+                onLocked.run();
             }
             Storage.Locked head = locked[0];
             HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
