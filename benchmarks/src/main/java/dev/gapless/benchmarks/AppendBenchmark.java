@@ -1,5 +1,6 @@
 package dev.gapless.benchmarks;
 
+import dev.gapless.core.AppendListener;
 import dev.gapless.core.AppendOptions;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Change;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -59,6 +61,8 @@ public class AppendBenchmark {
         BenchDatabase database;
         ArtifactStore store;
         UUID hot;
+        final AtomicLong batches = new AtomicLong();
+        final AtomicLong batchMembers = new AtomicLong();
         final List<Writer> writers = new CopyOnWriteArrayList<>();
         private BenchmarkParams params;
 
@@ -66,7 +70,14 @@ public class AppendBenchmark {
         public void setUp(BenchmarkParams params) {
             this.params = params;
             database = BenchDatabase.create("append", params.getThreads());
-            store = ArtifactStore.builder(database.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+            store = ArtifactStore.builder(database.dataSource()).strategy(WriteStrategy.named(strategy))
+                    .listener(new AppendListener() {
+                        @Override
+                        public void onBatch(UUID artifactId, int members) {
+                            batches.incrementAndGet();
+                            batchMembers.addAndGet(members);
+                        }
+                    }).build();
             hot = store.getOrCreate("bench-hot", "code", "hot artifact").id();
         }
 
@@ -74,7 +85,7 @@ public class AppendBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() {
             try {
-                Checks checks = new Checks(params, strategy);
+                Checks checks = new Checks(params, strategy).batches(batches.get(), batchMembers.get());
                 if (params.getBenchmark().endsWith(".hotArtifact")) {
                     checks.artifact(database.dataSource(), hot, writers.stream().map(w -> w.tally).toList(), 0, true);
                 } else {

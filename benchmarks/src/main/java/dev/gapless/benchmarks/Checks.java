@@ -53,6 +53,8 @@ final class Checks {
     private long failed;
     private long missing;
     private long versions;
+    private long batches;
+    private long batchMembers;
     private final List<String> violations = new ArrayList<>();
 
     /**
@@ -90,6 +92,13 @@ final class Checks {
 
     Checks versions(long count) {
         versions += count;
+        return this;
+    }
+
+    /** Records the group-commit batches the store formed, and the appends they held. */
+    Checks batches(long count, long members) {
+        batches += count;
+        batchMembers += members;
         return this;
     }
 
@@ -247,6 +256,8 @@ final class Checks {
         node.put("failed", failed);
         node.put("missing", missing);
         node.put("versions", versions);
+        node.put("batches", batches);
+        node.put("batchMembers", batchMembers);
         node.putArray("violations").addAll(violations.stream().map(JSON.getNodeFactory()::textNode).toList());
         try {
             synchronized (Checks.class) {

@@ -50,6 +50,44 @@ public final class StorageFootprint {
         int files = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int edits = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int fileBytes = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        Result r = measure(files, edits, fileBytes);
+        System.out.printf("%d files (%,d bytes of content), then %d one-file edits (%,d bytes of new content)%n",
+                files, r.initialBytes(), edits, r.editedBytes());
+        System.out.printf("| layout | table + index bytes | x contents written |%n|---|---:|---:|%n");
+        System.out.printf("| current (contents once, changes per version) | %,d | %.2f |%n", r.currentBytes(),
+                (double) r.currentBytes() / r.contentBytes());
+        System.out.printf("| 0.1 (full snapshot per version) | %,d | %.2f |%n", r.v1Bytes(),
+                (double) r.v1Bytes() / r.contentBytes());
+    }
+
+    /**
+     * What one measurement found.
+     *
+     * @param files        files in the artifact
+     * @param edits        one-file edits after it
+     * @param initialBytes content bytes of the files
+     * @param editedBytes  content bytes of the edits
+     * @param currentBytes table and index bytes of the current layout
+     * @param v1Bytes      table and index bytes of 0.1's layout
+     */
+    public record Result(int files, int edits, long initialBytes, long editedBytes, long currentBytes, long v1Bytes) {
+
+        /** @return the content bytes written in all */
+        public long contentBytes() {
+            return initialBytes + editedBytes;
+        }
+    }
+
+    /**
+     * Writes the same history in both layouts on the benchmarks' server and measures them.
+     *
+     * @param files     files in the artifact
+     * @param edits     one-file edits after it
+     * @param fileBytes the size each file is padded to, or 0 for the benchmarks' ~330-byte source file
+     * @return the figures
+     * @throws Exception if the database fails
+     */
+    public static Result measure(int files, int edits, int fileBytes) throws Exception {
         List<CodeFile> initial = new ArrayList<>();
         long initialBytes = 0;
         for (int n = 0; n < files; n++) {
@@ -66,14 +104,9 @@ public final class StorageFootprint {
             edited.add(f);
             editedBytes += utf8(f.content());
         }
-        long contents = initialBytes + editedBytes;
         long v2 = current(initial, edited);
         long v1 = versionOne(initial, edited);
-        System.out.printf("%d files (%,d bytes of content), then %d one-file edits (%,d bytes of new content)%n",
-                files, initialBytes, edits, editedBytes);
-        System.out.printf("| layout | table + index bytes | x contents written |%n|---|---:|---:|%n");
-        System.out.printf("| current (contents once, changes per version) | %,d | %.2f |%n", v2, (double) v2 / contents);
-        System.out.printf("| 0.1 (full snapshot per version) | %,d | %.2f |%n", v1, (double) v1 / contents);
+        return new Result(files, edits, initialBytes, editedBytes, v2, v1);
     }
 
     private static long current(List<CodeFile> initial, List<CodeFile> edited) throws SQLException {

@@ -2,6 +2,7 @@ package dev.gapless.benchmarks.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,10 +47,16 @@ public final class ReportRenderer {
 
     /** One JMH result cell. */
     record Cell(String benchmark, String subject, int threads, Map<String, String> params, double meanMs,
-                double errorMs, Map<String, Double> percentilesMs, long samples) {
+                double errorMs, Map<String, Double> percentilesMs, long samples, Map<String, Double> secondary) {
 
+        /** Appends (or, for the batch limit, versions) per second: writers ÷ mean latency, times k for a batch. */
         double throughput() {
-            return threads * 1000.0 / meanMs;
+            return threads * 1000.0 / meanMs * Integer.parseInt(params.getOrDefault("k", "1"));
+        }
+
+        /** Bytes allocated per operation, when the run used JMH's gc profiler. */
+        double allocatedBytes() {
+            return secondary.getOrDefault("·gc.alloc.rate.norm", Double.NaN);
         }
 
         double p(String percentile) {
@@ -58,9 +65,15 @@ public final class ReportRenderer {
     }
 
     /** The lost-file checks of one cell, summed. */
-    record Check(long ok, long failed, long missing, int violations) {
+    record Check(long ok, long failed, long missing, int violations, long batches, long batchMembers) {
         Check plus(Check o) {
-            return new Check(ok + o.ok, failed + o.failed, missing + o.missing, violations + o.violations);
+            return new Check(ok + o.ok, failed + o.failed, missing + o.missing, violations + o.violations,
+                    batches + o.batches, batchMembers + o.batchMembers);
+        }
+
+        /** The mean size of the group-commit batches formed, or NaN. */
+        double meanBatch() {
+            return batches == 0 ? Double.NaN : (double) batchMembers / batches;
         }
     }
 
@@ -92,6 +105,13 @@ public final class ReportRenderer {
         List<Cell> cells = parseCells(mapper.readTree(jmhJson.toFile()));
         Map<String, Check> checkMap = parseChecks(mapper, checks);
         JsonNode machineNode = Files.exists(machine) ? mapper.readTree(machine.toFile()) : mapper.createObjectNode();
+        // beside the JMH result, when the profile wrote them: pgbench's figures and the storage footprint
+        Path pgbench = jmhJson.resolveSibling("pgbench.json");
+        Path footprint = jmhJson.resolveSibling("footprint.json");
+        ObjectNode extras = mapper.createObjectNode();
+        extras.set("pgbench", Files.exists(pgbench) ? mapper.readTree(pgbench.toFile()) : mapper.createObjectNode());
+        extras.set("footprint", Files.exists(footprint) ? mapper.readTree(footprint.toFile())
+                : mapper.createObjectNode());
         Files.createDirectories(docs);
         Path md = docs.resolve("benchmarks.md");
         String notes = Files.exists(md) ? existingNotes(Files.readString(md)) : defaultNotes();
@@ -101,7 +121,7 @@ public final class ReportRenderer {
         Files.writeString(docs.resolve("benchmarks-latency.svg"),
                 chart(cells, "Hot artifact: p99 latency against writers", "p99 ms (log scale)", c -> c.p("99.0")),
                 StandardCharsets.UTF_8);
-        Files.writeString(md, markdown(cells, checkMap, machineNode, notes), StandardCharsets.UTF_8);
+        Files.writeString(md, markdown(cells, checkMap, machineNode, extras, notes), StandardCharsets.UTF_8);
     }
 
     static List<Cell> parseCells(JsonNode root) {
@@ -126,9 +146,12 @@ public final class ReportRenderer {
                 }
             }
             double error = metric.path("scoreError").asDouble(Double.NaN);
+            Map<String, Double> secondary = new LinkedHashMap<>();
+            n.path("secondaryMetrics").fields()
+                    .forEachRemaining(e -> secondary.put(e.getKey(), e.getValue().path("score").asDouble()));
             cells.add(new Cell(benchmark, subject, n.path("threads").asInt(1), params,
                     metric.path("score").asDouble() * factor, Double.isNaN(error) ? Double.NaN : error * factor,
-                    percentiles, samples));
+                    percentiles, samples, secondary));
         }
         return cells;
     }
@@ -156,7 +179,7 @@ public final class ReportRenderer {
             n.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
             String key = key(n.path("benchmark").asText(), n.path("threads").asInt(), params);
             Check check = new Check(n.path("ok").asLong(), n.path("failed").asLong(), n.path("missing").asLong(),
-                    n.path("violations").size());
+                    n.path("violations").size(), n.path("batches").asLong(), n.path("batchMembers").asLong());
             map.merge(key, check, Check::plus);
         }
         return map;
@@ -172,7 +195,8 @@ public final class ReportRenderer {
 
     // ---------------------------------------------------------------------------------------------- markdown
 
-    static String markdown(List<Cell> cells, Map<String, Check> checks, JsonNode machine, String notes) {
+    static String markdown(List<Cell> cells, Map<String, Check> checks, JsonNode machine, JsonNode extras,
+                           String notes) {
         StringBuilder b = new StringBuilder();
         b.append("# Benchmarks\n\n");
         b.append("<!-- Generated by dev.gapless.benchmarks.report.ReportRenderer from the JMH JSON of one run; edit"
@@ -183,23 +207,33 @@ public final class ReportRenderer {
                 + " and rerun on your own hardware.\n\n");
         machineSection(b, machine);
         runningSection(b);
-        targetsSection(b, cells, checks);
+        targetsSection(b, cells, checks, extras);
         b.append("## Hot artifact: throughput and latency against writers\n\n");
         b.append("![throughput against writers](benchmarks-throughput.svg)\n\n");
         b.append("![p99 latency against writers](benchmarks-latency.svg)\n\n");
         b.append("Throughput is writers ÷ mean latency (every writer is always inside an append: a closed loop),"
                 + " counting every call; for the baselines `naive` and `seed-retry` the *failed* column says how many"
-                + " of those calls lost their file. ×ceiling is the ratio to `commitPerVersion` at the same number of"
-                + " writers.\n\n");
+                + " of those calls lost their file. ×ceiling is the ratio to the single-statement ceiling"
+                + " (`BaselineBenchmark.ceiling`) at the same number of writers.\n\n");
         cellTable(b, cells, checks, c -> c.benchmark.equals("AppendBenchmark.hotArtifact"), "strategy", true);
         b.append("## One artifact per writer (no conflicts)\n\n");
         cellTable(b, cells, checks, c -> c.benchmark.equals("AppendBenchmark.artifactPerWriter"), "strategy",
                 false);
         b.append("## Baselines (plain JDBC, hot artifact)\n\n");
-        cellTable(b, cells, checks, c -> c.benchmark.startsWith("BaselineBenchmark."), "baseline", true);
-        b.append("## Snapshot size: one writer, files already in the artifact\n\n");
-        b.append("Each version is a full snapshot, so an append reads and writes every file of its predecessor.\n\n");
+        b.append("`ceiling`: one autocommitted `WITH h AS (UPDATE artifacts … RETURNING head_version) INSERT …` per"
+                + " version. `threeRoundTrips`: the same work as UPDATE, INSERT and COMMIT, the lock held across all"
+                + " three. `batch` (the batch limit): k versions per such statement, counted in versions/s."
+                + " `rawInsert`: one autocommitted INSERT into a plain table, no versioning (the floor).\n\n");
+        cellTable(b, cells, checks, c -> c.benchmark.startsWith("BaselineBenchmark.")
+                || c.benchmark.startsWith("BatchLimitBenchmark."), "baseline", true);
+        pgbenchSection(b, cells, extras.path("pgbench"));
+        b.append("## Artifact size: one writer, files already in the artifact\n\n");
+        b.append("An append reads and writes only the rows of the files it names; ×1 file is its mean latency over"
+                + " the same strategy's at one file. Bytes allocated per append come from JMH's gc profiler.\n\n");
         snapshotTable(b, cells, checks);
+        b.append("## Reads of a long history\n\n");
+        readsTable(b, cells);
+        footprintSection(b, extras.path("footprint"));
         b.append("## The seed scenario: four parallel `add_code_file` calls through the executor\n\n");
         b.append("Wall time of `ToolExecutor.execute` for the four calls of the original bug report (main.cpp,"
                 + " config.h, platformio.ini, README.md) on a fresh chat. *Failed calls* are files the agent lost.\n\n");
@@ -239,10 +273,12 @@ public final class ReportRenderer {
         b.append("""
                 ## Running
 
-                The short profile (every strategy at 1, 4, 16 and 64 writers on a hot artifact with the baselines at
-                1 and 16 writers, every strategy at 16 writers with one artifact per writer, four snapshot sizes and
-                the seed scenario per strategy: 64 cells of 1 × 0.5 s warmup (none at 64 writers) and 2 × 0.75 s
-                measurement, one fork each; under 10 minutes on two cores), from the repository root:
+                The short profile (every strategy at 1, 4, 16 and 64 writers on a hot artifact, with the baselines
+                at 1 and 16 writers and the batch limit at 16; every strategy at 16 writers with one artifact per
+                writer; artifact sizes of 1 to 10,000 files with the gc profiler; reads of a 10,000-version
+                history; the seed scenario per strategy; the storage footprint; pgbench when installed: 1 × 0.5 s
+                warmup (none at 64 writers) and 2 × 0.75 s measurement, one fork each; about a quarter of an hour on
+                two cores), from the repository root:
 
                 ```bash
                 ./mvnw -B -q install -DskipTests
@@ -252,7 +288,8 @@ public final class ReportRenderer {
                 It starts one embedded PostgreSQL 17 (`synchronous_commit=on`) for all forks, or uses the server
                 named by `GAPLESS_JDBC_URL` (with `GAPLESS_JDBC_USER` / `GAPLESS_JDBC_PASSWORD`), and writes
                 `benchmarks/target/jmh-result.json` (JMH JSON), `benchmarks/target/checks.jsonl` (the lost-file
-                checks) and `benchmarks/target/machine.json`, then renders this page and its charts. To re-render
+                checks), `pgbench.json`, `footprint.json` and `machine.json`, then renders this page and its
+                charts. To re-render
                 from those files only:
                 `java -cp benchmarks/target/benchmarks.jar dev.gapless.benchmarks.report.ReportRenderer
                 benchmarks/target/jmh-result.json benchmarks/target/checks.jsonl benchmarks/target/machine.json docs`.
@@ -265,7 +302,10 @@ public final class ReportRenderer {
                 java -jar benchmarks/target/benchmarks.jar 'AppendBenchmark.hotArtifact' -p strategy=row-lock -t 16
                 java -jar benchmarks/target/benchmarks.jar 'AppendBenchmark.artifactPerWriter' -p strategy=group-commit -t 4
                 java -jar benchmarks/target/benchmarks.jar 'BaselineBenchmark' -t 16
-                java -jar benchmarks/target/benchmarks.jar SnapshotSizeBenchmark -p files=1000 -p strategy=server-function
+                java -jar benchmarks/target/benchmarks.jar SnapshotSizeBenchmark -p files=10000 -p strategy=server-function -prof gc
+                java -jar benchmarks/target/benchmarks.jar 'BatchLimitBenchmark' -p k=16 -t 16
+                java -jar benchmarks/target/benchmarks.jar ReadBenchmark
+                java -cp benchmarks/target/benchmarks.jar dev.gapless.benchmarks.StorageFootprint 1000 1000
                 java -jar benchmarks/target/benchmarks.jar SeedScenarioBenchmark -p strategy=seed-retry -rf json
                 GAPLESS_JDBC_URL=jdbc:postgresql://db:5432/postgres java -jar benchmarks/target/benchmarks.jar Append -t 64
                 ```
@@ -275,9 +315,12 @@ public final class ReportRenderer {
                 | `AppendBenchmark.hotArtifact` | one append by one of N writers, all to one artifact | `strategy` (all nine), `-t` (16) |
                 | `AppendBenchmark.artifactPerWriter` | one append, each writer to its own artifact | `strategy`, `-t` (16) |
                 | `BaselineBenchmark.rawInsert` | the floor: one autocommitted single-row INSERT of the same file JSON | `-t` (16) |
-                | `BaselineBenchmark.commitPerVersion` | the ceiling: `UPDATE artifacts … RETURNING head_version` + INSERT, one transaction | `-t` (16) |
+                | `BaselineBenchmark.ceiling` | the ceiling: one autocommitted `WITH h AS (UPDATE … RETURNING) INSERT …` | `-t` (16) |
+                | `BaselineBenchmark.threeRoundTrips` | the ceiling's work as UPDATE, INSERT, COMMIT, the lock held across them | `-t` (16) |
+                | `BatchLimitBenchmark.batch` | the batch limit: k versions in one such statement | `k` (8, 16), `-t` (16) |
                 | `BaselineBenchmark.failsafeRetry` | read-insert retried on 23505 by a Failsafe `RetryPolicy` (2–100 ms jittered backoff, 50 retries, 10 s) | `-t` (16) |
-                | `SnapshotSizeBenchmark.append` | one append overwriting one file of an artifact of `files` files | `files` (1, 10, 100, 1000), `strategy` (row-lock), `-t` (1) |
+                | `SnapshotSizeBenchmark.append` | one append overwriting one file of an artifact of `files` files | `files` (1, 100, 1000, 10000), `strategy` (row-lock, server-function, group-commit), `-t` (1) |
+                | `ReadBenchmark.head`, `.oneFile`, `.oldVersion` | one read of an artifact of `versions` one-file edits | `versions` (10000), `files` (100), `-t` (1) |
                 | `SeedScenarioBenchmark.fourParallelAddCodeFile` | four parallel `add_code_file` calls through `ToolExecutor` | `strategy` (all nine), `-t` (1) |
 
                 Each writer overwrites its own file with a fresh idempotency key, so a hot artifact's snapshot
@@ -296,28 +339,59 @@ public final class ReportRenderer {
                 && c.threads == threads).findFirst();
     }
 
-    private static void targetsSection(StringBuilder b, List<Cell> cells, Map<String, Check> checks) {
-        b.append("## Targets (").append(TARGET_WRITERS).append(" writers, one hot artifact, one run)\n\n");
-        b.append("| target | measured | ratio | wanted | result |\n|---|---|---|---|---|\n");
+    private static void targetsSection(StringBuilder b, List<Cell> cells, Map<String, Check> checks,
+                                       JsonNode extras) {
         String hot = "AppendBenchmark.hotArtifact";
-        Optional<Cell> ceiling = find(cells, "BaselineBenchmark.commitPerVersion", "commitPerVersion", TARGET_WRITERS);
+        b.append("## Targets (one run)\n\n");
+        b.append("### Throughput at the database's limit (").append(TARGET_WRITERS)
+                .append(" writers, one hot artifact)\n\n");
+        b.append("| target | measured | ratio | wanted | result |\n|---|---|---|---|---|\n");
+        Optional<Cell> ceiling = find(cells, "BaselineBenchmark.ceiling", "ceiling", TARGET_WRITERS);
         Optional<Cell> group = find(cells, hot, "group-commit", TARGET_WRITERS);
-        if (ceiling.isPresent() && group.isPresent()) {
-            ratioRow(b, "`group-commit` vs the one-commit-per-version ceiling",
-                    fmt(group.get().throughput()) + " vs " + fmt(ceiling.get().throughput()) + " appends/s",
-                    group.get().throughput() / ceiling.get().throughput(), 3.0, true);
-        }
         if (ceiling.isPresent()) {
-            find(cells, hot, "row-lock", TARGET_WRITERS).ifPresent(r -> ratioRow(b, "`row-lock` vs the ceiling",
-                    fmt(r.throughput()) + " vs " + fmt(ceiling.get().throughput()) + " appends/s",
-                    r.throughput() / ceiling.get().throughput(), 0.7, true));
             cells.stream().filter(c -> c.benchmark.equals(hot) && c.threads == TARGET_WRITERS
                             && SINGLE_VERSION.contains(c.subject))
                     .max(Comparator.comparingDouble(Cell::throughput))
                     .ifPresent(best -> ratioRow(b, "best single-version strategy (`" + best.subject
-                                    + "`) vs the ceiling",
-                            fmt(best.throughput()) + " vs " + fmt(ceiling.get().throughput()) + " appends/s",
-                            best.throughput() / ceiling.get().throughput(), 0.7, true));
+                                    + "`) vs the single-statement ceiling",
+                            fmt(best.throughput()) + " vs " + fmt(ceiling.get().throughput()) + " versions/s",
+                            best.throughput() / ceiling.get().throughput(), 0.8, true));
+            find(cells, hot, "row-lock", TARGET_WRITERS).ifPresent(r -> ratioRow(b, "`row-lock` vs the ceiling",
+                    fmt(r.throughput()) + " vs " + fmt(ceiling.get().throughput()) + " versions/s",
+                    r.throughput() / ceiling.get().throughput(), 0.8, true));
+        }
+        if (ceiling.isPresent() && group.isPresent()) {
+            ratioRow(b, "`group-commit` vs the ceiling",
+                    fmt(group.get().throughput()) + " vs " + fmt(ceiling.get().throughput()) + " versions/s",
+                    group.get().throughput() / ceiling.get().throughput(), 3.0, true);
+        }
+        if (group.isPresent()) {
+            double meanBatch = checkOf(checks, group.get()).map(Check::meanBatch).orElse(Double.NaN);
+            // the batch limit at the k nearest to the batches group-commit formed
+            cells.stream().filter(c -> c.benchmark.startsWith("BatchLimitBenchmark.") && c.threads == TARGET_WRITERS)
+                    .min(Comparator.comparingDouble(c -> Double.isNaN(meanBatch) ? -Integer.parseInt(c.params.get("k"))
+                            : Math.abs(Integer.parseInt(c.params.get("k")) - meanBatch)))
+                    .ifPresent(limit -> ratioRow(b, "`group-commit` (mean batch " + fmt(meanBatch) + ") vs the batch"
+                                    + " limit at k=" + limit.params.get("k"),
+                            fmt(group.get().throughput()) + " vs " + fmt(limit.throughput()) + " versions/s",
+                            group.get().throughput() / limit.throughput(), 0.4, true));
+        }
+        find(cells, hot, "group-commit", 64).ifPresent(g -> {
+            ratioRow(b, "64 writers: `group-commit` p99 latency", fmtMs(g.p("99.0")) + " ms", g.p("99.0") / 100.0,
+                    1.0, false);
+            long failed = checkOf(checks, g).map(Check::failed).orElse(-1L);
+            b.append("| 64 writers: `group-commit` failed appends | ").append(failed < 0 ? "—" : failed)
+                    .append(" | — | 0 | ").append(failed == 0 ? "**met**" : "**missed**").append(" |\n");
+        });
+        Optional<Cell> floor = find(cells, "BaselineBenchmark.rawInsert", "rawInsert", 1);
+        if (floor.isPresent()) {
+            cells.stream().filter(c -> c.benchmark.equals(hot) && c.threads == 1
+                            && !BASELINE_STRATEGIES.contains(c.subject))
+                    .min(Comparator.comparingDouble(Cell::meanMs))
+                    .ifPresent(best -> ratioRow(b, "one uncontended writer, best strategy (`" + best.subject
+                                    + "`) vs the raw INSERT floor (mean latency)",
+                            fmtMs(best.meanMs) + " vs " + fmtMs(floor.get().meanMs) + " ms",
+                            best.meanMs / floor.get().meanMs, 1.3, false));
         }
         long lost = 0;
         long appends = 0;
@@ -337,19 +411,6 @@ public final class ReportRenderer {
         b.append("| lost files, every non-baseline strategy, every cell | ").append(lost).append(" of ")
                 .append(appends).append(" appends").append(losers.isEmpty() ? "" : " (" + String.join(", ", losers)
                         + ")").append(" | — | 0 | ").append(lost == 0 ? "**met**" : "**missed**").append(" |\n");
-        Optional<Cell> floor = find(cells, "BaselineBenchmark.rawInsert", "rawInsert", 1);
-        if (floor.isPresent()) {
-            find(cells, hot, "row-lock", 1).ifPresent(r -> ratioRow(b,
-                    "one uncontended writer, `row-lock` vs the raw INSERT floor (mean latency)",
-                    fmtMs(r.meanMs) + " vs " + fmtMs(floor.get().meanMs) + " ms", r.meanMs / floor.get().meanMs, 1.3,
-                    false));
-            cells.stream().filter(c -> c.benchmark.equals(hot) && c.threads == 1
-                            && !BASELINE_STRATEGIES.contains(c.subject))
-                    .min(Comparator.comparingDouble(Cell::meanMs))
-                    .ifPresent(best -> ratioRow(b, "one uncontended writer, best strategy (`" + best.subject
-                                    + "`) vs the floor", fmtMs(best.meanMs) + " vs " + fmtMs(floor.get().meanMs) + " ms",
-                            best.meanMs / floor.get().meanMs, 1.3, false));
-        }
         String seed = "SeedScenarioBenchmark.fourParallelAddCodeFile";
         Optional<Cell> seedRetry = find(cells, seed, "seed-retry", 1);
         Optional<Cell> bestSeed = cells.stream().filter(c -> c.benchmark.equals(seed)
@@ -359,7 +420,113 @@ public final class ReportRenderer {
                     fmtMs(bestSeed.get().meanMs) + " vs " + fmtMs(seedRetry.get().meanMs) + " ms",
                     seedRetry.get().meanMs / bestSeed.get().meanMs, 20.0, true);
         }
+        b.append("\n### An append costs its change\n\n");
+        b.append("| target | measured | ratio | wanted | result |\n|---|---|---|---|---|\n");
+        for (String strategy : List.of("row-lock", "server-function", "group-commit")) {
+            Optional<Cell> one = snapshotCell(cells, strategy, 1);
+            Optional<Cell> many = snapshotCell(cells, strategy, 10_000);
+            if (one.isPresent() && many.isPresent()) {
+                ratioRow(b, "`" + strategy + "`: append at 10,000 files vs at 1 file (mean latency)",
+                        fmtMs(many.get().meanMs) + " vs " + fmtMs(one.get().meanMs) + " ms",
+                        many.get().meanMs / one.get().meanMs, 1.5, false);
+            }
+        }
+        Optional<Cell> head = cells.stream().filter(c -> c.benchmark.equals("ReadBenchmark.head")).findFirst();
+        Optional<Cell> old = cells.stream().filter(c -> c.benchmark.equals("ReadBenchmark.oldVersion")).findFirst();
+        if (head.isPresent() && old.isPresent()) {
+            ratioRow(b, "reads of a " + head.get().params.getOrDefault("versions", "?") + "-version artifact: an old"
+                            + " version vs the head (mean latency)",
+                    fmtMs(old.get().meanMs) + " vs " + fmtMs(head.get().meanMs) + " ms",
+                    old.get().meanMs / head.get().meanMs, 10.0, false);
+        }
+        JsonNode footprint = extras.path("footprint");
+        if (footprint.has("currentBytes")) {
+            double contents = footprint.path("contentBytes").asDouble();
+            ratioRow(b, footprint.path("files").asInt() + " files, then " + footprint.path("edits").asInt()
+                            + " one-file edits: table + index bytes vs contents written (0.1: "
+                            + fmt(footprint.path("v1Bytes").asDouble() / contents) + "×)",
+                    String.format(Locale.ROOT, "%,d vs %,d bytes", footprint.path("currentBytes").asLong(),
+                            footprint.path("contentBytes").asLong()),
+                    footprint.path("currentBytes").asDouble() / contents, 2.0, false);
+        }
         b.append("\nWhere a target is missed, the notes at the end say by how much, why, and what would close it.\n\n");
+    }
+
+    private static Optional<Cell> snapshotCell(List<Cell> cells, String strategy, int files) {
+        return cells.stream().filter(c -> c.benchmark.startsWith("SnapshotSizeBenchmark.")
+                && c.subject.equals(strategy) && c.params.getOrDefault("files", "").equals(Integer.toString(files)))
+                .findFirst();
+    }
+
+    private static void pgbenchSection(StringBuilder b, List<Cell> cells, JsonNode pgbench) {
+        b.append("### The same statements through pgbench\n\n");
+        if (pgbench.isEmpty()) {
+            b.append("Not run in this run.\n\n");
+            return;
+        }
+        if (pgbench.has("skipped")) {
+            b.append("Skipped: ").append(pgbench.path("skipped").asText()).append(".\n\n");
+            return;
+        }
+        int clients = pgbench.path("clients").asInt();
+        b.append("`").append(pgbench.path("version").asText()).append("`, ").append(clients).append(" clients, ")
+                .append(pgbench.path("seconds").asInt()).append(" s each, `-M prepared`, against the same server,"
+                        + " beside the JMH figure of the same statement at the same number of writers:\n\n");
+        b.append("| statement | pgbench versions/s | JMH versions/s | JMH ÷ pgbench |\n|---|--:|--:|--:|\n");
+        for (JsonNode run : pgbench.path("runs")) {
+            int k = run.path("k").asInt();
+            double pg = run.path("versionsPerSecond").asDouble();
+            Optional<Cell> jmh = k == 1 ? find(cells, "BaselineBenchmark.ceiling", "ceiling", clients)
+                    : cells.stream().filter(c -> c.benchmark.startsWith("BatchLimitBenchmark.") && c.threads == clients
+                            && c.params.getOrDefault("k", "").equals(Integer.toString(k))).findFirst();
+            b.append("| ").append(run.path("name").asText()).append(" | ").append(fmt(pg)).append(" | ")
+                    .append(jmh.map(c -> fmt(c.throughput())).orElse("—")).append(" | ")
+                    .append(jmh.map(c -> String.format(Locale.ROOT, "%.2f", c.throughput() / pg)).orElse("—"))
+                    .append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    private static void readsTable(StringBuilder b, List<Cell> cells) {
+        List<Cell> rows = cells.stream().filter(c -> c.benchmark.startsWith("ReadBenchmark.")).toList();
+        if (rows.isEmpty()) {
+            b.append("Not measured in this run.\n\n");
+            return;
+        }
+        b.append("An artifact of `files` files with `versions` versions, each a one-file edit: the latest snapshot,"
+                + " one file of it, and a random older version (rebuilt from the newest manifest before it plus the"
+                + " changes after it).\n\n");
+        b.append("| read | files | versions | mean ms | p50 ms | p99 ms |\n|---|--:|--:|--:|--:|--:|\n");
+        for (Cell c : rows) {
+            b.append("| `").append(c.benchmark.substring(c.benchmark.indexOf('.') + 1)).append("` | ")
+                    .append(c.params.getOrDefault("files", "—")).append(" | ")
+                    .append(c.params.getOrDefault("versions", "—")).append(" | ").append(fmtMs(c.meanMs)).append(" | ")
+                    .append(fmtMs(c.p("50.0"))).append(" | ").append(fmtMs(c.p("99.0"))).append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    private static void footprintSection(StringBuilder b, JsonNode footprint) {
+        b.append("## Storage footprint\n\n");
+        if (!footprint.has("currentBytes")) {
+            b.append("Not measured in this run.\n\n");
+            return;
+        }
+        double contents = footprint.path("contentBytes").asDouble();
+        b.append(footprint.path("files").asInt()).append(" files, then ").append(footprint.path("edits").asInt())
+                .append(" one-file edits, each a new content (")
+                .append(String.format(Locale.ROOT, "%,d", footprint.path("contentBytes").asLong()))
+                .append(" bytes of contents written in all), on the same server; table and index bytes of the"
+                        + " Gapless tables after `VACUUM`:\n\n");
+        b.append("| layout | bytes | × contents written |\n|---|--:|--:|\n");
+        b.append("| current: contents once, changes per version | ")
+                .append(String.format(Locale.ROOT, "%,d", footprint.path("currentBytes").asLong())).append(" | ")
+                .append(String.format(Locale.ROOT, "%.2f", footprint.path("currentBytes").asDouble() / contents))
+                .append(" |\n");
+        b.append("| 0.1: a full snapshot per version | ")
+                .append(String.format(Locale.ROOT, "%,d", footprint.path("v1Bytes").asLong())).append(" | ")
+                .append(String.format(Locale.ROOT, "%.2f", footprint.path("v1Bytes").asDouble() / contents))
+                .append(" |\n\n");
     }
 
     private static String strategyOfKey(String key) {
@@ -409,7 +576,7 @@ public final class ReportRenderer {
             for (Cell c : rows.stream().filter(c -> c.subject.equals(subject))
                     .sorted(Comparator.comparingInt(Cell::threads)).toList()) {
                 String ratio = !withCeiling ? "—"
-                        : find(cells, "BaselineBenchmark.commitPerVersion", "commitPerVersion", c.threads)
+                        : find(cells, "BaselineBenchmark.ceiling", "ceiling", c.threads)
                                 .map(ceil -> String.format(Locale.ROOT, "%.2f", c.throughput() / ceil.throughput()))
                                 .orElse("—");
                 cellRow(b, "`" + subject + "`", c, ratio, checkOf(checks, c));
@@ -437,13 +604,17 @@ public final class ReportRenderer {
             b.append("Not measured in this run.\n\n");
             return;
         }
-        b.append("| strategy | files | writers | mean ms | p50 ms | p99 ms | p99.9 ms | ok | failed | missing |\n"
-                + "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        b.append("| strategy | files | mean ms | ×1 file | p50 ms | p99 ms | bytes allocated per append | ok | failed |"
+                + " missing |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (Cell c : rows) {
             Optional<Check> k = checkOf(checks, c);
+            String ratio = snapshotCell(cells, c.subject, 1)
+                    .map(one -> String.format(Locale.ROOT, "%.2f", c.meanMs / one.meanMs)).orElse("—");
+            double alloc = c.allocatedBytes();
             b.append("| `").append(c.subject).append("` | ").append(c.params.get("files")).append(" | ")
-                    .append(c.threads).append(" | ").append(fmtMs(c.meanMs)).append(" | ").append(fmtMs(c.p("50.0")))
-                    .append(" | ").append(fmtMs(c.p("99.0"))).append(" | ").append(fmtMs(c.p("99.9"))).append(" | ")
+                    .append(fmtMs(c.meanMs)).append(" | ").append(ratio).append(" | ").append(fmtMs(c.p("50.0")))
+                    .append(" | ").append(fmtMs(c.p("99.0"))).append(" | ")
+                    .append(Double.isNaN(alloc) ? "—" : String.format(Locale.ROOT, "%,.0f", alloc)).append(" | ")
                     .append(k.map(x -> Long.toString(x.ok)).orElse("—")).append(" | ")
                     .append(k.map(x -> Long.toString(x.failed)).orElse("—")).append(" | ")
                     .append(k.map(x -> Long.toString(x.missing)).orElse("—")).append(" |\n");
@@ -535,7 +706,7 @@ public final class ReportRenderer {
     /** A log-scale line chart of the hot artifact: x = writers, one line per strategy, baselines dashed. */
     static String chart(List<Cell> cells, String title, String yLabel, java.util.function.ToDoubleFunction<Cell> y) {
         Predicate<Cell> hot = c -> c.benchmark.equals("AppendBenchmark.hotArtifact")
-                || c.benchmark.equals("BaselineBenchmark.commitPerVersion")
+                || c.benchmark.equals("BaselineBenchmark.ceiling")
                 || c.benchmark.equals("BaselineBenchmark.rawInsert")
                 || c.benchmark.equals("BaselineBenchmark.failsafeRetry");
         List<Cell> rows = cells.stream().filter(hot).filter(c -> y.applyAsDouble(c) > 0).toList();

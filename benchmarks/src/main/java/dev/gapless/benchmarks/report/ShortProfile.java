@@ -2,6 +2,7 @@ package dev.gapless.benchmarks.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gapless.benchmarks.StorageFootprint;
 import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresServer;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -25,13 +27,22 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The short profile: every benchmark over a reduced grid (every strategy at 1, 4, 16 and 64 writers on a hot
- * artifact, every strategy at 16 writers with one artifact per writer, four snapshot
- * sizes, the seed scenario per strategy; the baselines at 1 and 16 writers: 64 cells) with short iterations
- * (1 × 0.5 s warmup, none at 64 writers, 2 × 0.75 s measurement, one fork each), to stay under 10 minutes on 2
- * cores (about 9 minutes measured). It starts one embedded PostgreSQL (or uses {@code GAPLESS_JDBC_URL})
- * and hands it to every forked JVM, writes {@code jmh-result.json}, {@code checks.jsonl} (the lost-file checks) and
- * {@code machine.json} to the output directory, then renders the report with {@link ReportRenderer}.
+ * The short profile: every benchmark over a reduced grid, with short iterations (1 × 0.5 s warmup, none at 64
+ * writers, 2 × 0.75 s measurement, one fork each), about a quarter of an hour on 2 cores:
+ * <ul>
+ *   <li>every strategy at 1, 4, 16 and 64 writers on a hot artifact; the baselines ({@code ceiling},
+ *       {@code threeRoundTrips}, {@code rawInsert}, {@code failsafeRetry}) at 1 and 16 writers; the batch limit at
+ *       16 writers for k = 8 and 16;</li>
+ *   <li>every strategy at 16 writers with one artifact per writer; the seed scenario per strategy;</li>
+ *   <li>artifact size: 1, 100, 1,000 and 10,000 files for {@code row-lock}, {@code server-function} and
+ *       {@code group-commit}, with JMH's gc profiler for the bytes allocated per append;</li>
+ *   <li>reads of a 10,000-version artifact; the storage footprint beside 0.1's layout; the ceiling and the batch
+ *       limit through {@code pgbench} when it is on the PATH.</li>
+ * </ul>
+ * It starts one embedded PostgreSQL (or uses {@code GAPLESS_JDBC_URL}) and hands it to every forked JVM, writes
+ * {@code jmh-result.json}, {@code checks.jsonl} (the lost-file checks), {@code pgbench.json},
+ * {@code footprint.json} and {@code machine.json} to the output directory, then renders the report with
+ * {@link ReportRenderer}.
  *
  * <p>Run from the repository root: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.gapless.benchmarks.report.ShortProfile [outputDir [docsDir]]} (defaults {@code benchmarks/target} and
@@ -77,8 +88,11 @@ public final class ShortProfile {
                     .include(PACKAGE + "AppendBenchmark\\.hotArtifact$")
                     .param("strategy", strategies);
             if (writers == 1 || writers == 16) {
-                // the baselines where the targets read them: 1 writer (the floor), 16 (the ceiling)
+                // the baselines where the targets read them: 1 writer (the floor), 16 (the ceilings)
                 cell.include(PACKAGE + "BaselineBenchmark\\.");
+            }
+            if (writers == 16) {
+                cell.include(PACKAGE + "BatchLimitBenchmark\\.").param("k", "8", "16");
             }
             if (writers == 64) {
                 // at 64 writers a retrying strategy's append takes seconds; JMH waits for every thread at the end
@@ -92,11 +106,16 @@ public final class ShortProfile {
                 .param("strategy", strategies)));
         results.addAll(run(options(jvmArgs, 1)
                 .include(PACKAGE + "SnapshotSizeBenchmark\\.")
-                .param("files", "1", "10", "100", "1000")
-                .param("strategy", "row-lock")));
+                .param("files", "1", "100", "1000", "10000")
+                .param("strategy", "row-lock", "server-function", "group-commit")
+                .addProfiler(GCProfiler.class)));
+        results.addAll(run(options(jvmArgs, 1)
+                .include(PACKAGE + "ReadBenchmark\\.")));
         results.addAll(run(options(jvmArgs, 1)
                 .include(PACKAGE + "SeedScenarioBenchmark\\.")
                 .param("strategy", strategies)));
+        PgBench.run(server, 16, 10, new int[] {8, 16}, out.resolve("pgbench.json"));
+        writeFootprint(out.resolve("footprint.json"));
 
         Path json = out.resolve("jmh-result.json");
         try (PrintStream ps = new PrintStream(Files.newOutputStream(json), true, StandardCharsets.UTF_8)) {
@@ -108,6 +127,18 @@ public final class ShortProfile {
         ReportRenderer.render(json, checks, machine, docs);
         System.out.printf("Short profile: %d results in %d min %d s; report in %s%n", results.size(),
                 wall.toMinutes(), wall.toSecondsPart(), docs.resolve("benchmarks.md"));
+    }
+
+    /** The storage footprint of 1,000 files and 1,000 one-file edits, in this JVM on the same server. */
+    private static void writeFootprint(Path file) throws Exception {
+        StorageFootprint.Result r = StorageFootprint.measure(1000, 1000, 0);
+        ObjectNode node = new ObjectMapper().createObjectNode();
+        node.put("files", r.files());
+        node.put("edits", r.edits());
+        node.put("contentBytes", r.contentBytes());
+        node.put("currentBytes", r.currentBytes());
+        node.put("v1Bytes", r.v1Bytes());
+        Files.writeString(file, node.toString(), StandardCharsets.UTF_8);
     }
 
     private static ChainedOptionsBuilder options(List<String> jvmArgs, int writers) {
