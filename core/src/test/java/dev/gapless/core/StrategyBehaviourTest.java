@@ -253,6 +253,49 @@ class StrategyBehaviourTest {
         Invariants.check(PG.dataSource(), store, artifact.id());
     }
 
+    /**
+     * Two group-commit stores (two lanes, as two processes would have) on one artifact: each lane computes its next
+     * batch on what its batch in flight will leave, so the other lane's commits make those guesses wrong; the
+     * compare-and-set of the head catches every wrong guess (GL409) and the batch is retried on the locking path.
+     */
+    @Test
+    void groupCommitLanesOfTwoStoresOnOneArtifactRetryWrongGuessesAndLoseNothing() {
+        List<String> conflicts = Collections.synchronizedList(new ArrayList<>());
+        AppendListener listener = new AppendListener() {
+            @Override
+            public void onConflict(UUID artifactId, int attempt, String sqlState, String constraint) {
+                conflicts.add(sqlState);
+            }
+        };
+        ArtifactStore a = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.groupCommit())
+                .listener(listener).build();
+        ArtifactStore b = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.groupCommit())
+                .listener(listener).build();
+        UUID id = a.getOrCreate("chat-" + UUID.randomUUID(), "code", "t").id();
+        List<Change> changes = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            changes.add(Change.put(CodeFile.of("f" + (i % 7), "v" + i)));
+            keys.add("k" + i);
+        }
+        List<ConcurrentAppends.Outcome> fromA = new ArrayList<>();
+        List<ConcurrentAppends.Outcome> fromB = new ArrayList<>();
+        Thread other = new Thread(() -> fromB.addAll(ConcurrentAppends.run(b, id, changes.subList(20, 40),
+                keys.subList(20, 40))));
+        other.start();
+        fromA.addAll(ConcurrentAppends.run(a, id, changes.subList(0, 20), keys.subList(0, 20)));
+        try {
+            other.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(fromA).allMatch(ConcurrentAppends.Outcome::succeeded);
+        assertThat(fromB).allMatch(ConcurrentAppends.Outcome::succeeded);
+        assertThat(a.history(id)).hasSize(40);
+        assertThat(conflicts).allMatch(state -> state.equals("GL409"));
+        Invariants.check(PG.dataSource(), a, id);
+    }
+
     /** A writer outside Gapless inserts version 2 without moving the head: every unlocked attempt collides. */
     private static void takeVersionTwoBehindTheHeadsBack(UUID id) throws Exception {
         try (Connection c = PG.dataSource().getConnection();

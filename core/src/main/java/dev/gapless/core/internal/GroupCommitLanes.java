@@ -57,8 +57,10 @@ final class GroupCommitLanes {
         final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         /** Leaders running a batch, at most {@link #MAX_LEADERS}. */
         int leaders;
-        /** Whether a leader is still waiting for the row lock (a further leader would only queue behind it). */
+        /** Whether a leader has not computed its writes yet (a further leader would have nothing to compute on). */
         boolean leaderWaitingForLock;
+        /** The state the batch in flight will leave, published when it has computed its writes; or {@code null}. */
+        HeadState.Prediction ahead;
         boolean retired;
     }
 
@@ -152,19 +154,34 @@ final class GroupCommitLanes {
             }
         }
         List<Member> members = batch.stream().map(Pending::member).toList();
-        boolean[] locked = new boolean[1];
-        Runnable onLocked = () -> {
-            if (!locked[0]) {
-                locked[0] = true;
+        HeadState.Prediction ahead;
+        synchronized (lane) {
+            ahead = lane.ahead;
+        }
+        boolean[] prepared = new boolean[1];
+        HeadState.Prediction[] published = new HeadState.Prediction[1];
+        Engine.Hooks hooks = new Engine.Hooks() {
+            @Override
+            public HeadState.Prediction ahead() {
+                return ahead;
+            }
+
+            @Override
+            public void prepared(HeadState.Prediction after) {
                 synchronized (lane) {
-                    lane.leaderWaitingForLock = false;
-                    promote(lane);
+                    lane.ahead = after;
+                    published[0] = after;
+                    if (!prepared[0]) {
+                        prepared[0] = true;
+                        lane.leaderWaitingForLock = false;
+                        promote(lane);
+                    }
                 }
             }
         };
         pipeline.notify(l -> l.onBatch(members.get(0).request().artifactId(), members.size()));
         try {
-            pipeline.run(members, engine, policy, Pipeline.Scope.SAFE_FAILURES, onLocked);
+            pipeline.run(members, engine, policy, Pipeline.Scope.SAFE_FAILURES, hooks);
         } catch (RuntimeException | Error e) {
             for (Member m : members) {
                 m.settle(new MemberResult.Failed(e instanceof GaplessException g ? g : new StorageException(
@@ -177,8 +194,11 @@ final class GroupCommitLanes {
             }
             synchronized (lane) {
                 lane.leaders--;
-                if (!locked[0]) {
-                    lane.leaderWaitingForLock = false; // it ended without the lock (a failure): do not block the next
+                if (lane.ahead == published[0]) {
+                    lane.ahead = null; // committed or not, the database now says what this batch left
+                }
+                if (!prepared[0]) {
+                    lane.leaderWaitingForLock = false; // it ended before computing (a failure): do not block the next
                 }
                 promote(lane);
                 if (lane.leaders == 0 && lane.waiting.isEmpty()) {

@@ -173,10 +173,9 @@ final class Storage {
     /**
      * Writes what {@code state} computed and commits, as one script: the head and counters (with
      * {@code expectedHead}, only if the head is still that: compare-and-set), the versions, the changed file rows,
-     * a manifest when one is due, then COMMIT.
+     * a manifest when {@code manifest} ({@link HeadState#takeManifest()}), then COMMIT.
      */
-    static void writeAndCommit(Script s, UUID id, Integer expectedHead, HeadState state) {
-        boolean manifest = state.takeManifest();
+    static void writeAndCommit(Script s, UUID id, Integer expectedHead, HeadState state, boolean manifest) {
         s.add("SELECT gapless_set_head(?, ?, ?, ?, ?, ?)", null, id,
                 expectedHead == null ? Script.Null.INTEGER : expectedHead, state.head(), state.fileCount(),
                 state.totalBytes(), state.changesSinceManifest());

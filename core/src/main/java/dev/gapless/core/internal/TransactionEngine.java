@@ -21,6 +21,8 @@ import java.util.UUID;
  *   <li>after the members are applied in memory ({@link HeadState}): head and counters, versions, file rows, a
  *   manifest when due, and COMMIT.</li>
  * </ol>
+ * {@code group-commit}'s first attempt at a batch reads without the lock in the first round trip and takes the lock
+ * only in the second, with a compare-and-set of the head ({@link Locking#SPECULATIVE}).
  * Immutable and thread-safe.
  */
 final class TransactionEngine implements Engine {
@@ -37,10 +39,17 @@ final class TransactionEngine implements Engine {
         /** The artifact's row lock, taken by moving the head ({@code UPDATE … RETURNING}). */
         ROW,
         /** {@code pg_advisory_xact_lock} on the artifact, then the row as for {@link #ROW}. */
-        ADVISORY;
+        ADVISORY,
+        /**
+         * {@code group-commit}'s: a first attempt computes without the lock and writes with a compare-and-set of
+         * the head ({@link TransactionEngine#speculate}); a retry, or a speculation that cannot be relied on,
+         * locks as {@link #ROW}.
+         */
+        SPECULATIVE;
 
+        /** Whether the locking path takes the artifact's lock before it reads. */
         boolean locks() {
-            return this == ROW || this == ADVISORY;
+            return this == ROW || this == ADVISORY || this == SPECULATIVE;
         }
     }
 
@@ -65,8 +74,7 @@ final class TransactionEngine implements Engine {
     }
 
     @Override
-    public Map<Member, MemberResult> attempt(List<Member> open, int attempt, Runnable onLocked)
-            throws SQLException {
+    public Map<Member, MemberResult> attempt(List<Member> open, int attempt, Hooks hooks) throws SQLException {
         UUID id = open.get(0).request().artifactId();
         Instant deadline = open.get(0).request().deadline();
         SortedMap<Digest, String> contents = new TreeMap<>();
@@ -82,6 +90,8 @@ final class TransactionEngine implements Engine {
             }
         }
         Instant latest = deadline;
+        // a retry is never speculative: it waits for the lock like row-lock, so that it makes progress
+        boolean speculate = locking == Locking.SPECULATIVE && attempt == 1;
         return connections.inTransaction(latest, c -> {
             long timeoutMs = connections.remaining(latest).toMillis();
             Script first = new Script();
@@ -94,42 +104,126 @@ final class TransactionEngine implements Engine {
                 first = new Script();
             }
             Storage.insertContents(first, id, contents);
-            Storage.Locked[] locked = new Storage.Locked[1];
-            switch (locking) {
-                case NONE, COMPARE_AND_SET -> Storage.readCounters(first, id, locked);
-                case ROW -> Storage.lockAndMoveHead(first, id, locked);
-                case ADVISORY -> {
-                    Storage.advisoryLock(first, id.getMostSignificantBits() ^ id.getLeastSignificantBits());
-                    Storage.lockAndMoveHead(first, id, locked);
+            if (speculate) {
+                Map<Member, MemberResult> done = speculate(c, first, open, attempt, hooks, filenames, keys);
+                if (done != null) {
+                    return done;
                 }
-                default -> throw new IllegalStateException(locking.name());
+                first = new Script(); // the speculation did not hold: lock, and apply again on what is there
             }
-            Map<String, HeadState.FileRow> rows = new HashMap<>();
-            Map<String, HeadState.KeyRow> found = new HashMap<>();
-            Storage.readTouched(first, id, filenames, keys, rows, found);
-            first.run(c);
-            if (locked[0] == null) {
-                throw new ArtifactNotFoundException(id);
-            }
-            if (locking.locks()) {
-                onLocked.run();
-            }
-            Storage.Locked head = locked[0];
-            HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
-                    head.totalBytes(), head.changesSinceManifest(), rows, found);
-            Map<Member, MemberResult> results = new LinkedHashMap<>();
-            for (Member m : open) {
-                results.put(m, state.apply(m, attempt, locking.locks()));
-            }
-            if (state.versions().isEmpty()) {
-                c.rollback(); // nothing to write: undo the head move
-                return results;
-            }
-            Script write = new Script();
-            Storage.writeAndCommit(write, id, locking == Locking.COMPARE_AND_SET ? state.startHead() : null, state);
-            write.run(c);
-            return results;
+            return lockApplyAndWrite(c, first, open, attempt, hooks, filenames, keys);
         });
+    }
+
+    /**
+     * The locking path: adds the lock and the reads to {@code script} (after whatever it already holds), sends it,
+     * applies the members to what it read and writes them in a second round trip.
+     */
+    private Map<Member, MemberResult> lockApplyAndWrite(java.sql.Connection c, Script script, List<Member> open,
+                                                        int attempt, Hooks hooks, Set<String> filenames,
+                                                        Set<String> keys) throws SQLException {
+        UUID id = open.get(0).request().artifactId();
+        Storage.Locked[] locked = new Storage.Locked[1];
+        switch (locking) {
+            case NONE, COMPARE_AND_SET -> Storage.readCounters(script, id, locked);
+            case ROW, SPECULATIVE -> Storage.lockAndMoveHead(script, id, locked);
+            case ADVISORY -> {
+                Storage.advisoryLock(script, id.getMostSignificantBits() ^ id.getLeastSignificantBits());
+                Storage.lockAndMoveHead(script, id, locked);
+            }
+            default -> throw new IllegalStateException(locking.name());
+        }
+        Map<String, HeadState.FileRow> rows = new HashMap<>();
+        Map<String, HeadState.KeyRow> found = new HashMap<>();
+        Storage.readTouched(script, id, filenames, keys, rows, found);
+        script.run(c);
+        if (locked[0] == null) {
+            throw new ArtifactNotFoundException(id);
+        }
+        Storage.Locked head = locked[0];
+        HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
+                head.totalBytes(), head.changesSinceManifest(), rows, found);
+        Map<Member, MemberResult> results = new LinkedHashMap<>();
+        for (Member m : open) {
+            results.put(m, state.apply(m, attempt, locking.locks()));
+        }
+        if (state.versions().isEmpty()) {
+            c.rollback(); // nothing to write: undo the head move
+            return results;
+        }
+        boolean manifest = state.takeManifest();
+        if (locking.locks()) {
+            hooks.prepared(state.prediction());
+        }
+        Script write = new Script();
+        Storage.writeAndCommit(write, id, locking == Locking.COMPARE_AND_SET ? state.startHead() : null, state,
+                manifest);
+        write.run(c);
+        return results;
+    }
+
+    /**
+     * The speculative path of {@code group-commit}: reads without the lock, applies the members on the state the
+     * batch ahead will leave (or on what is stored, when none is in flight), and sends every write with a
+     * compare-and-set of the head in one round trip, so that the row lock is held only while the server runs that
+     * round trip and commits. If the head is not what was computed on by then (the batch ahead failed, or another
+     * process wrote), the compare-and-set fails with GL409 and the batch is retried on the locking path. Returns
+     * {@code null}, having written nothing, when the speculation cannot be relied on: a member was rejected or found
+     * its key in the batch ahead, whose commit is not certain.
+     */
+    private Map<Member, MemberResult> speculate(java.sql.Connection c, Script first, List<Member> open, int attempt,
+                                                Hooks hooks, Set<String> filenames, Set<String> keys)
+            throws SQLException {
+        UUID id = open.get(0).request().artifactId();
+        HeadState.Prediction ahead = hooks.ahead();
+        Storage.Locked[] stored = new Storage.Locked[1];
+        Storage.readCounters(first, id, stored);
+        Map<String, HeadState.FileRow> rows = new HashMap<>();
+        Map<String, HeadState.KeyRow> found = new HashMap<>();
+        Storage.readTouched(first, id, filenames, keys, rows, found);
+        first.run(c);
+        if (stored[0] == null) {
+            throw new ArtifactNotFoundException(id);
+        }
+        Storage.Locked base = stored[0];
+        if (ahead != null) {
+            for (String key : keys) {
+                if (ahead.keys().contains(key)) {
+                    return null;
+                }
+            }
+            base = new Storage.Locked(ahead.head(), ahead.fileCount(), ahead.totalBytes(),
+                    ahead.changesSinceManifest());
+            for (String name : filenames) {
+                if (ahead.rows().containsKey(name)) {
+                    HeadState.FileRow row = ahead.rows().get(name);
+                    if (row == null) {
+                        rows.remove(name);
+                    } else {
+                        rows.put(name, row);
+                    }
+                }
+            }
+        }
+        HeadState state = new HeadState(limits, connections.clock(), base.head(), base.fileCount(), base.totalBytes(),
+                base.changesSinceManifest(), rows, found);
+        Map<Member, MemberResult> results = new LinkedHashMap<>();
+        for (Member m : open) {
+            MemberResult r = state.apply(m, attempt, false);
+            if (!(r instanceof MemberResult.Done)) {
+                return null;
+            }
+            results.put(m, r);
+        }
+        if (state.versions().isEmpty()) {
+            return results; // every member found its key committed: nothing to write, nothing to verify
+        }
+        boolean manifest = state.takeManifest();
+        hooks.prepared(state.prediction());
+        Script write = new Script();
+        Storage.writeAndCommit(write, id, state.startHead(), state, manifest);
+        write.run(c);
+        return results;
     }
 
     /**

@@ -49,8 +49,8 @@ public final class Writer {
             case "serializable" ->
                     new TransactionEngine(connections, limits, TransactionEngine.Locking.NONE, true, false);
             case "server-function" -> new ServerFunctionEngine(connections, limits);
-            case "group-commit" -> new TransactionEngine(connections, limits, TransactionEngine.Locking.ROW, false,
-                    true);
+            case "group-commit" -> new TransactionEngine(connections, limits, TransactionEngine.Locking.SPECULATIVE,
+                    false, true);
             default -> throw new IllegalArgumentException("no machinery for strategy " + strategy.name());
         };
         this.lanes = engine.batches() ? new GroupCommitLanes(pipeline, engine, policy, strategy.maxBatch()) : null;
