@@ -124,7 +124,40 @@ public final class ReportRenderer {
         Files.writeString(md, markdown(cells, checkMap, machineNode, extras, notes), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The cells of a JMH result; a cell measured in several rounds (the short profile interleaves the cells the
+     * targets read) becomes one, with the median of each figure across rounds and the samples summed.
+     */
     static List<Cell> parseCells(JsonNode root) {
+        Map<String, List<Cell>> rounds = new LinkedHashMap<>();
+        for (Cell c : parseRounds(root)) {
+            rounds.computeIfAbsent(key(c.benchmark, c.threads, c.params), k -> new ArrayList<>()).add(c);
+        }
+        List<Cell> cells = new ArrayList<>();
+        for (List<Cell> same : rounds.values()) {
+            Cell first = same.get(0);
+            if (same.size() == 1) {
+                cells.add(first);
+                continue;
+            }
+            Map<String, Double> percentiles = new LinkedHashMap<>();
+            first.percentilesMs.keySet().forEach(p -> percentiles.put(p, median(same, c -> c.p(p))));
+            Map<String, Double> secondary = new LinkedHashMap<>();
+            first.secondary.keySet().forEach(m -> secondary.put(m, median(same,
+                    c -> c.secondary.getOrDefault(m, Double.NaN))));
+            cells.add(new Cell(first.benchmark, first.subject, first.threads, first.params,
+                    median(same, Cell::meanMs), median(same, Cell::errorMs), percentiles,
+                    same.stream().mapToLong(Cell::samples).sum(), secondary));
+        }
+        return cells;
+    }
+
+    private static double median(List<Cell> cells, java.util.function.ToDoubleFunction<Cell> f) {
+        double[] v = cells.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static List<Cell> parseRounds(JsonNode root) {
         List<Cell> cells = new ArrayList<>();
         for (JsonNode n : root) {
             String full = n.path("benchmark").asText();

@@ -52,6 +52,8 @@ public final class ShortProfile {
 
     private static final String PACKAGE = "dev\\.gapless\\.benchmarks\\.";
     private static final int[] WRITERS = {1, 4, 16, 64};
+    /** Rounds of the cells the targets read. */
+    private static final int TARGET_ROUNDS = 3;
 
     private ShortProfile() {
     }
@@ -84,31 +86,23 @@ public final class ShortProfile {
 
         List<RunResult> results = new ArrayList<>();
         for (int writers : WRITERS) {
-            ChainedOptionsBuilder cell = options(jvmArgs, writers)
-                    .include(PACKAGE + "AppendBenchmark\\.hotArtifact$")
-                    .param("strategy", strategies);
-            if (writers == 1 || writers == 16) {
-                // the baselines where the targets read them: 1 writer (the floor), 16 (the ceilings)
-                cell.include(PACKAGE + "BaselineBenchmark\\.");
+            // the cells the targets read (1 and 16 writers) run in interleaved rounds: on a shared machine the load
+            // drifts within minutes, and the report takes each cell's median round
+            int rounds = writers == 1 || writers == 16 ? TARGET_ROUNDS : 1;
+            for (int round = 0; round < rounds; round++) {
+                results.addAll(run(hotCell(jvmArgs, writers, strategies)));
             }
-            if (writers == 16) {
-                cell.include(PACKAGE + "BatchLimitBenchmark\\.").param("k", "8", "16");
-            }
-            if (writers == 64) {
-                // at 64 writers a retrying strategy's append takes seconds; JMH waits for every thread at the end
-                // of each iteration, so a warmup iteration costs what a measured one does
-                cell.warmupIterations(0);
-            }
-            results.addAll(run(cell));
         }
         results.addAll(run(options(jvmArgs, 16)
                 .include(PACKAGE + "AppendBenchmark\\.artifactPerWriter$")
                 .param("strategy", strategies)));
-        results.addAll(run(options(jvmArgs, 1)
-                .include(PACKAGE + "SnapshotSizeBenchmark\\.")
-                .param("files", "1", "100", "1000", "10000")
-                .param("strategy", "row-lock", "server-function", "group-commit")
-                .addProfiler(GCProfiler.class)));
+        for (int round = 0; round < TARGET_ROUNDS; round++) {
+            results.addAll(run(options(jvmArgs, 1)
+                    .include(PACKAGE + "SnapshotSizeBenchmark\\.")
+                    .param("files", "1", "100", "1000", "10000")
+                    .param("strategy", "row-lock", "server-function", "group-commit")
+                    .addProfiler(GCProfiler.class)));
+        }
         results.addAll(run(options(jvmArgs, 1)
                 .include(PACKAGE + "ReadBenchmark\\.")));
         results.addAll(run(options(jvmArgs, 1)
@@ -139,6 +133,26 @@ public final class ShortProfile {
         node.put("currentBytes", r.currentBytes());
         node.put("v1Bytes", r.v1Bytes());
         Files.writeString(file, node.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The hot-artifact cells of one number of writers, with the baselines and the batch limit the targets read. */
+    private static ChainedOptionsBuilder hotCell(List<String> jvmArgs, int writers, String[] strategies) {
+        ChainedOptionsBuilder cell = options(jvmArgs, writers)
+                .include(PACKAGE + "AppendBenchmark\\.hotArtifact$")
+                .param("strategy", strategies);
+        if (writers == 1 || writers == 16) {
+            // the baselines where the targets read them: 1 writer (the floor), 16 (the ceilings)
+            cell.include(PACKAGE + "BaselineBenchmark\\.");
+        }
+        if (writers == 16) {
+            cell.include(PACKAGE + "BatchLimitBenchmark\\.").param("k", "8", "16");
+        }
+        if (writers == 64) {
+            // at 64 writers a retrying strategy's append takes seconds; JMH waits for every thread at the end of
+            // each iteration, so a warmup iteration costs what a measured one does
+            cell.warmupIterations(0);
+        }
+        return cell;
     }
 
     private static ChainedOptionsBuilder options(List<String> jvmArgs, int writers) {

@@ -84,4 +84,23 @@ class ReportRendererTest {
                 .contains("| 2.00× | ≥ 3.0× | **missed** (33% short) |")
                 .contains(ReportRenderer.NOTES_BEGIN);
     }
+
+    @Test
+    void aCellMeasuredInSeveralRoundsIsItsMedianRound() throws IOException {
+        String json = "[" + String.join(",",
+                cell("BaselineBenchmark.ceiling", 16, "", 10.0, 20.0),
+                cell("AppendBenchmark.hotArtifact", 16, "\"strategy\":\"group-commit\"", 2.0, 9.0),
+                cell("BaselineBenchmark.ceiling", 16, "", 40.0, 60.0),
+                cell("AppendBenchmark.hotArtifact", 16, "\"strategy\":\"group-commit\"", 9.0, 9.0),
+                cell("BaselineBenchmark.ceiling", 16, "", 16.0, 30.0),
+                cell("AppendBenchmark.hotArtifact", 16, "\"strategy\":\"group-commit\"", 4.0, 9.0)) + "]";
+        Path result = Files.writeString(dir.resolve("rounds.json"), json);
+        Path docs = dir.resolve("rounds");
+
+        ReportRenderer.render(result, dir.resolve("none.jsonl"), dir.resolve("none.json"), docs);
+
+        // medians: ceiling 16 ms (1,000/s), group-commit 4 ms (4,000/s)
+        assertThat(Files.readString(docs.resolve("benchmarks.md")))
+                .contains("| `group-commit` vs the ceiling | 4,000 vs 1,000 versions/s | 4.00× | ≥ 3.0× | **met** |");
+    }
 }
