@@ -17,9 +17,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * In-process combining for {@code group-commit}. Concurrent appends to one artifact queue in a lane; one of them,
- * the leader, takes up to {@code maxBatch} queued appends (and at most {@value #MAX_BATCH_BYTES} bytes of
- * contents) and runs them through the pipeline as one batch (one
- * transaction under one row lock, one version each); then it hands the lead to the next queued append, if any.
+ * the leader, takes up to {@code maxBatch} queued appends (and at most {@value #MAX_BATCH_BYTES} bytes of contents)
+ * and runs them through the pipeline as one batch (one transaction, one version each); then it hands the lead to the
+ * next queued append, if any. The next batch forms while the current one writes and commits: it is whatever arrived
+ * meanwhile, so the batch size adapts to the load. A batch's first attempt computes without the row lock and takes
+ * it only for the round trip that writes and commits ({@link TransactionEngine}'s speculative path), so the lock is
+ * never held across a round trip to this process.
  *
  * <p>The database row lock, not the lane, is what serializes leaders: several stores (or processes) on one artifact
  * each run their own lanes and stay correct. The lane only saves commits. One per store; thread-safe.
@@ -49,18 +52,10 @@ final class GroupCommitLanes {
     private record Pending(Member member, CompletableFuture<Boolean> turn) {
     }
 
-    /** Leaders at once per lane: one holding the row lock (writing, committing), one queued for it. */
-    static final int MAX_LEADERS = 2;
-
     /** The appends waiting for one artifact. Invariant: {@code waiting} is non-empty only while someone leads. */
     private static final class Lane {
         final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-        /** Leaders running a batch, at most {@link #MAX_LEADERS}. */
-        int leaders;
-        /** Whether a leader has not computed its writes yet (a further leader would have nothing to compute on). */
-        boolean leaderWaitingForLock;
-        /** The state the batch in flight will leave, published when it has computed its writes; or {@code null}. */
-        HeadState.Prediction ahead;
+        boolean leading;
         boolean retired;
     }
 
@@ -75,11 +70,8 @@ final class GroupCommitLanes {
                     continue;
                 }
                 lane.waiting.add(me);
-                lead = lane.leaders == 0;
-                if (lead) {
-                    lane.leaders = 1;
-                    lane.leaderWaitingForLock = true;
-                }
+                lead = !lane.leading;
+                lane.leading = true;
             }
             break;
         }
@@ -135,11 +127,7 @@ final class GroupCommitLanes {
         }
     }
 
-    /**
-     * Writes the head of the lane (which holds the caller) as one batch. Once the batch holds the row lock, the next
-     * queued append is made a leader ({@link #promote}); when the batch is done, this leader leaves, handing the lead
-     * on if nobody else leads, or retiring the lane when nothing waits.
-     */
+    /** Writes the head of the lane (which holds the caller) as one batch, then hands the lead on or retires. */
     private void leadOneBatch(Lane lane) {
         List<Pending> batch = new ArrayList<>();
         synchronized (lane) {
@@ -154,34 +142,9 @@ final class GroupCommitLanes {
             }
         }
         List<Member> members = batch.stream().map(Pending::member).toList();
-        HeadState.Prediction ahead;
-        synchronized (lane) {
-            ahead = lane.ahead;
-        }
-        boolean[] prepared = new boolean[1];
-        HeadState.Prediction[] published = new HeadState.Prediction[1];
-        Engine.Hooks hooks = new Engine.Hooks() {
-            @Override
-            public HeadState.Prediction ahead() {
-                return ahead;
-            }
-
-            @Override
-            public void prepared(HeadState.Prediction after) {
-                synchronized (lane) {
-                    lane.ahead = after;
-                    published[0] = after;
-                    if (!prepared[0]) {
-                        prepared[0] = true;
-                        lane.leaderWaitingForLock = false;
-                        promote(lane);
-                    }
-                }
-            }
-        };
         pipeline.notify(l -> l.onBatch(members.get(0).request().artifactId(), members.size()));
         try {
-            pipeline.run(members, engine, policy, Pipeline.Scope.SAFE_FAILURES, hooks);
+            pipeline.run(members, engine, policy, Pipeline.Scope.SAFE_FAILURES);
         } catch (RuntimeException | Error e) {
             for (Member m : members) {
                 m.settle(new MemberResult.Failed(e instanceof GaplessException g ? g : new StorageException(
@@ -193,31 +156,15 @@ final class GroupCommitLanes {
                 p.turn().complete(Boolean.FALSE);
             }
             synchronized (lane) {
-                lane.leaders--;
-                if (lane.ahead == published[0]) {
-                    lane.ahead = null; // committed or not, the database now says what this batch left
-                }
-                if (!prepared[0]) {
-                    lane.leaderWaitingForLock = false; // it ended before computing (a failure): do not block the next
-                }
-                promote(lane);
-                if (lane.leaders == 0 && lane.waiting.isEmpty()) {
+                Pending next = lane.waiting.peek();
+                if (next == null) {
+                    lane.leading = false;
                     lane.retired = true;
                     lanes.remove(members.get(0).request().artifactId(), lane);
+                } else {
+                    next.turn().complete(Boolean.TRUE);
                 }
             }
-        }
-    }
-
-    /**
-     * Makes the next queued append a leader when there is room: fewer than {@link #MAX_LEADERS} lead and none of them
-     * still waits for the lock. Called with the lane's monitor held.
-     */
-    private static void promote(Lane lane) {
-        if (lane.leaders < MAX_LEADERS && !lane.leaderWaitingForLock && !lane.waiting.isEmpty()) {
-            lane.leaders++;
-            lane.leaderWaitingForLock = true;
-            lane.waiting.peek().turn().complete(Boolean.TRUE);
         }
     }
 }

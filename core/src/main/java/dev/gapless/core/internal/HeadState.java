@@ -60,22 +60,6 @@ final class HeadState {
     record VersionRow(int number, String json, String summary, String key, int fileCount, Digest request) {
     }
 
-    /**
-     * The state an applied batch will leave when it commits, for the batch behind it to compute on before it holds
-     * the lock (group-commit's pipelining).
-     *
-     * @param head                 the head after the batch
-     * @param fileCount            the file count after it
-     * @param totalBytes           the total content size after it
-     * @param changesSinceManifest file entries changed since the last manifest, after it
-     * @param rows                 the rows of the files it read or wrote, after it ({@code null}: the file does not
-     *                             exist)
-     * @param keys                 the idempotency keys its versions carry
-     */
-    record Prediction(int head, int fileCount, long totalBytes, int changesSinceManifest, Map<String, FileRow> rows,
-                      Set<String> keys) {
-    }
-
     private final Limits limits;
     private final Clock clock;
     private final int startHead;
@@ -184,18 +168,6 @@ final class HeadState {
             keys.put(r.idempotencyKey(), new KeyRow(number, text, r.change().digest()));
         }
         return new MemberResult.Done(member.result(number, text, attempt, false));
-    }
-
-    /** What this state will be once its versions commit (after {@link #takeManifest()}, if called). */
-    Prediction prediction() {
-        Set<String> written = new HashSet<>();
-        for (VersionRow v : versions) {
-            if (v.key() != null) {
-                written.add(v.key());
-            }
-        }
-        return new Prediction(head, fileCount, totalBytes, changesSinceManifest, new HashMap<>(current),
-                Set.copyOf(written));
     }
 
     /** The versions the accepted members write, in order. */

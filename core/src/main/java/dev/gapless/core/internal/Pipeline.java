@@ -59,11 +59,6 @@ final class Pipeline {
 
     /** Runs attempts until every member of {@code members} (one artifact) is settled. Never throws for a member. */
     void run(List<Member> members, Engine engine, RetryPolicy policy, Scope scope) {
-        run(members, engine, policy, scope, Engine.Hooks.NONE);
-    }
-
-    /** As {@link #run(List, Engine, RetryPolicy, Scope)}, handing {@code hooks} to every attempt. */
-    void run(List<Member> members, Engine engine, RetryPolicy policy, Scope scope, Engine.Hooks hooks) {
         UUID artifactId = members.get(0).request().artifactId();
         List<Member> open = new ArrayList<>(members);
         List<GaplessException> earlier = new ArrayList<>();
@@ -84,7 +79,7 @@ final class Pipeline {
             open.forEach(m -> notify(l -> l.onAttempt(artifactId, n)));
             SQLException failure;
             try {
-                Map<Member, MemberResult> results = engine.attempt(open, attempt, hooks);
+                Map<Member, MemberResult> results = engine.attempt(open, attempt);
                 for (Member m : open) {
                     MemberResult r = results.get(m);
                     if (r instanceof MemberResult.Done done) {

@@ -21,7 +21,7 @@ final class ServerFunctionEngine implements Engine {
     }
 
     @Override
-    public Map<Member, MemberResult> attempt(List<Member> open, int attempt, Hooks hooks) throws SQLException {
+    public Map<Member, MemberResult> attempt(List<Member> open, int attempt) throws SQLException {
         Member member = open.get(0);
         AppendRequest r = member.request();
         return connections.inTransaction(r.deadline(), c -> {

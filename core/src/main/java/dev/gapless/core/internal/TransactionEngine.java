@@ -41,9 +41,9 @@ final class TransactionEngine implements Engine {
         /** {@code pg_advisory_xact_lock} on the artifact, then the row as for {@link #ROW}. */
         ADVISORY,
         /**
-         * {@code group-commit}'s: a first attempt computes without the lock and writes with a compare-and-set of
-         * the head ({@link TransactionEngine#speculate}); a retry, or a speculation that cannot be relied on,
-         * locks as {@link #ROW}.
+         * {@code group-commit}'s: a first attempt reads and computes without the lock and writes with a
+         * compare-and-set of the head ({@link TransactionEngine#speculate}); a retry, or a batch with a rejected
+         * member, locks as {@link #ROW}.
          */
         SPECULATIVE;
 
@@ -74,7 +74,7 @@ final class TransactionEngine implements Engine {
     }
 
     @Override
-    public Map<Member, MemberResult> attempt(List<Member> open, int attempt, Hooks hooks) throws SQLException {
+    public Map<Member, MemberResult> attempt(List<Member> open, int attempt) throws SQLException {
         UUID id = open.get(0).request().artifactId();
         Instant deadline = open.get(0).request().deadline();
         SortedMap<Digest, String> contents = new TreeMap<>();
@@ -105,13 +105,13 @@ final class TransactionEngine implements Engine {
             }
             Storage.insertContents(first, id, contents);
             if (speculate) {
-                Map<Member, MemberResult> done = speculate(c, first, open, attempt, hooks, filenames, keys);
+                Map<Member, MemberResult> done = speculate(c, first, open, attempt, filenames, keys);
                 if (done != null) {
                     return done;
                 }
                 first = new Script(); // the speculation did not hold: lock, and apply again on what is there
             }
-            return lockApplyAndWrite(c, first, open, attempt, hooks, filenames, keys);
+            return lockApplyAndWrite(c, first, open, attempt, filenames, keys);
         });
     }
 
@@ -120,8 +120,8 @@ final class TransactionEngine implements Engine {
      * applies the members to what it read and writes them in a second round trip.
      */
     private Map<Member, MemberResult> lockApplyAndWrite(java.sql.Connection c, Script script, List<Member> open,
-                                                        int attempt, Hooks hooks, Set<String> filenames,
-                                                        Set<String> keys) throws SQLException {
+                                                        int attempt, Set<String> filenames, Set<String> keys)
+            throws SQLException {
         UUID id = open.get(0).request().artifactId();
         Storage.Locked[] locked = new Storage.Locked[1];
         switch (locking) {
@@ -152,9 +152,6 @@ final class TransactionEngine implements Engine {
             return results;
         }
         boolean manifest = state.takeManifest();
-        if (locking.locks()) {
-            hooks.prepared(state.prediction());
-        }
         Script write = new Script();
         Storage.writeAndCommit(write, id, locking == Locking.COMPARE_AND_SET ? state.startHead() : null, state,
                 manifest);
@@ -163,19 +160,16 @@ final class TransactionEngine implements Engine {
     }
 
     /**
-     * The speculative path of {@code group-commit}: reads without the lock, applies the members on the state the
-     * batch ahead will leave (or on what is stored, when none is in flight), and sends every write with a
-     * compare-and-set of the head in one round trip, so that the row lock is held only while the server runs that
-     * round trip and commits. If the head is not what was computed on by then (the batch ahead failed, or another
-     * process wrote), the compare-and-set fails with GL409 and the batch is retried on the locking path. Returns
-     * {@code null}, having written nothing, when the speculation cannot be relied on: a member was rejected or found
-     * its key in the batch ahead, whose commit is not certain.
+     * The speculative path of {@code group-commit}: reads what is stored without the lock, applies the members to
+     * it, and sends every write with a compare-and-set of the head in one round trip, so that the row lock is held
+     * only while the server runs that round trip and commits, never across a round trip to this process. If another
+     * writer moved the head meanwhile, the compare-and-set fails with GL409 and the batch is retried on the locking
+     * path. Returns {@code null}, having written nothing, when a member was rejected: a rejection read without the
+     * lock proves nothing, so the locking path decides it.
      */
     private Map<Member, MemberResult> speculate(java.sql.Connection c, Script first, List<Member> open, int attempt,
-                                                Hooks hooks, Set<String> filenames, Set<String> keys)
-            throws SQLException {
+                                                Set<String> filenames, Set<String> keys) throws SQLException {
         UUID id = open.get(0).request().artifactId();
-        HeadState.Prediction ahead = hooks.ahead();
         Storage.Locked[] stored = new Storage.Locked[1];
         Storage.readCounters(first, id, stored);
         Map<String, HeadState.FileRow> rows = new HashMap<>();
@@ -186,25 +180,6 @@ final class TransactionEngine implements Engine {
             throw new ArtifactNotFoundException(id);
         }
         Storage.Locked base = stored[0];
-        if (ahead != null) {
-            for (String key : keys) {
-                if (ahead.keys().contains(key)) {
-                    return null;
-                }
-            }
-            base = new Storage.Locked(ahead.head(), ahead.fileCount(), ahead.totalBytes(),
-                    ahead.changesSinceManifest());
-            for (String name : filenames) {
-                if (ahead.rows().containsKey(name)) {
-                    HeadState.FileRow row = ahead.rows().get(name);
-                    if (row == null) {
-                        rows.remove(name);
-                    } else {
-                        rows.put(name, row);
-                    }
-                }
-            }
-        }
         HeadState state = new HeadState(limits, connections.clock(), base.head(), base.fileCount(), base.totalBytes(),
                 base.changesSinceManifest(), rows, found);
         Map<Member, MemberResult> results = new LinkedHashMap<>();
@@ -219,7 +194,6 @@ final class TransactionEngine implements Engine {
             return results; // every member found its key committed: nothing to write, nothing to verify
         }
         boolean manifest = state.takeManifest();
-        hooks.prepared(state.prediction());
         Script write = new Script();
         Storage.writeAndCommit(write, id, state.startHead(), state, manifest);
         write.run(c);
