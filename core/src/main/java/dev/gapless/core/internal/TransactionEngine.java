@@ -71,11 +71,13 @@ final class TransactionEngine implements Engine {
         SortedMap<Digest, String> contents = new TreeMap<>();
         Set<String> filenames = new LinkedHashSet<>();
         Set<String> keys = new LinkedHashSet<>();
+        Set<String> editSources = new LinkedHashSet<>();
         for (Member m : open) {
             AppendRequest r = m.request();
             deadline = r.deadline().isAfter(deadline) ? r.deadline() : deadline;
             contents.putAll(r.change().contents());
             r.change().leaves().forEach(leaf -> filenames.add(leaf.filename()));
+            editSources.addAll(r.change().editSources());
             if (r.idempotencyKey() != null) {
                 keys.add(r.idempotencyKey());
             }
@@ -106,13 +108,17 @@ final class TransactionEngine implements Engine {
             Map<String, HeadState.FileRow> rows = new HashMap<>();
             Map<String, HeadState.KeyRow> found = new HashMap<>();
             Storage.readTouched(first, id, filenames, keys, rows, found);
+            Map<String, String> texts = new HashMap<>();
+            if (!editSources.isEmpty()) {
+                Storage.readContents(first, id, editSources, texts); // edits apply to the content read after the lock
+            }
             first.run(c);
             if (locked[0] == null) {
                 throw new ArtifactNotFoundException(id);
             }
             Storage.Locked head = locked[0];
             HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
-                    head.totalBytes(), head.changesSinceManifest(), rows, found);
+                    head.totalBytes(), head.changesSinceManifest(), rows, found, texts);
             Map<Member, MemberResult> results = new LinkedHashMap<>();
             for (Member m : open) {
                 results.put(m, state.apply(m, attempt, locking.locks()));
@@ -122,6 +128,8 @@ final class TransactionEngine implements Engine {
                 return results;
             }
             Script write = new Script();
+            // an edit's result is known only now, under the lock: see "Lock order" in docs/architecture.md
+            Storage.insertContents(write, id, state.results());
             Storage.writeAndCommit(write, id, locking == Locking.COMPARE_AND_SET ? state.startHead() : null, state);
             write.run(c);
             return results;
