@@ -8,7 +8,6 @@ import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresExtension;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,17 +24,13 @@ class EditAppendTest {
 
     private static final String MAIN = "int a = 1;\nint b = 1;\nint c = 1;\n";
 
-    static Stream<String> safeStrategies() {
-        return WriteStrategy.names().stream().filter(n -> !n.equals("naive") && !n.equals("seed-retry"));
-    }
-
     private static ArtifactStore store(String strategy, int maxFileBytes) {
         return ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy))
                 .maxFileBytes(maxFileBytes).build();
     }
 
     @ParameterizedTest
-    @MethodSource("safeStrategies")
+    @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
     void editsApplyToTheLatestContentAndAreStoredAsEdits(String strategy) {
         ArtifactStore store = store(strategy, 200);
         UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "edits").id();
@@ -75,7 +70,7 @@ class EditAppendTest {
     }
 
     @ParameterizedTest
-    @MethodSource("safeStrategies")
+    @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
     void anEditThatNoLongerMatchesIsRejectedSayingWhatWasFoundAndWritesNothing(String strategy) {
         ArtifactStore store = store(strategy, 64);
         UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "rejections").id();
