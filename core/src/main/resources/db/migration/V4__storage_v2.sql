@@ -326,7 +326,7 @@ BEGIN
             v_found := gapless_seek(v_lines, ARRAY [v_anchor], v_cursor, false);
             IF v_found < 0 THEN
                 PERFORM gapless_edit_rejected('PATCH_DOES_NOT_APPLY', format('cannot patch ''%s'': hunk %s (line %s'
-                    || ' of the patch) needs the line ''%s'' below line %s, and %s has none; nothing was applied',
+                    || ' of the patch) needs the line ''%s'' below line %s, and %s has none',
                     p_filename, v_k, v_hunk ->> 'line', gapless_shorten(v_anchor), v_cursor, p_at));
             END IF;
             v_cursor := v_found + 1;
@@ -342,8 +342,7 @@ BEGIN
             v_start := gapless_seek(v_lines, v_old, v_cursor, (v_hunk ->> 'eof')::boolean);
             IF v_start < 0 THEN
                 PERFORM gapless_edit_rejected('PATCH_DOES_NOT_APPLY', format('cannot patch ''%s'': hunk %s (line %s'
-                    || ' of the patch) expects %s %s starting ''%s'' %s %s, which has no such lines; nothing was'
-                    || ' applied', p_filename, v_k, v_hunk ->> 'line', cardinality(v_old),
+                    || ' of the patch) expects %s %s starting ''%s'' %s %s, which has no such lines', p_filename, v_k, v_hunk ->> 'line', cardinality(v_old),
                     CASE WHEN cardinality(v_old) = 1 THEN 'line' ELSE 'lines' END, gapless_shorten(v_old[1]),
                     CASE WHEN (v_hunk ->> 'eof')::boolean THEN 'at the end of' ELSE 'below line ' || v_cursor || ' of'
                     END, p_at));

@@ -228,7 +228,7 @@ public final class V4a {
 
     static InvalidChangeException malformed(int line, String what) {
         return new InvalidChangeException(Reason.MALFORMED_PATCH, "the patch is malformed at line " + line + ": "
-                + what + "; nothing was applied");
+                + what);
     }
 
     private static String shorten(String s) {
@@ -259,7 +259,7 @@ public final class V4a {
                     throw new InvalidChangeException(Reason.PATCH_DOES_NOT_APPLY, "cannot patch '" + filename
                             + "': hunk " + (k + 1) + " (line " + h.line() + " of the patch) needs the line '"
                             + shorten(anchor) + "' below line " + cursor + ", and " + TextEdits.where(at)
-                            + " has none; nothing was applied");
+                            + " has none");
                 }
                 cursor = found + 1;
             }
@@ -274,8 +274,7 @@ public final class V4a {
                             + "': hunk " + (k + 1) + " (line " + h.line() + " of the patch) expects "
                             + oldLines.size() + (oldLines.size() == 1 ? " line" : " lines") + " starting '"
                             + shorten(oldLines.get(0)) + "' " + (h.atEnd() ? "at the end of" : "below line "
-                            + cursor + " of") + " " + TextEdits.where(at) + ", which has no such lines; nothing was"
-                            + " applied");
+                            + cursor + " of") + " " + TextEdits.where(at) + ", which has no such lines");
                 }
             }
             // kept lines stay as the file has them (they may have matched ignoring blanks); added lines are the patch's
