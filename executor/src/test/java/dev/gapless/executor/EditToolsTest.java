@@ -87,6 +87,9 @@ class EditToolsTest {
         JsonNode again = run("openai-edits.json");
         assertThat(again).allSatisfy(m -> assertThat(m.path("content").asText()).contains("\"deduplicated\":true"));
         assertThat(store.history(id)).hasSize(versions);
+        ToolResult directory = call("v1", "str_replace_based_edit_tool", "{\"command\":\"view\",\"path\":\"src\"}");
+        assertThat(directory.content()).startsWith("Files under src/ at version " + versions + ":\n")
+                .contains("src/version.h (").doesNotContain("main.cpp");
     }
 
     @Test

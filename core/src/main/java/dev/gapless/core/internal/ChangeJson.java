@@ -173,9 +173,23 @@ public final class ChangeJson {
         }
     }
 
-    /** The digests a stored change references, to fetch its contents. */
+    /**
+     * The digests whose contents rebuilding the stored change needs ({@link #change}): those of its puts and
+     * creates. An edit is rebuilt from what it asked for; the content it produced is the version's, not the change's.
+     */
     public static List<Digest> digests(String json) {
-        return effects(json).stream().filter(e -> e.put() != null).map(e -> e.put().sha256()).toList();
+        List<Digest> out = new ArrayList<>();
+        digests(read(json), out);
+        return out;
+    }
+
+    private static void digests(JsonNode node, List<Digest> out) {
+        String op = node.path("op").asText();
+        if (op.equals("batch")) {
+            node.path("changes").forEach(inner -> digests(inner, out));
+        } else if (op.equals("put") || op.equals("create")) {
+            out.add(Digest.ofHex(node.path("file").path("sha256").asText()));
+        }
     }
 
     /**

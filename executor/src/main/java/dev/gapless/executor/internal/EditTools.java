@@ -91,17 +91,24 @@ final class EditTools {
     private ToolResult view(ToolCall call, String path, JsonNode args) {
         int max = args.path("max_characters").asInt(DEFAULT_VIEW_CHARACTERS);
         UUID id = artifact.get();
-        if (path.equals(".") || path.equals("/")) {
+        VersionedFile found = path.equals(".") || path.equals("/") ? null : store.file(id, path).orElse(null);
+        if (found == null) {
+            // a directory: the files under it (the artifact's root for '.')
+            String prefix = path.equals(".") || path.equals("/") ? "" : path.endsWith("/") ? path : path + "/";
             FileListing listing = store.files(id);
-            StringBuilder out = new StringBuilder("Files of the artifact at version " + listing.version() + ":\n");
+            StringBuilder out = new StringBuilder();
             for (FileInfo f : listing.files()) {
-                out.append(f.filename()).append(" (").append(f.bytes()).append(" bytes)\n");
+                if (f.filename().startsWith(prefix)) {
+                    out.append(f.filename()).append(" (").append(f.bytes()).append(" bytes)\n");
+                }
             }
-            return text(call, truncate(out.toString(), max));
+            if (out.isEmpty() && !prefix.isEmpty()) {
+                throw new Refused("the path '" + path + "' does not exist in the latest version (" + listing.version()
+                        + ") of the artifact; view '.' lists the files.");
+            }
+            return text(call, truncate("Files " + (prefix.isEmpty() ? "of the artifact" : "under " + prefix)
+                    + " at version " + listing.version() + ":\n" + out, max));
         }
-        VersionedFile found = store.file(id, path).orElseThrow(() -> new Refused("the path '" + path + "' does not"
-                + " exist in the latest version (" + store.files(id).version() + ") of the artifact; view '.' lists"
-                + " the files."));
         String[] lines = found.file().content().split("\n", -1);
         String content = found.file().content();
         int count = lines.length - (content.isEmpty() || content.endsWith("\n") ? 1 : 0);
