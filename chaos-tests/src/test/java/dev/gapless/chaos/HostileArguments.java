@@ -41,7 +41,8 @@ final class HostileArguments {
         "dir/\u2003", "src/main.", "CON", "con.txt", "aux/x.c", "LPT1", "a\u2028b"};
     private static final String[] CATEGORIES = {"malformed-json", "not-an-object", "wrong-type", "missing-field",
         "extra-field", "huge-string", "control-or-nul", "path-trick", "deep-nesting", "unknown-tool",
-        "bad-batch", "missing-file", "trailing-garbage", "duplicate-key", "double-encoded", "lone-surrogate"};
+        "bad-batch", "missing-file", "trailing-garbage", "duplicate-key", "double-encoded", "edit-path-trick",
+        "huge-patch", "malformed-envelope", "crlf-mix", "empty-old-str", "stale-edit", "lone-surrogate"};
     private static final String[] MCP_CATEGORIES = {"not-json", "not-json-rpc", "batch", "string-arguments",
         "non-object-arguments", "bad-params", "duplicate-key"};
     /** JSON-RPC error codes a hostile MCP line must get. */
@@ -78,6 +79,12 @@ final class HostileArguments {
             case "lone-surrogate" -> loneSurrogate();
             case "double-encoded" -> new Case(category, writeTool(), MAPPER.getNodeFactory()
                     .textNode(validAdd("de.txt").toString()).toString());
+            case "edit-path-trick" -> editPathTrick();
+            case "huge-patch" -> hugePatch();
+            case "malformed-envelope" -> malformedEnvelope();
+            case "crlf-mix" -> crlfMix();
+            case "empty-old-str" -> emptyOldStr();
+            case "stale-edit" -> staleEdit();
             default -> trailingGarbage();
         };
     }
@@ -316,6 +323,108 @@ final class HostileArguments {
             }
         }
         return new Case("bad-batch", "add_code_files", root.toString());
+    }
+
+    // ---- the edit tools (edit_code_file, str_replace_based_edit_tool, apply_patch); shared/s0.txt holds "seed" ----
+
+    private Case editPathTrick() {
+        String path = pick(PATH_TRICKS);
+        return switch (random.nextInt(4)) {
+            case 0 -> new Case("edit-path-trick", "edit_code_file", object().put("path", path).put("old_string", "seed")
+                    .put("new_string", "x").toString());
+            case 1 -> new Case("edit-path-trick", "str_replace_based_edit_tool", object().put("command",
+                    pick("create", "str_replace", "insert")).put("path", path).put("file_text", "x").put("old_str", "seed")
+                    .put("new_str", "x").put("insert_line", 0).put("insert_text", "x").toString());
+            case 2 -> patch("edit-path-trick", "*** Begin Patch\n*** " + pick("Add File: ", "Delete File: ", "Update File: ")
+                    + path + "\n+x\n*** End Patch");
+            default -> patch("edit-path-trick", "*** Begin Patch\n*** Update File: shared/s0.txt\n*** Move to: " + path
+                    + "\n@@\n-seed\n+moved\n*** End Patch");
+        };
+    }
+
+    private Case hugePatch() {
+        int n = (1 << 20) + 1 + random.nextInt(1000);
+        return switch (random.nextInt(3)) {
+            // one added file over the 1 MiB per-file limit
+            case 0 -> patch("huge-patch", "*** Begin Patch\n*** Add File: big.txt\n+" + "h".repeat(n) + "\n*** End Patch");
+            // arguments over the 4 MiB limit, refused before parsing
+            case 1 -> patch("huge-patch", "*** Begin Patch\n*** Add File: big.txt\n" + "+0123456789abcdef\n".repeat(
+                    (4 << 20) / 18 + 1000) + "*** End Patch");
+            // a replacement that would make the file over the limit
+            default -> new Case("huge-patch", "edit_code_file", object().put("path", "shared/s0.txt")
+                    .put("old_string", "seed").put("new_string", "s".repeat(n)).toString());
+        };
+    }
+
+    private Case malformedEnvelope() {
+        String body = pick("", "*** Begin Patch", "*** End Patch", "*** Begin Patch\n*** End Patch",
+                "*** Begin Patch\n*** Update File: shared/s0.txt\n-seed\n+x",
+                "*** Update File: shared/s0.txt\n-seed\n+x\n*** End Patch",
+                "*** Begin Patch\n*** Update File: shared/s0.txt\n*** End Patch",
+                "*** Begin Patch\n*** Update File: shared/s0.txt\n@@\n*** End Patch",
+                "*** Begin Patch\n*** Update File: shared/s0.txt\n@@seed\n-seed\n*** End Patch",
+                "*** Begin Patch\n*** Update File: shared/s0.txt\n@@\n-seed\n+x\nnot a hunk line\n*** End Patch",
+                "*** Begin Patch\n*** Rename File: shared/s0.txt\n*** End Patch",
+                "*** Begin Patch\n*** Add File: \n+x\n*** End Patch",
+                "*** Begin Patch\n*** Delete File:\n*** End Patch",
+                "--- a/shared/s0.txt\n+++ b/shared/s0.txt\n@@ -1 +1 @@\n-seed\n+x\n",
+                "*** Begin Patch\r\n*** Frobnicate File: a\r\n*** End Patch\r\n");
+        if (random.nextInt(4) == 0) {
+            // the Responses API's shape of a malformed operation, as the function tool receives it
+            ObjectNode call = object();
+            call.putObject("operation").put("type", "update_file").put("path", "shared/s0.txt");
+            return new Case("malformed-envelope", "apply_patch", call.toString());
+        }
+        return patch("malformed-envelope", body);
+    }
+
+    /** Texts that match the file only if line breaks were ignored: CRLF where the file has none, LF where it has CR. */
+    private Case crlfMix() {
+        return switch (random.nextInt(3)) {
+            case 0 -> new Case("crlf-mix", "edit_code_file", object().put("path", "shared/s0.txt")
+                    .put("old_string", pick("seed\r\n", "\r\nseed", "se\r\ned")).put("new_string", "x").toString());
+            case 1 -> new Case("crlf-mix", "str_replace_based_edit_tool", object().put("command", "str_replace")
+                    .put("path", "shared/s0.txt").put("old_str", "seed\n").put("new_str", "x\r\n").toString());
+            default -> patch("crlf-mix", "*** Begin Patch\r\n*** Update File: shared/s0.txt\r\n@@\r\n seed\r\n"
+                    + "-seed2\r\n+x\r\n*** End Patch\r\n");
+        };
+    }
+
+    private Case emptyOldStr() {
+        return switch (random.nextInt(4)) {
+            case 0 -> new Case("empty-old-str", "edit_code_file", object().put("path", "shared/s0.txt")
+                    .put("old_string", "").put("new_string", "x").toString());
+            case 1 -> new Case("empty-old-str", "str_replace_based_edit_tool", object().put("command", "str_replace")
+                    .put("path", "shared/s0.txt").put("old_str", "").put("new_str", "x").toString());
+            case 2 -> new Case("empty-old-str", "edit_code_file", object().put("path", "shared/s0.txt")
+                    .put("old_string", "seed").put("new_string", "seed").toString());
+            default -> new Case("empty-old-str", "str_replace_based_edit_tool", object().put("command", "insert")
+                    .put("path", "shared/s0.txt").put("insert_line", 0).put("insert_text", "").toString());
+        };
+    }
+
+    /** Well-formed edits that do not apply to the file as it is: each must be refused, saying what was found. */
+    private Case staleEdit() {
+        return switch (random.nextInt(6)) {
+            case 0 -> new Case("stale-edit", "edit_code_file", object().put("path", "shared/s0.txt")
+                    .put("old_string", "not there " + random.nextInt()).put("new_string", "x").toString());
+            case 1 -> new Case("stale-edit", "str_replace_based_edit_tool", object().put("command", "insert")
+                    .put("path", "shared/s0.txt").put("insert_line", 2 + random.nextInt(100)).put("insert_text", "x")
+                    .toString());
+            case 2 -> new Case("stale-edit", "str_replace_based_edit_tool", object().put("command", "create")
+                    .put("path", "shared/s0.txt").put("file_text", "x").toString());
+            case 3 -> new Case("stale-edit", "str_replace_based_edit_tool", object().put("command", pick("view",
+                    "str_replace")).put("path", "missing/" + random.nextInt(1000) + ".txt").put("old_str", "a")
+                    .put("new_str", "b").toString());
+            case 4 -> patch("stale-edit", "*** Begin Patch\n*** Add File: ok-" + random.nextInt(1000) + ".txt\n+fine\n"
+                    + "*** Update File: shared/s0.txt\n@@ no such anchor\n-seed\n+x\n*** End Patch");
+            default -> patch("stale-edit", "*** Begin Patch\n*** Update File: shared/s0.txt\n@@\n seed\n+x\n"
+                    + "*** End of File\n*** Delete File: missing-" + random.nextInt(1000) + ".txt\n*** End Patch");
+        };
+    }
+
+    private static Case patch(String category, String text) {
+        return new Case(category, "apply_patch", object().put("input", text).toString());
     }
 
     private ObjectNode validAdd(String filename) {

@@ -42,8 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Hostile tool-call arguments through the executor: wrong types, missing and extra fields, huge strings, control
  * and NUL characters, path tricks, deeply nested and malformed JSON, a key twice, arguments encoded twice, unknown
- * tools, deletes of missing files. Each must yield an error result with a safe message; nothing is written; the
- * executor keeps working. The same for lines an MCP client sends (each gets its JSON-RPC error and the session goes
+ * tools, deletes of missing files; and for the edit tools, path tricks in paths and patch headers, patches over the
+ * limits, malformed V4A envelopes, CRLF/LF mixes, empty or no-op old text, and edits that no longer apply (a patch
+ * whose last operation fails must not leave its first ones written). Each must yield an error result with a safe
+ * message; nothing is written; the executor keeps working. The same for lines an MCP client sends (each gets its JSON-RPC error and the session goes
  * on) and for {@code gapless exec} command lines (usage errors, before anything starts).
  */
 class HostileToolInputTest {

@@ -1,5 +1,8 @@
 package dev.gapless.core;
 
+import dev.gapless.core.internal.TextEdits;
+import dev.gapless.core.internal.V4a;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -7,9 +10,17 @@ import java.util.Objects;
  * A change that turns one version's {@link Snapshot} into the next. Every version stores the change that produced
  * it, so the history is auditable: {@code content(k) = change(k).apply(content(k-1))}.
  *
+ * <p>Besides whole files ({@link PutFile}, {@link CreateFile}, {@link DeleteFile}) a change can be an edit:
+ * {@link EditFile} (replace a text), {@link InsertText} (insert after a line) or a V4A {@link Patch} of several
+ * files. An edit is applied by the store to the <em>latest</em> content of its file, under the artifact's lock, so
+ * concurrent edits of different parts of one file all land; an edit that no longer matches is rejected with
+ * {@link InvalidChangeException} saying what was found, and nothing is written. The version stores the edit itself
+ * and references the content it produced.
+ *
  * <p>All implementations are immutable records and thread-safe. {@link #apply} is a pure function.
  */
-public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change.Batch {
+public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change.Batch, Change.CreateFile,
+        Change.EditFile, Change.InsertText, Change.Patch {
 
     /**
      * Applies this change to a snapshot.
@@ -60,6 +71,73 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      */
     static Change batch(List<? extends Change> changes) {
         return new Batch(List.copyOf(changes));
+    }
+
+    /**
+     * Creates a file that must not exist yet (the text editor's {@code create}): applying it to a snapshot that
+     * has the file fails with {@link InvalidChangeException.Reason#FILE_EXISTS}.
+     *
+     * @param file the file
+     * @return the change
+     * @throws NullPointerException if {@code file} is {@code null}
+     */
+    static Change create(CodeFile file) {
+        return new CreateFile(file);
+    }
+
+    /**
+     * Replaces the only occurrence of {@code oldText} in a file by {@code newText}.
+     *
+     * @param filename the file
+     * @param oldText  the exact text to replace, not empty
+     * @param newText  its replacement, different from {@code oldText}
+     * @return the change
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    static Change edit(String filename, String oldText, String newText) {
+        return new EditFile(filename, oldText, newText, false);
+    }
+
+    /**
+     * Replaces {@code oldText} in a file by {@code newText}: the only occurrence, or every occurrence when
+     * {@code replaceAll}.
+     *
+     * @param filename   the file
+     * @param oldText    the exact text to replace, not empty
+     * @param newText    its replacement, different from {@code oldText}
+     * @param replaceAll whether every occurrence is replaced (else it must occur exactly once)
+     * @return the change
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    static Change edit(String filename, String oldText, String newText, boolean replaceAll) {
+        return new EditFile(filename, oldText, newText, replaceAll);
+    }
+
+    /**
+     * Inserts text after a line of a file.
+     *
+     * @param filename  the file
+     * @param afterLine the line to insert after, from 1; 0 inserts at the top
+     * @param text      the text, not empty
+     * @return the change
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    static Change insert(String filename, int afterLine, String text) {
+        return new InsertText(filename, afterLine, text);
+    }
+
+    /**
+     * A patch in OpenAI's V4A format ({@code *** Begin Patch} … {@code *** End Patch}) that may add, delete,
+     * update and move several files: applied all or nothing, as one version.
+     *
+     * @param text the patch
+     * @return the change
+     * @throws NullPointerException   if {@code text} is {@code null}
+     * @throws InvalidChangeException ({@link InvalidChangeException.Reason#MALFORMED_PATCH}) if it is not a
+     *                                well-formed patch, naming the line
+     */
+    static Change patch(String text) {
+        return new Patch(text);
     }
 
     /**
@@ -142,6 +220,163 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
                 current = change.apply(current);
             }
             return out.toString();
+        }
+    }
+
+    /**
+     * Creates one file, which must not exist.
+     *
+     * @param file the file to create
+     */
+    record CreateFile(CodeFile file) implements Change {
+        /** @throws NullPointerException if {@code file} is {@code null} */
+        public CreateFile {
+            Objects.requireNonNull(file, "file");
+        }
+
+        @Override
+        public Snapshot apply(Snapshot before) {
+            if (before.contains(file.filename())) {
+                throw TextEdits.fileExists("create", file.filename(), null);
+            }
+            return before.with(file);
+        }
+
+        @Override
+        public String summary(Snapshot before) {
+            return "Created " + file.filename();
+        }
+    }
+
+    /**
+     * Replaces a text in one file: its only occurrence, or every occurrence with {@code replaceAll}.
+     *
+     * @param filename   the file
+     * @param oldText    the exact text to replace
+     * @param newText    its replacement
+     * @param replaceAll whether every occurrence is replaced
+     */
+    record EditFile(String filename, String oldText, String newText, boolean replaceAll) implements Change {
+        /** @throws NullPointerException if an argument is {@code null} */
+        public EditFile {
+            Objects.requireNonNull(filename, "filename");
+            Objects.requireNonNull(oldText, "oldText");
+            Objects.requireNonNull(newText, "newText");
+        }
+
+        @Override
+        public Snapshot apply(Snapshot before) {
+            CodeFile file = TextEdits.existing(before, "edit", filename);
+            String text = TextEdits.replace(file.content(), oldText, newText, replaceAll, filename, null).text();
+            return before.with(new CodeFile(filename, file.language(), text, file.description()));
+        }
+
+        @Override
+        public String summary(Snapshot before) {
+            CodeFile file = TextEdits.existing(before, "edit", filename);
+            int count = TextEdits.replace(file.content(), oldText, newText, replaceAll, filename, null).count();
+            return editSummary(filename, count);
+        }
+
+        /**
+         * The summary of an edit that replaced {@code count} occurrences, e.g. "Edited main.cpp (1 replacement)".
+         *
+         * @param filename the file
+         * @param count    the occurrences replaced
+         * @return the summary
+         */
+        public static String editSummary(String filename, int count) {
+            return "Edited " + filename + " (" + count + (count == 1 ? " replacement)" : " replacements)");
+        }
+    }
+
+    /**
+     * Inserts text after a line of one file (0: at the top).
+     *
+     * @param filename  the file
+     * @param afterLine the line to insert after
+     * @param text      the text to insert
+     */
+    record InsertText(String filename, int afterLine, String text) implements Change {
+        /** @throws NullPointerException if an argument is {@code null} */
+        public InsertText {
+            Objects.requireNonNull(filename, "filename");
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public Snapshot apply(Snapshot before) {
+            CodeFile file = TextEdits.existing(before, "insert into", filename);
+            String result = TextEdits.insert(file.content(), afterLine, text, filename, null);
+            return before.with(new CodeFile(filename, file.language(), result, file.description()));
+        }
+
+        @Override
+        public String summary(Snapshot before) {
+            int lines = TextEdits.insertedLines(text);
+            return "Edited " + filename + " (inserted " + lines + (lines == 1 ? " line " : " lines ")
+                    + (afterLine == 0 ? "at the top)" : "after line " + afterLine + ")");
+        }
+    }
+
+    /**
+     * A V4A patch of one or more files, applied all or nothing as one version.
+     *
+     * @param text the patch, {@code *** Begin Patch} to {@code *** End Patch}
+     */
+    record Patch(String text) implements Change {
+        /**
+         * @throws NullPointerException   if {@code text} is {@code null}
+         * @throws InvalidChangeException if it is not a well-formed patch
+         */
+        public Patch {
+            Objects.requireNonNull(text, "text");
+            V4a.parse(text);
+        }
+
+        @Override
+        public Snapshot apply(Snapshot before) {
+            Snapshot current = before;
+            for (V4a.FileOp op : V4a.parse(text)) {
+                if (op instanceof V4a.Add add) {
+                    if (current.contains(add.path())) {
+                        throw TextEdits.fileExists("add", add.path(), null);
+                    }
+                    current = current.with(CodeFile.of(add.path(), add.content()));
+                } else if (op instanceof V4a.Delete delete) {
+                    TextEdits.existing(current, "delete", delete.path());
+                    current = current.without(delete.path());
+                } else {
+                    V4a.Update update = (V4a.Update) op;
+                    CodeFile file = TextEdits.existing(current, "patch", update.path());
+                    if (update.moveTo() != null && current.contains(update.moveTo())) {
+                        throw TextEdits.fileExists("move '" + update.path() + "' to", update.moveTo(), null);
+                    }
+                    String result = V4a.apply(file.content(), update.hunks(), update.path(), null);
+                    current = current.with(new CodeFile(update.target(), file.language(), result,
+                            file.description()));
+                    if (update.moveTo() != null) {
+                        current = current.without(update.path());
+                    }
+                }
+            }
+            return current;
+        }
+
+        @Override
+        public String summary(Snapshot before) {
+            List<V4a.FileOp> ops = V4a.parse(text);
+            List<String> names = new ArrayList<>();
+            for (V4a.FileOp op : ops) {
+                names.add(op instanceof V4a.Update u && u.moveTo() != null ? u.path() + " -> " + u.moveTo()
+                        : op.path());
+            }
+            if (names.size() == 1) {
+                return "Patched " + names.get(0);
+            }
+            int shown = Math.min(names.size(), 5);
+            return "Patched " + names.size() + " files (" + String.join(", ", names.subList(0, shown))
+                    + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "") + ")";
         }
     }
 }

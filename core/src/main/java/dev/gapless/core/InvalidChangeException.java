@@ -4,9 +4,11 @@ import java.util.Objects;
 
 /**
  * The input of a call was rejected and nothing was written: a blank or unsafe filename, a NUL or control character,
- * content over the configured limit, an empty batch (all checked before any I/O), or, found under the artifact's
- * lock, a delete of a file the artifact does not have or a change that would take the artifact past its file-count
- * or size limit. The {@link #reason()} says which.
+ * content over the configured limit, an empty batch, an empty or no-op edit, a malformed patch (all checked before
+ * any I/O), or, found under the artifact's lock, a delete or edit of a file the artifact does not have, a create of
+ * one it has, an edit that no longer matches the latest content, or a change that would take the artifact past its
+ * file-count or size limit. The {@link #reason()} says which; the message says what was found (counts, line numbers,
+ * the version read).
  */
 public final class InvalidChangeException extends GaplessException {
 
@@ -43,8 +45,22 @@ public final class InvalidChangeException extends GaplessException {
         INVALID_FIELD,
         /** A batch has no changes. */
         EMPTY_BATCH,
-        /** A delete names a file that the artifact does not have. */
-        NO_SUCH_FILE
+        /** A delete or an edit names a file that the artifact does not have. */
+        NO_SUCH_FILE,
+        /** A create (or a patch's add or move) names a file that the artifact already has. */
+        FILE_EXISTS,
+        /** An edit's text to replace occurs nowhere in the latest content of the file. */
+        NO_MATCH,
+        /** An edit's text to replace occurs more than once, and the edit replaces one occurrence. */
+        AMBIGUOUS_MATCH,
+        /** An insert names a line past the end of the file. */
+        LINE_OUT_OF_RANGE,
+        /** A patch is not a well-formed V4A patch ({@code *** Begin Patch} … {@code *** End Patch}). */
+        MALFORMED_PATCH,
+        /** A patch's hunk (its anchor, or the lines it keeps or removes) is not in the latest content. */
+        PATCH_DOES_NOT_APPLY,
+        /** An edit that cannot change anything: empty text to replace or insert, or new text equal to the old. */
+        INVALID_EDIT
     }
 
     private final Reason reason;

@@ -90,4 +90,48 @@ final class Gens {
             return new Workload(base, ops);
         }).describedAs(Workload::toString);
     }
+
+    /**
+     * 1..max edits, one after another, of three base files (LF, CRLF with repeated lines, and a last line without a
+     * line break): replacements that match once, several times or not at all, inserts in and past the file, creates
+     * of new and existing files, V4A patches that add, update (with anchors, at the end of the file), move and delete,
+     * some whose context is gone; mixed with puts and deletes so that files come and go.
+     */
+    static Gen<Workload> editWorkloads(int max) {
+        return writers(1, max).zip(integers().between(0, Integer.MAX_VALUE), (n, seed) -> {
+            java.util.Random random = new java.util.Random(seed);
+            List<CodeFile> base = List.of(
+                    CodeFile.of("a.txt", "alpha 0\nalpha 1\nalpha 2\nalpha 3\nalpha 4\n"),
+                    new CodeFile("b.txt", "text", "beta\r\ngamma\r\nbeta\r\n", "crlf"),
+                    CodeFile.of("c.txt", "x = 1\ny = 2"));
+            String[] names = {"a.txt", "b.txt", "c.txt", "d.txt"};
+            List<Op> ops = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String name = names[random.nextInt(names.length)];
+                int k = random.nextInt(5);
+                Change change = switch (random.nextInt(12)) {
+                    case 0 -> Change.edit("a.txt", "alpha " + k, "ALPHA " + i);
+                    case 1 -> Change.edit("b.txt", "beta", "beta" + i, random.nextBoolean());
+                    case 2 -> Change.edit(name, random.nextBoolean() ? "nope" : "= ", "=" + i);
+                    case 3 -> Change.insert(name, random.nextInt(8), random.nextBoolean() ? "ins " + i + "\n" : "ins " + i);
+                    case 4 -> Change.create(CodeFile.of(random.nextBoolean() ? "new_" + i + ".txt" : name, "new " + i));
+                    case 5 -> Change.patch("*** Begin Patch\n*** Update File: a.txt\n@@ alpha " + k + "\n-alpha "
+                            + (k + 1) + "\n+ALPHA " + i + "\n*** End Patch");
+                    case 6 -> Change.patch("*** Begin Patch\n*** Add File: p_" + i + ".txt\n+one\n+two\n"
+                            + "*** Delete File: " + name + "\n*** End Patch");
+                    case 7 -> Change.patch("*** Begin Patch\n*** Update File: b.txt\n*** Move to: d.txt\n@@\n"
+                            + " gamma\n-beta\n+delta " + i + "\n*** End Patch");
+                    case 8 -> Change.patch("*** Begin Patch\n*** Update File: " + name + "\n@@\n y = 2\n+z = " + i
+                            + "\n*** End of File\n*** End Patch");
+                    case 9 -> Change.batch(List.of(Change.edit("c.txt", "x = 1", "x = " + i),
+                            Change.insert("a.txt", 1, "after one " + i + "\n")));
+                    case 10 -> Change.delete(name);
+                    default -> Change.put(CodeFile.of(name, "alpha 0\nbeta\r\ny = 2\n" + i));
+                };
+                ops.add(new Op(change, "call_" + i, -1));
+            }
+            return new Workload(base, ops);
+        }).describedAs(w -> w.ops().size() + " edits: " + w.ops().stream().map(o -> o.change().getClass()
+                .getSimpleName()).toList());
+    }
 }

@@ -9,7 +9,6 @@ import dev.gapless.core.Change;
 import dev.gapless.core.CodeFile;
 import dev.gapless.core.FileInfo;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -19,10 +18,19 @@ import java.util.function.Function;
  * {@code artifact_manifests.files}. Files are referenced by the SHA-256 of their content, never inlined:
  * <pre>
  * {"op":"put","file":{"filename":…,"language":…,"description":…,"sha256":"hex","bytes":n}}
+ * {"op":"create","file":{…}}                                          a file that must not exist ("add" in a patch)
  * {"op":"delete","filename":…}
+ * {"op":"edit","filename":…,"old_string":…,"new_string":…,"replace_all":b,"file":{…result}}
+ * {"op":"insert","filename":…,"insert_line":n,"text":…,"file":{…result}}
+ * {"op":"patch","patch":"*** Begin Patch…","changes":[create | delete | {"op":"update","filename":…,
+ *                                           "source":…,"file":{…result}}, …]}   a move is an update and a delete
  * {"op":"batch","changes":[…]}
  * manifest: [[filename, language, description, sha256 hex, bytes], …] in snapshot order
  * </pre>
+ * The request JSON of an append (what its digest is taken of, and what {@code gapless_append} receives) is the same
+ * without the {@code file} of edits, with each leaf's summary part as {@code summary} where it is not computed, and
+ * with each patch update's compiled {@code hunks} ({@code anchors}; {@code lines}, each prefixed ' ' kept, '-'
+ * removed or '+' added; {@code eof}; {@code line}).
  * Thread-safe.
  */
 public final class ChangeJson {
@@ -50,32 +58,95 @@ public final class ChangeJson {
     public record Effect(String filename, Entry put) {
     }
 
-    static String write(Change change, List<PreparedChange.Leaf> leaves) {
-        Iterator<PreparedChange.Leaf> next = leaves.iterator();
-        return text(node(change, next));
+    /** The request JSON of a change whose leaves (and their JSON pointers) {@link PreparedChange} computed. */
+    static ObjectNode request(Change change, List<PreparedChange.Leaf> leaves, List<String> paths) {
+        return node(change, "", leaves, paths, new int[1]);
     }
 
-    private static ObjectNode node(Change change, Iterator<PreparedChange.Leaf> leaves) {
-        ObjectNode node = MAPPER.createObjectNode();
+    private static ObjectNode node(Change change, String path, List<PreparedChange.Leaf> leaves, List<String> paths,
+                                   int[] next) {
         if (change instanceof Change.Batch batch) {
-            node.put("op", "batch");
+            ObjectNode node = MAPPER.createObjectNode().put("op", "batch");
             ArrayNode changes = node.putArray("changes");
-            for (Change inner : batch.changes()) {
-                changes.add(node(inner, leaves));
+            for (int i = 0; i < batch.changes().size(); i++) {
+                changes.add(node(batch.changes().get(i), path + "/changes/" + i, leaves, paths, next));
             }
-        } else if (leaves.next() instanceof PreparedChange.Put put) {
-            node.put("op", "put");
-            node.putObject("file")
-                    .put("filename", put.file().filename())
-                    .put("language", put.file().language())
-                    .put("description", put.file().description())
-                    .put("sha256", put.sha256().hex())
-                    .put("bytes", put.bytes());
+            return node;
+        }
+        if (change instanceof Change.Patch patch) {
+            ObjectNode node = MAPPER.createObjectNode().put("op", "patch").put("patch", patch.text());
+            ArrayNode changes = node.putArray("changes");
+            String prefix = path + "/changes/";
+            while (next[0] < leaves.size() && paths.get(next[0]).startsWith(prefix)) {
+                changes.add(leaf(leaves.get(next[0]++)));
+            }
+            return node;
+        }
+        return leaf(leaves.get(next[0]++));
+    }
+
+    private static ObjectNode leaf(PreparedChange.Leaf leaf) {
+        ObjectNode node = MAPPER.createObjectNode();
+        if (leaf instanceof PreparedChange.Put put) {
+            node.put("op", put.createVerb() == null ? "put" : put.createVerb()); // "create", or "add" in a patch
+            entry(node.putObject("file"), put.file().filename(), put.file().language(), put.file().description(),
+                    put.sha256(), put.bytes());
+        } else if (leaf instanceof PreparedChange.Delete delete) {
+            node.put("op", "delete").put("filename", delete.filename());
         } else {
-            node.put("op", "delete");
-            node.put("filename", ((Change.DeleteFile) change).filename());
+            PreparedChange.Edit edit = (PreparedChange.Edit) leaf;
+            if (edit.op() instanceof PreparedChange.Replace r) {
+                node.put("op", "edit").put("filename", edit.filename()).put("old_string", r.oldText())
+                        .put("new_string", r.newText()).put("replace_all", r.all());
+            } else if (edit.op() instanceof PreparedChange.Insert i) {
+                node.put("op", "insert").put("filename", edit.filename()).put("insert_line", i.afterLine())
+                        .put("text", i.text());
+            } else {
+                node.put("op", "update").put("filename", edit.filename()).put("source", edit.source());
+                ArrayNode hunks = node.putArray("hunks");
+                for (V4a.Hunk h : ((PreparedChange.Hunks) edit.op()).hunks()) {
+                    ObjectNode hunk = hunks.addObject();
+                    h.anchors().forEach(hunk.putArray("anchors")::add);
+                    h.body().forEach(hunk.putArray("lines")::add);
+                    hunk.put("eof", h.atEnd()).put("line", h.line());
+                }
+            }
+        }
+        if (leaf.label() != null) {
+            node.put("summary", leaf.label());
         }
         return node;
+    }
+
+    private static void entry(ObjectNode file, String filename, String language, String description, Digest sha256,
+                              long bytes) {
+        file.put("filename", filename).put("language", language).put("description", description)
+                .put("sha256", sha256.hex()).put("bytes", bytes);
+    }
+
+    /**
+     * The JSON stored for a version: the request JSON without its summary parts and compiled hunks, each edit with
+     * the file it produced.
+     *
+     * @param change  the prepared change
+     * @param results for each edit leaf (by index), the row of the file it produced
+     */
+    static String stored(PreparedChange change, Map<Integer, HeadState.FileRow> results) {
+        if (change.storedAsRequested()) {
+            return change.json();
+        }
+        ObjectNode root = change.request().deepCopy();
+        for (int i = 0; i < change.leaves().size(); i++) {
+            ObjectNode node = (ObjectNode) root.at(change.paths().get(i));
+            node.remove("summary");
+            node.remove("hunks");
+            HeadState.FileRow row = results.get(i);
+            if (row != null) {
+                entry(node.putObject("file"), row.filename(), row.language(), row.description(), row.sha256(),
+                        row.bytes());
+            }
+        }
+        return text(root);
     }
 
     /** The effects of a stored change, in the order they apply. */
@@ -87,23 +158,38 @@ public final class ChangeJson {
 
     private static void effects(JsonNode node, List<Effect> out) {
         String op = node.path("op").asText();
-        switch (op) {
-            case "put" -> {
-                JsonNode file = node.path("file");
-                String name = file.path("filename").asText();
-                out.add(new Effect(name, new Entry(new FileInfo(name, file.path("language").asText(),
-                        file.path("description").asText(), file.path("bytes").asLong()),
-                        Digest.ofHex(file.path("sha256").asText()))));
-            }
-            case "delete" -> out.add(new Effect(node.path("filename").asText(), null));
-            case "batch" -> node.path("changes").forEach(inner -> effects(inner, out));
-            default -> throw new IllegalStateException("stored change has unknown op '" + op + "'");
+        if (op.equals("batch") || op.equals("patch")) {
+            node.path("changes").forEach(inner -> effects(inner, out));
+        } else if (op.equals("delete")) {
+            out.add(new Effect(node.path("filename").asText(), null));
+        } else if (node.path("file").isObject()) {
+            JsonNode file = node.path("file");
+            String name = file.path("filename").asText();
+            out.add(new Effect(name, new Entry(new FileInfo(name, file.path("language").asText(),
+                    file.path("description").asText(), file.path("bytes").asLong()),
+                    Digest.ofHex(file.path("sha256").asText()))));
+        } else {
+            throw new IllegalStateException("stored change has op '" + op + "' without the file it produced");
         }
     }
 
-    /** The digests a stored change references, to fetch its contents. */
+    /**
+     * The digests whose contents rebuilding the stored change needs ({@link #change}): those of its puts and
+     * creates. An edit is rebuilt from what it asked for; the content it produced is the version's, not the change's.
+     */
     public static List<Digest> digests(String json) {
-        return effects(json).stream().filter(e -> e.put() != null).map(e -> e.put().sha256()).toList();
+        List<Digest> out = new ArrayList<>();
+        digests(read(json), out);
+        return out;
+    }
+
+    private static void digests(JsonNode node, List<Digest> out) {
+        String op = node.path("op").asText();
+        if (op.equals("batch")) {
+            node.path("changes").forEach(inner -> digests(inner, out));
+        } else if (op.equals("put") || op.equals("create")) {
+            out.add(Digest.ofHex(node.path("file").path("sha256").asText()));
+        }
     }
 
     /**
@@ -119,10 +205,22 @@ public final class ChangeJson {
     private static Change change(JsonNode node, Function<Digest, String> contents) {
         String op = node.path("op").asText();
         switch (op) {
-            case "put" -> {
+            case "put", "create" -> {
                 JsonNode file = node.path("file");
-                return Change.put(new CodeFile(file.path("filename").asText(), file.path("language").asText(),
-                        contents.apply(Digest.ofHex(file.path("sha256").asText())), file.path("description").asText()));
+                CodeFile f = new CodeFile(file.path("filename").asText(), file.path("language").asText(),
+                        contents.apply(Digest.ofHex(file.path("sha256").asText())), file.path("description").asText());
+                return op.equals("put") ? Change.put(f) : Change.create(f);
+            }
+            case "edit" -> {
+                return Change.edit(node.path("filename").asText(), node.path("old_string").asText(),
+                        node.path("new_string").asText(), node.path("replace_all").asBoolean());
+            }
+            case "insert" -> {
+                return Change.insert(node.path("filename").asText(), node.path("insert_line").asInt(),
+                        node.path("text").asText());
+            }
+            case "patch" -> {
+                return Change.patch(node.path("patch").asText());
             }
             case "delete" -> {
                 return Change.delete(node.path("filename").asText());
@@ -145,7 +243,7 @@ public final class ChangeJson {
         }
     }
 
-    private static String text(JsonNode node) {
+    static String text(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {

@@ -35,6 +35,8 @@ final class Failures {
             case EXPECTED_VERSION -> new VersionConflictException(r.artifactId(),
                     r.expectedVersion() == null ? -1 : r.expectedVersion(),
                     (int) SqlErrors.detailNumber(failure, -1));
+            case EDIT_REJECTED -> new InvalidChangeException(reason(SqlErrors.detail(failure)),
+                    String.valueOf(SqlErrors.serverMessage(failure)));
             case TOO_MANY_FILES -> limits.tooManyFiles(SqlErrors.detailNumber(failure, -1));
             case ARTIFACT_TOO_LARGE -> limits.tooLarge(SqlErrors.detailNumber(failure, -1));
             case KEY_REUSED -> new IdempotencyKeyReusedException(r.artifactId(),
@@ -54,9 +56,19 @@ final class Failures {
     /** Whether a failure of this kind was raised after the key was checked under the artifact's lock. */
     static boolean checkedKeyUnderLock(SqlErrors.Kind kind) {
         return switch (kind) {
-            case NO_SUCH_FILE, EXPECTED_VERSION, TOO_MANY_FILES, ARTIFACT_TOO_LARGE, KEY_REUSED -> true;
+            case NO_SUCH_FILE, EXPECTED_VERSION, TOO_MANY_FILES, ARTIFACT_TOO_LARGE, KEY_REUSED, EDIT_REJECTED -> true;
             default -> false;
         };
+    }
+
+    /** The reason {@code gapless_append} named in the DETAIL of an edit it rejected. */
+    private static InvalidChangeException.Reason reason(String detail) {
+        for (InvalidChangeException.Reason r : InvalidChangeException.Reason.values()) {
+            if (r.name().equals(detail)) {
+                return r;
+            }
+        }
+        return InvalidChangeException.Reason.PATCH_DOES_NOT_APPLY;
     }
 
     /** The member's deadline passed. */

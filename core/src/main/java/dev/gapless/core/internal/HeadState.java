@@ -1,8 +1,11 @@
 package dev.gapless.core.internal;
 
 import dev.gapless.core.AppendTimeoutException;
+import dev.gapless.core.Change;
 import dev.gapless.core.IdempotencyKeyReusedException;
+import dev.gapless.core.InvalidChangeException;
 import dev.gapless.core.VersionConflictException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The part of an artifact's head that one write touches, read after its lock: the counters, the rows of the files
@@ -70,6 +75,10 @@ final class HeadState {
     private final Map<String, FileRow> original;
     private final Map<String, FileRow> current;
     private final Map<String, KeyRow> keys;
+    /** The latest content of the files edits read, as read or as accepted members left them. */
+    private final Map<String, String> contents;
+    /** The contents the accepted edits produced, to store (in digest order) before the files that use them. */
+    private final SortedMap<Digest, String> results = new TreeMap<>();
     private final List<VersionRow> versions = new ArrayList<>();
 
     /**
@@ -82,6 +91,14 @@ final class HeadState {
      */
     HeadState(Limits limits, Clock clock, int head, int fileCount, long totalBytes, int changesSinceManifest,
               Map<String, FileRow> rows, Map<String, KeyRow> keys) {
+        this(limits, clock, head, fileCount, totalBytes, changesSinceManifest, rows, keys, Map.of());
+    }
+
+    /**
+     * @param contents the latest content of the files the write's edits read ({@link PreparedChange#editSources})
+     */
+    HeadState(Limits limits, Clock clock, int head, int fileCount, long totalBytes, int changesSinceManifest,
+              Map<String, FileRow> rows, Map<String, KeyRow> keys, Map<String, String> contents) {
         this.limits = limits;
         this.clock = clock;
         this.startHead = head;
@@ -92,6 +109,7 @@ final class HeadState {
         this.original = Map.copyOf(rows);
         this.current = new HashMap<>(rows);
         this.keys = new HashMap<>(keys);
+        this.contents = new HashMap<>(contents);
     }
 
     /**
@@ -120,7 +138,11 @@ final class HeadState {
             return new MemberResult.Rejected(new AppendTimeoutException(r.timeout(), null, null), keyUnderLock);
         }
         int number = head + 1;
+        String at = "version " + head;
         Map<String, FileRow> overlay = new HashMap<>();
+        Map<String, String> edited = new HashMap<>();
+        Map<Integer, FileRow> produced = new HashMap<>();
+        Map<Digest, String> made = new HashMap<>();
         long files = fileCount;
         long bytes = totalBytes;
         StringBuilder summary = new StringBuilder();
@@ -129,24 +151,73 @@ final class HeadState {
             PreparedChange.Leaf leaf = leaves.get(i);
             String name = leaf.filename();
             FileRow before = overlay.containsKey(name) ? overlay.get(name) : current.get(name);
-            if (!summary.isEmpty()) {
-                summary.append("; ");
-            }
+            String part;
+            FileRow after;
             if (leaf instanceof PreparedChange.Put put) {
-                overlay.put(name, new FileRow(name, put.file().language(), put.file().description(), put.sha256(),
+                if (put.createVerb() != null && before != null) {
+                    return new MemberResult.Rejected(TextEdits.fileExists(put.createVerb(), name, at), keyUnderLock);
+                }
+                after = new FileRow(name, put.file().language(), put.file().description(), put.sha256(),
                         put.bytes(), before == null ? number : before.addedVersion(),
-                        before == null ? i : before.addedIndex()));
-                summary.append(before == null ? "Added " : "Updated ").append(name);
-                files += before == null ? 1 : 0;
-                bytes += put.bytes() - (before == null ? 0 : before.bytes());
+                        before == null ? i : before.addedIndex());
+                edited.put(name, put.file().content());
+                part = (before == null ? "Added " : "Updated ") + name;
+            } else if (leaf instanceof PreparedChange.Edit edit) {
+                String source = edit.source();
+                FileRow from = overlay.containsKey(source) ? overlay.get(source) : current.get(source);
+                if (from == null) {
+                    return new MemberResult.Rejected(TextEdits.noSuchFile(edit.verb(), source, at), keyUnderLock);
+                }
+                if (!source.equals(name) && before != null) {
+                    return new MemberResult.Rejected(TextEdits.fileExists("move '" + source + "' to", name, at),
+                            keyUnderLock);
+                }
+                String text = edited.containsKey(source) ? edited.get(source) : contents.get(source);
+                if (text == null) {
+                    throw new IllegalStateException("the content of '" + source + "' was not read before its edit");
+                }
+                String result;
+                int count = 0;
+                try {
+                    if (edit.op() instanceof PreparedChange.Replace op) {
+                        TextEdits.Replaced replaced = TextEdits.replace(text, op.oldText(), op.newText(), op.all(),
+                                source, at);
+                        result = replaced.text();
+                        count = replaced.count();
+                    } else if (edit.op() instanceof PreparedChange.Insert op) {
+                        result = TextEdits.insert(text, op.afterLine(), op.text(), source, at);
+                    } else {
+                        result = V4a.apply(text, ((PreparedChange.Hunks) edit.op()).hunks(), source, at);
+                    }
+                } catch (InvalidChangeException e) {
+                    return new MemberResult.Rejected(e, keyUnderLock);
+                }
+                byte[] utf8 = result.getBytes(StandardCharsets.UTF_8);
+                if (utf8.length > limits.maxFileBytes()) {
+                    return new MemberResult.Rejected(TextEdits.resultTooLarge(name, utf8.length,
+                            limits.maxFileBytes()), keyUnderLock);
+                }
+                Digest sha = Digest.of(utf8);
+                after = new FileRow(name, from.language(), from.description(), sha, utf8.length,
+                        before == null ? number : before.addedVersion(), before == null ? i : before.addedIndex());
+                edited.put(name, result);
+                produced.put(i, after);
+                made.put(sha, result);
+                part = Change.EditFile.editSummary(name, count);
             } else {
                 if (before == null) {
-                    return new MemberResult.Rejected(Limits.noSuchFile(name), keyUnderLock);
+                    return new MemberResult.Rejected(TextEdits.noSuchFile("delete", name, at), keyUnderLock);
                 }
-                overlay.put(name, null);
-                summary.append("Removed ").append(name);
-                files--;
-                bytes -= before.bytes();
+                after = null;
+                edited.put(name, null);
+                part = "Removed " + name;
+            }
+            overlay.put(name, after);
+            files += (after == null ? 0 : 1) - (before == null ? 0 : 1);
+            bytes += (after == null ? 0 : after.bytes()) - (before == null ? 0 : before.bytes());
+            String label = leaf.label() == null ? part : leaf.label();
+            if (!label.isEmpty()) {
+                summary.append(summary.isEmpty() ? "" : "; ").append(label);
             }
         }
         if (files > limits.maxFiles() && files > fileCount) {
@@ -156,18 +227,32 @@ final class HeadState {
             return new MemberResult.Rejected(limits.tooLarge(bytes), keyUnderLock);
         }
         current.putAll(overlay);
+        edited.forEach((name, text) -> {
+            if (text == null) {
+                contents.remove(name);
+            } else {
+                contents.put(name, text);
+            }
+        });
+        results.putAll(made);
         head = number;
         fileCount = (int) files;
         totalBytes = bytes;
         changesSinceManifest += leaves.size();
         String text = summary.toString();
         // the change's digest matters only to tell a replay of a keyed append from a reuse of its key
-        versions.add(new VersionRow(number, r.change().json(), text, r.idempotencyKey(), fileCount,
+        versions.add(new VersionRow(number, ChangeJson.stored(r.change(), produced), text, r.idempotencyKey(),
+                fileCount,
                 r.idempotencyKey() == null ? null : r.change().digest()));
         if (r.idempotencyKey() != null) {
             keys.put(r.idempotencyKey(), new KeyRow(number, text, r.change().digest()));
         }
         return new MemberResult.Done(member.result(number, text, attempt, false));
+    }
+
+    /** The contents the accepted members' edits produced, in digest order: to store before the file rows. */
+    SortedMap<Digest, String> results() {
+        return results;
     }
 
     /** The versions the accepted members write, in order. */

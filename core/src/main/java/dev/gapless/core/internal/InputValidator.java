@@ -42,6 +42,8 @@ public final class InputValidator {
     public static final int MAX_KEY_LENGTH = 200;
     /** Longest title, language or description accepted, in code points. */
     public static final int MAX_FIELD_LENGTH = 1024;
+    /** A patch may be this many times the per-file limit (it may carry several files). */
+    public static final int MAX_PATCH_FILES = 16;
 
     private final int maxContentBytes;
 
@@ -69,6 +71,20 @@ public final class InputValidator {
         } else if (change instanceof Change.DeleteFile delete) {
             String name = normalizeFilename(delete.filename());
             return name.equals(delete.filename()) ? change : Change.delete(name);
+        } else if (change instanceof Change.CreateFile create) {
+            String name = normalizeFilename(create.file().filename());
+            return name.equals(create.file().filename()) ? change : new Change.CreateFile(new CodeFile(name,
+                    create.file().language(), create.file().content(), create.file().description()));
+        } else if (change instanceof Change.EditFile edit) {
+            String name = normalizeFilename(edit.filename());
+            return name.equals(edit.filename()) ? change
+                    : new Change.EditFile(name, edit.oldText(), edit.newText(), edit.replaceAll());
+        } else if (change instanceof Change.InsertText insert) {
+            String name = normalizeFilename(insert.filename());
+            return name.equals(insert.filename()) ? change
+                    : new Change.InsertText(name, insert.afterLine(), insert.text());
+        } else if (change instanceof Change.Patch) {
+            return change; // a patch names its files inside its text; they are validated, not rewritten
         }
         List<Change> inner = ((Change.Batch) change).changes();
         List<Change> normalized = new ArrayList<>(inner.size());
@@ -103,8 +119,37 @@ public final class InputValidator {
     public void validate(Change change) {
         if (change instanceof Change.PutFile put) {
             validate(put.file());
+        } else if (change instanceof Change.CreateFile create) {
+            validate(create.file());
         } else if (change instanceof Change.DeleteFile delete) {
             validateFilename(delete.filename());
+        } else if (change instanceof Change.EditFile edit) {
+            validateFilename(edit.filename());
+            String where = " of the edit of '" + edit.filename() + "'";
+            if (edit.oldText().isEmpty()) {
+                throw new InvalidChangeException(Reason.INVALID_EDIT, "the text to replace" + where + " is empty;"
+                        + " give the exact text to replace (to add text, insert it after a line)");
+            }
+            if (edit.oldText().equals(edit.newText())) {
+                throw new InvalidChangeException(Reason.INVALID_EDIT, "the new text" + where + " is the same as"
+                        + " the text to replace: the edit would change nothing");
+            }
+            requireEditText("the text to replace" + where, edit.oldText());
+            requireEditText("the new text" + where, edit.newText());
+        } else if (change instanceof Change.InsertText insert) {
+            validateFilename(insert.filename());
+            String where = " of the insert into '" + insert.filename() + "'";
+            if (insert.afterLine() < 0) {
+                throw new InvalidChangeException(Reason.LINE_OUT_OF_RANGE, "the line to insert after" + where
+                        + " is " + insert.afterLine() + "; it must be 0 (the top) or more");
+            }
+            if (insert.text().isEmpty()) {
+                throw new InvalidChangeException(Reason.INVALID_EDIT, "the text" + where + " is empty: the insert"
+                        + " would change nothing");
+            }
+            requireEditText("the text" + where, insert.text());
+        } else if (change instanceof Change.Patch patch) {
+            validate(patch);
         } else {
             Change.Batch batch = (Change.Batch) change;
             if (batch.changes().isEmpty()) {
@@ -112,6 +157,43 @@ public final class InputValidator {
             }
             for (Change inner : batch.changes()) {
                 validate(inner);
+            }
+        }
+    }
+
+    /** A patch: its size, no NUL, and every path it names; each added file as {@link #validate(CodeFile)}. */
+    private void validate(Change.Patch patch) {
+        long limit = (long) maxContentBytes * MAX_PATCH_FILES;
+        if ((long) patch.text().length() * 3 > limit) {
+            int bytes = patch.text().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > limit) {
+                throw new InvalidChangeException(Reason.CONTENT_TOO_LARGE, "the patch is " + bytes + " bytes, over"
+                        + " the limit of " + limit + " bytes");
+            }
+        }
+        requireWellFormed("the patch", patch.text());
+        requireNoNul("the patch", patch.text());
+        for (V4a.FileOp op : V4a.parse(patch.text())) {
+            if (op instanceof V4a.Add add) {
+                validate(CodeFile.of(add.path(), add.content()));
+            } else {
+                validateFilename(op.path());
+            }
+            if (op instanceof V4a.Update update && update.moveTo() != null) {
+                validateFilename(update.moveTo());
+            }
+        }
+    }
+
+    /** A text an edit carries: valid Unicode, no NUL, within the per-file limit. */
+    private void requireEditText(String name, String text) {
+        requireWellFormed(name, text);
+        requireNoNul(name, text);
+        if ((long) text.length() * 3 > maxContentBytes) {
+            int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > maxContentBytes) {
+                throw new InvalidChangeException(Reason.CONTENT_TOO_LARGE, name + " is " + bytes + " bytes, over the"
+                        + " limit of " + maxContentBytes + " bytes");
             }
         }
     }

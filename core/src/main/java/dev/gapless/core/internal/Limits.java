@@ -24,10 +24,4 @@ public record Limits(int maxFiles, int maxFileBytes, long maxArtifactBytes) {
         return new InvalidChangeException(Reason.ARTIFACT_TOO_LARGE, "the change would make the artifact's files "
                 + bytes + " bytes in total, over the limit of " + maxArtifactBytes + " bytes");
     }
-
-    /** A delete of a file the artifact does not have (the server function raises the same text). */
-    public static InvalidChangeException noSuchFile(String filename) {
-        return new InvalidChangeException(Reason.NO_SUCH_FILE,
-                "cannot delete '" + filename + "': the artifact has no such file");
-    }
 }

@@ -31,6 +31,11 @@ public final class SqlErrors {
     public static final String ARTIFACT_TOO_LARGE = "GL005";
     /** Raised by {@code gapless_append}: the key was used for another change; DETAIL holds that version. */
     public static final String KEY_REUSED = "GL006";
+    /**
+     * Raised by {@code gapless_append}: an edit does not apply to the latest content (or a create finds the file);
+     * DETAIL holds the {@link dev.gapless.core.InvalidChangeException.Reason} name, the message says what was found.
+     */
+    public static final String EDIT_REJECTED = "GL007";
 
     /** What a failure means to a writer. */
     public enum Kind {
@@ -62,6 +67,8 @@ public final class SqlErrors {
         ARTIFACT_TOO_LARGE,
         /** GL006: the idempotency key was used for another change, found by the server function. */
         KEY_REUSED,
+        /** GL007: an edit does not apply to the latest content, found by the server function. */
+        EDIT_REJECTED,
         /** Anything else: not retried. */
         OTHER
     }
@@ -193,6 +200,8 @@ public final class SqlErrors {
             kind = Kind.ARTIFACT_TOO_LARGE;
         } else if (KEY_REUSED.equals(state)) {
             kind = Kind.KEY_REUSED;
+        } else if (EDIT_REJECTED.equals(state)) {
+            kind = Kind.EDIT_REJECTED;
         } else {
             kind = Kind.OTHER;
         }
@@ -219,6 +228,17 @@ public final class SqlErrors {
         } catch (NumberFormatException e) {
             return fallback;
         }
+    }
+
+    /**
+     * The DETAIL the server sent with one of Gapless's own errors, or {@code null}.
+     *
+     * @param failure the failure
+     * @return the detail
+     */
+    public static String detail(Throwable failure) {
+        ServerErrorMessage server = serverError(failure);
+        return server == null ? null : server.getDetail();
     }
 
     /**

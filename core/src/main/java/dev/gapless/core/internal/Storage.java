@@ -170,6 +170,14 @@ final class Storage {
                 }, id, filenames.toArray(String[]::new), id, keys.toArray(String[]::new));
     }
 
+    /** Reads the content of the named files of the head, by name (the files edits apply to, after the lock). */
+    static void readContents(Script s, UUID id, Collection<String> filenames, Map<String, String> into) {
+        s.add("SELECT f.filename, c.content FROM artifact_files f JOIN artifact_contents c"
+                + " ON c.artifact_id = f.artifact_id AND c.sha256 = f.sha256"
+                + " WHERE f.artifact_id = ? AND f.filename = ANY (?::text[])",
+                row -> into.put(row.getString(1), row.getString(2)), id, filenames.toArray(String[]::new));
+    }
+
     /**
      * Writes what {@code state} computed and commits, as one script: the head and counters (with
      * {@code expectedHead}, only if the head is still that: compare-and-set), the versions, the changed file rows,
@@ -283,12 +291,13 @@ final class Storage {
             texts[i++] = e.getValue();
         }
         s.add("SELECT o_version, o_summary, o_deduplicated"
-                + " FROM gapless_append(?, ?::jsonb, ?::bytea[], ?::text[], ?, ?, ?, ?, ?, ?)",
+                + " FROM gapless_append(?, ?::jsonb, ?::bytea[], ?::text[], ?, ?, ?, ?, ?, ?, ?)",
                 row -> into[0] = new FunctionResult(row.getInt(1), row.getString(2), row.getBoolean(3)),
                 r.artifactId(), r.change().json(), digests, texts,
                 r.idempotencyKey() == null ? Script.Null.TEXT : r.idempotencyKey(), r.change().digest().bytes(),
                 r.expectedVersion() == null ? Script.Null.INTEGER : r.expectedVersion(), limits.maxFiles(),
-                limits.maxArtifactBytes(), (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)));
+                limits.maxArtifactBytes(), (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)),
+                limits.maxFileBytes());
     }
 
     // ---- reads --------------------------------------------------------------------------------------------------

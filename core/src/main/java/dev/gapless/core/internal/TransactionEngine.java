@@ -80,11 +80,13 @@ final class TransactionEngine implements Engine {
         SortedMap<Digest, String> contents = new TreeMap<>();
         Set<String> filenames = new LinkedHashSet<>();
         Set<String> keys = new LinkedHashSet<>();
+        Set<String> editSources = new LinkedHashSet<>();
         for (Member m : open) {
             AppendRequest r = m.request();
             deadline = r.deadline().isAfter(deadline) ? r.deadline() : deadline;
             contents.putAll(r.change().contents());
             r.change().leaves().forEach(leaf -> filenames.add(leaf.filename()));
+            editSources.addAll(r.change().editSources());
             if (r.idempotencyKey() != null) {
                 keys.add(r.idempotencyKey());
             }
@@ -105,13 +107,13 @@ final class TransactionEngine implements Engine {
             }
             Storage.insertContents(first, id, contents);
             if (speculate) {
-                Map<Member, MemberResult> done = speculate(c, first, open, attempt, filenames, keys);
+                Map<Member, MemberResult> done = speculate(c, first, open, attempt, filenames, keys, editSources);
                 if (done != null) {
                     return done;
                 }
                 first = new Script(); // the speculation did not hold: lock, and apply again on what is there
             }
-            return lockApplyAndWrite(c, first, open, attempt, filenames, keys);
+            return lockApplyAndWrite(c, first, open, attempt, filenames, keys, editSources);
         });
     }
 
@@ -120,8 +122,8 @@ final class TransactionEngine implements Engine {
      * applies the members to what it read and writes them in a second round trip.
      */
     private Map<Member, MemberResult> lockApplyAndWrite(java.sql.Connection c, Script script, List<Member> open,
-                                                        int attempt, Set<String> filenames, Set<String> keys)
-            throws SQLException {
+                                                        int attempt, Set<String> filenames, Set<String> keys,
+                                                        Set<String> editSources) throws SQLException {
         UUID id = open.get(0).request().artifactId();
         Storage.Locked[] locked = new Storage.Locked[1];
         switch (locking) {
@@ -136,13 +138,17 @@ final class TransactionEngine implements Engine {
         Map<String, HeadState.FileRow> rows = new HashMap<>();
         Map<String, HeadState.KeyRow> found = new HashMap<>();
         Storage.readTouched(script, id, filenames, keys, rows, found);
+        Map<String, String> texts = new HashMap<>();
+        if (!editSources.isEmpty()) {
+            Storage.readContents(script, id, editSources, texts); // edits apply to the content read after the lock
+        }
         script.run(c);
         if (locked[0] == null) {
             throw new ArtifactNotFoundException(id);
         }
         Storage.Locked head = locked[0];
         HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
-                head.totalBytes(), head.changesSinceManifest(), rows, found);
+                head.totalBytes(), head.changesSinceManifest(), rows, found, texts);
         Map<Member, MemberResult> results = new LinkedHashMap<>();
         for (Member m : open) {
             results.put(m, state.apply(m, attempt, locking.locks()));
@@ -153,6 +159,8 @@ final class TransactionEngine implements Engine {
         }
         boolean manifest = state.takeManifest();
         Script write = new Script();
+        // an edit's result is known only now, under the lock: see "Lock order" in docs/architecture.md
+        Storage.insertContents(write, id, state.results());
         Storage.writeAndCommit(write, id, locking == Locking.COMPARE_AND_SET ? state.startHead() : null, state,
                 manifest);
         write.run(c);
@@ -168,20 +176,25 @@ final class TransactionEngine implements Engine {
      * lock proves nothing, so the locking path decides it.
      */
     private Map<Member, MemberResult> speculate(java.sql.Connection c, Script first, List<Member> open, int attempt,
-                                                Set<String> filenames, Set<String> keys) throws SQLException {
+                                                Set<String> filenames, Set<String> keys, Set<String> editSources)
+            throws SQLException {
         UUID id = open.get(0).request().artifactId();
         Storage.Locked[] stored = new Storage.Locked[1];
         Storage.readCounters(first, id, stored);
         Map<String, HeadState.FileRow> rows = new HashMap<>();
         Map<String, HeadState.KeyRow> found = new HashMap<>();
         Storage.readTouched(first, id, filenames, keys, rows, found);
+        Map<String, String> texts = new HashMap<>();
+        if (!editSources.isEmpty()) {
+            Storage.readContents(first, id, editSources, texts);
+        }
         first.run(c);
         if (stored[0] == null) {
             throw new ArtifactNotFoundException(id);
         }
         Storage.Locked base = stored[0];
         HeadState state = new HeadState(limits, connections.clock(), base.head(), base.fileCount(), base.totalBytes(),
-                base.changesSinceManifest(), rows, found);
+                base.changesSinceManifest(), rows, found, texts);
         Map<Member, MemberResult> results = new LinkedHashMap<>();
         for (Member m : open) {
             MemberResult r = state.apply(m, attempt, false);
@@ -195,6 +208,8 @@ final class TransactionEngine implements Engine {
         }
         boolean manifest = state.takeManifest();
         Script write = new Script();
+        // an edit's result is known here before the lock: it keeps the lock order (contents first)
+        Storage.insertContents(write, id, state.results());
         Storage.writeAndCommit(write, id, state.startHead(), state, manifest);
         write.run(c);
         return results;

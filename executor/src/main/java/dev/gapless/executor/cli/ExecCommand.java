@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
  * provider's shape.
  */
 @Command(name = "exec", mixinStandardHelpOptions = true,
-        description = {"Run the tool calls of a saved model response (OpenAI Chat Completions or Anthropic Messages)"
-                + " and print the results in the same provider's shape: for OpenAI a JSON array of tool messages,"
-                + " for Anthropic a user message of tool_result blocks.",
+        description = {"Run the tool calls of a saved model response (OpenAI Chat Completions, OpenAI Responses API or"
+                + " Anthropic Messages) and print the results in the same provider's shape: for Chat Completions a"
+                + " JSON array of tool messages, for the Responses API a JSON array of function_call_output and"
+                + " apply_patch_call_output items, for Anthropic a user message of tool_result blocks.",
             "Exit code 0 when every call was executed (error results included); 2 when the input as a whole is"
                 + " unusable; 1 when the database fails."})
 final class ExecCommand implements Callable<Integer> {
@@ -48,7 +49,7 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--chat", required = true, paramLabel = "ID", description = "The chat whose code artifact the calls work on.")
     String chat;
 
-    @Option(names = "--format", paramLabel = "openai|anthropic",
+    @Option(names = "--format", paramLabel = "openai|responses|anthropic",
             description = "The input's format (default: detected from the input).")
     String format;
 

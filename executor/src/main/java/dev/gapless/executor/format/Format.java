@@ -55,7 +55,7 @@ public interface Format {
     /**
      * The format of that name.
      *
-     * @param name {@code openai} or {@code anthropic}
+     * @param name {@code openai}, {@code anthropic} or {@code responses}
      * @return the format
      * @throws IllegalArgumentException if the name is unknown
      */
@@ -63,7 +63,9 @@ public interface Format {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "openai" -> new OpenAiFormat();
             case "anthropic" -> new AnthropicFormat();
-            default -> throw new IllegalArgumentException("unknown format '" + name + "'; known: openai, anthropic");
+            case "responses" -> new ResponsesFormat();
+            default -> throw new IllegalArgumentException("unknown format '" + name + "'; known: openai, anthropic,"
+                    + " responses");
         };
     }
 
@@ -76,7 +78,8 @@ public interface Format {
      */
     static Format detect(JsonNode document) {
         return recognise(document).orElseThrow(() -> new UnusableInputException("the input is neither an OpenAI"
-                + " Chat Completions response (choices[].message.tool_calls) nor an Anthropic Messages response"
+                + " Chat Completions response (choices[].message.tool_calls), an OpenAI Responses API response"
+                + " (output[] with function_call or apply_patch_call items) nor an Anthropic Messages response"
                 + " (content[] with tool_use blocks)"));
     }
 
@@ -87,8 +90,8 @@ public interface Format {
      * @return the first format that {@link #recognises} it, or empty
      */
     static Optional<Format> recognise(JsonNode document) {
-        return Stream.<Format>of(new OpenAiFormat(), new AnthropicFormat()).filter(f -> f.recognises(document))
-                .findFirst();
+        return Stream.<Format>of(new OpenAiFormat(), new ResponsesFormat(), new AnthropicFormat())
+                .filter(f -> f.recognises(document)).findFirst();
     }
 
     /**

@@ -42,6 +42,7 @@ public final class ToolHandlers {
     private final String type;
     private final String title;
     private volatile UUID artifactId;
+    private final EditTools edits;
 
     /**
      * @param store  the store
@@ -54,6 +55,7 @@ public final class ToolHandlers {
         this.chatId = chatId;
         this.type = type;
         this.title = title;
+        this.edits = new EditTools(store, this::artifact, this::write);
     }
 
     /**
@@ -66,6 +68,9 @@ public final class ToolHandlers {
      */
     public ToolResult handle(ToolCall call, JsonNode arguments, Duration timeLeft) {
         try {
+            if (EditTools.NAMES.contains(call.name())) {
+                return edits.handle(call, arguments, timeLeft);
+            }
             ObjectNode payload = switch (call.name()) {
                 case "add_code_file" -> write(call, Change.put(file(arguments)), timeLeft)
                         .put("filename", arguments.path("filename").asText());
@@ -78,7 +83,7 @@ public final class ToolHandlers {
                 default -> throw new IllegalArgumentException("no handler for " + call.name());
             };
             return new ToolResult(call.id(), call.name(), false, Json.write(payload));
-        } catch (NoSuchFile e) {
+        } catch (NoSuchFile | EditTools.Refused e) {
             return error(call.id(), call.name(), e.getMessage());
         } catch (GaplessException e) {
             return error(call.id(), call.name(), safeMessage(e));

@@ -1,0 +1,146 @@
+package dev.gapless.executor.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gapless.executor.ToolCall;
+import dev.gapless.executor.ToolResult;
+import dev.gapless.executor.internal.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The OpenAI Responses API. In: a response ({@code output} items), or the array of items itself; items of type
+ * {@code function_call} ({@code call_id}, {@code name}, {@code arguments} as a JSON string) become calls of that tool,
+ * items of type {@code apply_patch_call} ({@code call_id}, {@code operation} {@code {type: create_file | update_file |
+ * delete_file, path, diff}}) become calls of {@code apply_patch} with the operation as a one-file V4A patch; other
+ * items (reasoning, messages) are skipped. Out: a JSON array of input items to send back: {@code function_call_output}
+ * ({@code call_id}, {@code output}) and, for an {@code apply_patch_call}, {@code apply_patch_call_output}
+ * ({@code call_id}, {@code status} {@code completed} or {@code failed}, {@code output}).
+ *
+ * <p>Thread-safe. {@link #parse} remembers the call ids of the {@code apply_patch_call} items it read, so that
+ * {@link #render} answers them in their own shape: render results with the instance that parsed their calls.
+ */
+public final class ResponsesFormat implements Format {
+
+    private final Set<String> patchCalls = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public String name() {
+        return "responses";
+    }
+
+    @Override
+    public String title() {
+        return "an OpenAI Responses API";
+    }
+
+    @Override
+    public boolean recognises(JsonNode document) {
+        if ("response".equals(document.path("object").asText())) {
+            return true;
+        }
+        JsonNode items = document.isArray() ? document : document.path("output");
+        if (!items.isArray()) {
+            return false;
+        }
+        for (JsonNode item : items) {
+            String type = item.path("type").asText();
+            if (type.equals("function_call") || type.equals("apply_patch_call")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public List<ToolCall> parse(JsonNode document) {
+        JsonNode items = document.isArray() ? document : document.path("output");
+        if (items.isMissingNode() || items.isNull()) {
+            return List.of();
+        }
+        if (!items.isArray()) {
+            throw new UnusableInputException("output must be an array of items");
+        }
+        List<ToolCall> out = new ArrayList<>();
+        for (JsonNode item : items) {
+            String type = item.path("type").asText();
+            String id = OpenAiFormat.textOrNull(item.path("call_id"));
+            if (type.equals("function_call")) {
+                JsonNode arguments = item.path("arguments");
+                String text = arguments.isTextual() ? arguments.asText()
+                        : arguments.isMissingNode() || arguments.isNull() ? null : Json.write(arguments);
+                out.add(new ToolCall(id, OpenAiFormat.textOrNull(item.path("name")), text));
+            } else if (type.equals("apply_patch_call")) {
+                if (id != null) {
+                    patchCalls.add(id);
+                }
+                out.add(new ToolCall(id, "apply_patch", patchArguments(item.path("operation"))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The arguments of {@code apply_patch} for one operation: the operation as a V4A patch of one file. An operation
+     * that is not an object with a known type and a path gives arguments the tool's schema refuses, so the call gets
+     * an error result naming what is missing.
+     */
+    static String patchArguments(JsonNode operation) {
+        String type = operation.path("type").asText();
+        JsonNode path = operation.path("path");
+        JsonNode diff = operation.path("diff");
+        if (!path.isTextual() || (!type.equals("delete_file") && !diff.isTextual())) {
+            return Json.write(Json.MAPPER.createObjectNode().set("operation", operation));
+        }
+        String body = diff.isTextual() ? diff.asText() : "";
+        body = body.isEmpty() || body.endsWith("\n") ? body : body + "\n";
+        String patch = switch (type) {
+            case "create_file" -> "*** Add File: " + path.asText() + "\n" + body;
+            case "update_file" -> "*** Update File: " + path.asText() + "\n" + body;
+            case "delete_file" -> "*** Delete File: " + path.asText() + "\n";
+            default -> null;
+        };
+        if (patch == null) {
+            return Json.write(Json.MAPPER.createObjectNode().set("operation", operation));
+        }
+        return Json.write(Json.MAPPER.createObjectNode().put("input", "*** Begin Patch\n" + patch + "*** End Patch\n"));
+    }
+
+    @Override
+    public JsonNode render(List<ToolResult> results) {
+        ArrayNode items = Json.MAPPER.createArrayNode();
+        for (ToolResult r : results) {
+            if ("apply_patch".equals(r.name()) && r.id() != null && patchCalls.contains(r.id())) {
+                items.addObject()
+                        .put("type", "apply_patch_call_output")
+                        .put("call_id", r.id())
+                        .put("status", r.error() ? "failed" : "completed")
+                        .put("output", patchOutput(r));
+            } else {
+                items.addObject()
+                        .put("type", "function_call_output")
+                        .put("call_id", r.id())
+                        .put("output", r.content());
+            }
+        }
+        return items;
+    }
+
+    /** What an {@code apply_patch_call_output} says: the error, or the summary and the version written. */
+    private static String patchOutput(ToolResult r) {
+        try {
+            JsonNode content = Json.MAPPER.readTree(r.content());
+            if (r.error()) {
+                return content.path("error").asText(r.content());
+            }
+            ObjectNode ok = (ObjectNode) content;
+            return ok.path("summary").asText() + " (version " + ok.path("version").asInt()
+                    + (ok.path("deduplicated").asBoolean() ? ", applied before by this call id)" : ")");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | ClassCastException e) {
+            return r.content();
+        }
+    }
+}
