@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Schema;
+import dev.gapless.executor.testing.Recorded;
 import dev.gapless.testkit.PostgresExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,14 +36,7 @@ class ManyChatsTest {
         return calls;
     }
 
-    private static List<String> files(ArtifactStore store, String chat) {
-        return store.find(chat, ToolExecutor.ARTIFACT_TYPE).flatMap(a -> store.latest(a.id()))
-                .map(v -> v.snapshot().filenames()).orElse(List.of());
-    }
 
-    private static int versions(ArtifactStore store, String chat) {
-        return store.find(chat, ToolExecutor.ARTIFACT_TYPE).map(a -> store.history(a.id()).size()).orElse(0);
-    }
 
     @Test
     void fortyChatsFiringFourCallsAtOnceEachKeepTheirOwnFourFiles() throws Exception {
@@ -70,9 +64,9 @@ class ManyChatsTest {
                         fourAdds(chats.get(i)).stream().map(ToolCall::id).toList());
             }
             for (String chat : chats) {
-                assertThat(files(store, chat)).containsExactlyInAnyOrder("main.cpp", "config.h", "platformio.ini",
-                        "README.md");
-                assertThat(versions(store, chat)).isEqualTo(4);
+                assertThat(Recorded.files(store, chat))
+                        .containsExactlyInAnyOrder("main.cpp", "config.h", "platformio.ini", "README.md");
+                assertThat(Recorded.versions(store, chat)).isEqualTo(4);
                 assertThat(store.file(store.find(chat, ToolExecutor.ARTIFACT_TYPE).orElseThrow().id(), "main.cpp")
                         .orElseThrow().file().content()).isEqualTo(chat + ":main.cpp");
             }
@@ -80,7 +74,7 @@ class ManyChatsTest {
             for (String chat : chats.subList(0, 5)) {
                 assertThat(executor.execute(chat, fourAdds(chat))).allMatch(r -> r.content().contains(
                         "\"deduplicated\":true"));
-                assertThat(versions(store, chat)).isEqualTo(4);
+                assertThat(Recorded.versions(store, chat)).isEqualTo(4);
             }
         } finally {
             agents.shutdownNow();
@@ -138,7 +132,7 @@ class ManyChatsTest {
             ToolResult result = executor.execute(chat, ToolExecutorTest.add("c1", "a.txt", "a"));
             assertThat(result.error()).isFalse();
         }
-        assertThat(versions(store, chat)).isEqualTo(1);
+        assertThat(Recorded.versions(store, chat)).isEqualTo(1);
     }
 
     @Test
@@ -177,7 +171,7 @@ class ManyChatsTest {
             hogged.get(30, TimeUnit.SECONDS);
             // the worker is free again: the abandoned call is not run behind the caller's back
             assertThat(executor.execute(waiting, new ToolCall("w2", "list_code_files", "{}")).error()).isFalse();
-            assertThat(versions(store, waiting)).isZero();
+            assertThat(Recorded.versions(store, waiting)).isZero();
         } finally {
             agent.shutdownNow();
         }
@@ -192,7 +186,7 @@ class ManyChatsTest {
         ToolResult result = executor.execute(chat, ToolExecutorTest.add("c1", "a.txt", "a"));
         assertThat(result.error()).isTrue();
         assertThat(result.content()).contains("shut down; nothing was written");
-        assertThat(versions(store, chat)).isZero();
+        assertThat(Recorded.versions(store, chat)).isZero();
     }
 
     @Test

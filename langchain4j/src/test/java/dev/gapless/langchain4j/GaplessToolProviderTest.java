@@ -7,7 +7,7 @@ import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Schema;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolExecutor;
-import dev.gapless.executor.format.Format;
+import dev.gapless.executor.testing.Recorded;
 import dev.gapless.testkit.PostgresExtension;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
@@ -20,8 +20,6 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.UserMessage;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -86,16 +84,13 @@ class GaplessToolProviderTest {
         gapless.close();
     }
 
-    static List<ToolExecutionRequest> recorded(String response) throws Exception {
-        try (InputStream in = GaplessToolProviderTest.class.getResourceAsStream("/responses/" + response)) {
-            String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            List<ToolExecutionRequest> requests = new ArrayList<>();
-            for (ToolCall call : Format.named("openai").parse(Format.read(json))) {
-                requests.add(ToolExecutionRequest.builder().id(call.id()).name(call.name())
-                        .arguments(call.arguments()).build());
-            }
-            return requests;
+    static List<ToolExecutionRequest> recorded(String response) {
+        List<ToolExecutionRequest> requests = new ArrayList<>();
+        for (ToolCall call : Recorded.openAiCalls(response)) {
+            requests.add(ToolExecutionRequest.builder().id(call.id()).name(call.name()).arguments(call.arguments())
+                    .build());
         }
+        return requests;
     }
 
     private ScriptedModel run(List<ToolExecutionRequest> calls) {
@@ -112,17 +107,10 @@ class GaplessToolProviderTest {
         return model;
     }
 
-    private int versions() {
-        return store.find(chat, ToolExecutor.ARTIFACT_TYPE).map(a -> store.history(a.id()).size()).orElse(0);
-    }
 
-    private List<String> files() {
-        return store.find(chat, ToolExecutor.ARTIFACT_TYPE).flatMap(a -> store.latest(a.id()))
-                .map(v -> v.snapshot().filenames()).orElse(List.of());
-    }
 
     @Test
-    void fourParallelAddCodeFileCallsLandAsFourVersionsAndAReplayAddsNothing() throws Exception {
+    void fourParallelAddCodeFileCallsLandAsFourVersionsAndAReplayAddsNothing() {
         List<ToolExecutionRequest> calls = recorded("openai-four-files.json");
         ScriptedModel first = run(calls);
 
@@ -133,12 +121,13 @@ class GaplessToolProviderTest {
             assertThat(r.isError()).isFalse();
             assertThat(r.text()).contains("\"status\":\"ok\"").contains("\"deduplicated\":false");
         });
-        assertThat(versions()).isEqualTo(4);
-        assertThat(files()).containsExactlyInAnyOrder("main.cpp", "config.h", "platformio.ini", "README.md");
+        assertThat(Recorded.versions(store, chat)).isEqualTo(4);
+        assertThat(Recorded.files(store, chat))
+                .containsExactlyInAnyOrder("main.cpp", "config.h", "platformio.ini", "README.md");
 
         ScriptedModel replay = run(calls);
         assertThat(replay.results).hasSize(4).allSatisfy(r -> assertThat(r.text()).contains("\"deduplicated\":true"));
-        assertThat(versions()).isEqualTo(4);
+        assertThat(Recorded.versions(store, chat)).isEqualTo(4);
     }
 
     @Test
@@ -158,8 +147,8 @@ class GaplessToolProviderTest {
                 .satisfies(r -> assertThat(r.text()).contains("'..'").contains("nothing was written"));
         assertThat(model.results).filteredOn(r -> r.id().equals("call_unknown")).singleElement()
                 .satisfies(r -> assertThat(r.text()).contains("unknown tool 'rm_rf'"));
-        assertThat(files()).containsExactly("ok.txt");
-        assertThat(versions()).isEqualTo(1);
+        assertThat(Recorded.files(store, chat)).containsExactly("ok.txt");
+        assertThat(Recorded.versions(store, chat)).isEqualTo(1);
     }
 
     @Test
