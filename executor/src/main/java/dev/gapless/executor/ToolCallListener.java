@@ -15,6 +15,34 @@ public interface ToolCallListener {
     };
 
     /**
+     * A listener that tells each of the given listeners, in order (e.g. metrics and traces).
+     *
+     * @param listeners the listeners
+     * @return one listener for all of them
+     * @throws NullPointerException if a listener is {@code null}
+     */
+    static ToolCallListener all(ToolCallListener... listeners) {
+        java.util.List<ToolCallListener> list = java.util.List.of(listeners);
+        return new ToolCallListener() {
+            @Override
+            public void queued(String chatId, ToolCall call, int chatQueued) {
+                list.forEach(l -> l.queued(chatId, call, chatQueued));
+            }
+
+            @Override
+            public Completion started(String chatId, ToolCall call) {
+                java.util.List<Completion> completions = new java.util.ArrayList<>(list.size());
+                list.forEach(l -> completions.add(l.started(chatId, call)));
+                return (result, nanos) -> {
+                    for (int i = completions.size() - 1; i >= 0; i--) {
+                        completions.get(i).finished(result, nanos);
+                    }
+                };
+            }
+        };
+    }
+
+    /**
      * A call was queued for a worker.
      *
      * @param chatId     the chat
