@@ -2,6 +2,7 @@ package dev.gapless.cli;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.gapless.core.AppendListener;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Schema;
 import dev.gapless.core.strategy.WriteStrategy;
@@ -95,6 +96,18 @@ final class StoreOptions {
      * @throws CommandFailedException   if the database cannot be started or used; the message says why and what to do
      */
     Storage open(PrintWriter err, int connections) {
+        return open(err, connections, AppendListener.NONE);
+    }
+
+    /**
+     * Opens the store, as {@link #open(PrintWriter, int)}, with a listener of its appends (metrics).
+     *
+     * @param err         for progress lines
+     * @param connections pool size
+     * @param listener    hears the store's appends
+     * @throws CommandFailedException if the database cannot be started or used
+     */
+    Storage open(PrintWriter err, int connections, AppendListener listener) {
         WriteStrategy writeStrategy = WriteStrategy.named(strategy);
         PostgresServer server = null;
         String url = jdbcUrl;
@@ -135,7 +148,7 @@ final class StoreOptions {
             }
             throw new CommandFailedException("cannot use the database at " + url + ": " + rootMessage(e), e);
         }
-        ArtifactStore store = ArtifactStore.builder(pool).strategy(writeStrategy).build();
+        ArtifactStore store = ArtifactStore.builder(pool).strategy(writeStrategy).listener(listener).build();
         return new Storage(store, pool, server);
     }
 

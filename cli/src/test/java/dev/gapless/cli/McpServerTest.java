@@ -136,6 +136,31 @@ class McpServerTest {
         }
     }
 
+    /** A 17 MiB tools/call, over the transport's 16 MiB: once with the id first, once with it last (TypeScript). */
+    @Test
+    void aLineOverTheSizeLimitGetsAJsonRpcErrorWithItsIdAndTheSessionGoesOn() throws Exception {
+        String content = "x".repeat(17 << 20);
+        String arguments = "{\"filename\":\"big.txt\",\"language\":\"text\",\"content\":\"" + content + "\"}";
+        String idFirst = toolCall(5, "add_code_file", arguments);
+        String idLast = "{\"method\":\"tools/call\",\"params\":{\"name\":\"add_code_file\",\"arguments\":"
+                + arguments + "},\"jsonrpc\":\"2.0\",\"id\":\"six\"}";
+        try (ChildJvm server = server("mcp-" + UUID.randomUUID())) {
+            send(server, INITIALIZE);
+            answer(server, "1");
+            send(server, INITIALIZED, idFirst, idLast, toolCall(7, "get_artifact_history", "{}"));
+            for (String id : List.of("5", "\"six\"")) {
+                JsonNode refused = answer(server, id);
+                assertThat(refused.path("error").path("code").asInt()).isEqualTo(-32600);
+                assertThat(refused.path("error").path("message").asText()).contains("over the limit of 16777216 bytes")
+                        .contains("nothing was run");
+            }
+            JsonNode history = answer(server, "7");
+            assertThat(Json.MAPPER.readTree(history.at("/result/content/0/text").asText()).path("versions"))
+                    .as("the session goes on, and nothing was written").isEmpty();
+            assertThat(server.errors()).doesNotContain("MaxSizeExceededException");
+        }
+    }
+
     @Test
     void endOfInputEndsTheServerOnceWhatItWasAskedIsAnswered() throws Exception {
         try (ChildJvm server = server("mcp-" + UUID.randomUUID())) {

@@ -34,6 +34,8 @@ final class ClientStreams {
     static final int MAX_LINE_BYTES = 16 << 20;
     /** Enough of a written line to find its top-level "result"/"error" or "method" after "jsonrpc" and "id". */
     private static final int HEAD_BYTES = 8192;
+    /** Enough of the end of a line to find a top-level "id" written last (as the TypeScript SDK writes it). */
+    private static final int TAIL_BYTES = 512;
 
     private final InputStream client;
     private final OutputStream clientOut;
@@ -182,8 +184,11 @@ final class ClientStreams {
             while (true) {
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 boolean tooLong = false;
+                byte[] tail = new byte[TAIL_BYTES];
+                long length = 0;
                 int c;
                 while ((c = client.read()) != -1 && c != '\n') {
+                    tail[(int) (length++ % TAIL_BYTES)] = (byte) c;
                     if (bytes.size() < MAX_LINE_BYTES) {
                         bytes.write(c);
                     } else {
@@ -194,8 +199,13 @@ final class ClientStreams {
                     return null;
                 }
                 if (tooLong) {
-                    reply(error(JsonRpcCheck.INVALID_REQUEST, "Invalid Request: the message is over "
-                            + (MAX_LINE_BYTES >> 20) + " MiB"));
+                    // answered with the request's id where its head or its end shows it, so that the client's
+                    // request fails at once instead of waiting for a reply that never comes
+                    String id = OversizedLine.id(bytes.toByteArray(), HEAD_BYTES, tail, length);
+                    LOG.info("refused a line of {} bytes from the client (request id {})", length, id);
+                    reply(error(id, JsonRpcCheck.INVALID_REQUEST, "Invalid Request: the message is " + length
+                            + " bytes, over the limit of " + MAX_LINE_BYTES + " bytes (" + (MAX_LINE_BYTES >> 20)
+                            + " MiB); nothing was run. Send large content in smaller parts"));
                     continue;
                 }
                 try {
@@ -215,7 +225,16 @@ final class ClientStreams {
     }
 
     private static String error(int code, String message) {
-        var response = Json.MAPPER.createObjectNode().put("jsonrpc", "2.0").putNull("id");
+        return error(null, code, message);
+    }
+
+    private static String error(String id, int code, String message) {
+        var response = Json.MAPPER.createObjectNode().put("jsonrpc", "2.0");
+        try {
+            response.set("id", id == null ? null : Json.MAPPER.readTree(id));
+        } catch (IOException e) {
+            response.putNull("id");
+        }
         response.putObject("error").put("code", code).put("message", message);
         return Json.write(response);
     }

@@ -1,24 +1,15 @@
 package dev.gapless.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gapless.executor.ToolCall;
-import dev.gapless.executor.ToolDefinition;
 import dev.gapless.executor.ToolExecutor;
-import dev.gapless.executor.ToolResult;
-import dev.gapless.executor.internal.Json;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * The tools of a {@link ToolExecutor} as an MCP server over stdio, built on the official MCP Java SDK:
@@ -33,6 +24,9 @@ import java.util.UUID;
  *
  * <p>MCP carries no tool-call id, so a call's idempotency key is taken from its {@code _meta} ({@code tool_call_id}
  * or {@code idempotency_key}) when the client sends one, else a fresh one is made and a replayed call is a new call.
+ * The chat is the call's {@code _meta.chat_id}, else the executor's default chat. The tools carry MCP annotations
+ * (read-only, destructive, idempotent hints); the tool list never changes, so {@code listChanged} is not advertised.
+ * Over HTTP, see {@link McpHttpServer}.
  */
 public final class McpToolServer implements AutoCloseable {
 
@@ -45,23 +39,11 @@ public final class McpToolServer implements AutoCloseable {
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
         this.streams = new ClientStreams(in, out, new JsonRpcCheck(mapper),
                 executor.callTimeout().plus(DRAIN_GRACE));
-        List<McpServerFeatures.SyncToolSpecification> tools = new ArrayList<>();
-        for (ToolDefinition definition : executor.catalog().tools()) {
-            McpSchema.Tool tool = McpSchema.Tool.builder()
-                    .name(definition.name())
-                    .description(definition.description())
-                    .inputSchema(mapper, Json.write(definition.inputSchema()))
-                    .build();
-            tools.add(McpServerFeatures.SyncToolSpecification.builder()
-                    .tool(tool)
-                    .callHandler((exchange, request) -> call(executor, request))
-                    .build());
-        }
         this.server = McpServer.sync(new StdioServerTransportProvider(mapper, streams.input(), streams.output()))
                 .serverInfo("gapless", version)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()) // the list never changes
                 .validateToolInputs(false) // the executor validates, with its own messages
-                .tools(tools)
+                .tools(McpTools.specifications(executor, mapper))
                 .build();
     }
 
@@ -86,29 +68,6 @@ public final class McpToolServer implements AutoCloseable {
      */
     public void awaitInputClosed() throws InterruptedException {
         streams.awaitEnd();
-    }
-
-    static McpSchema.CallToolResult call(ToolExecutor executor, McpSchema.CallToolRequest request) {
-        Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
-        ToolCall call = new ToolCall(idOf(request.meta()), request.name(),
-                Json.write(Json.MAPPER.valueToTree(arguments)));
-        ToolResult result = executor.execute(call);
-        return McpSchema.CallToolResult.builder()
-                .addTextContent(result.content())
-                .isError(result.error())
-                .build();
-    }
-
-    private static String idOf(Map<String, Object> meta) {
-        if (meta != null) {
-            for (String key : List.of("tool_call_id", "idempotency_key")) {
-                Object value = meta.get(key);
-                if (value instanceof String s && !s.isBlank()) {
-                    return s;
-                }
-            }
-        }
-        return "mcp_" + UUID.randomUUID();
     }
 
     @Override
