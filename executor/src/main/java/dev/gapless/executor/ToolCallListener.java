@@ -43,11 +43,11 @@ public interface ToolCallListener {
     }
 
     /**
-     * A call was queued for a worker.
+     * A call is being queued for a worker; told on the caller's thread before any worker can start it.
      *
      * @param chatId     the chat
      * @param call       the call
-     * @param chatQueued how many of the chat's calls now wait for a worker, this one included
+     * @param chatQueued how many of the chat's calls wait for a worker, this one included
      */
     default void queued(String chatId, ToolCall call, int chatQueued) {
     }

@@ -213,8 +213,9 @@ public final class ToolExecutor implements AutoCloseable {
             Task task = new Task(chatId, chat, call, deadline);
             tasks.add(task);
             try {
-                int depth = workers.submit(chatId, task);
-                notifyQueued(chatId, call, depth);
+                // told before the task is visible to a worker, so that a listener's queued() comes before started()
+                notifyQueued(chatId, call, workers.queued(chatId) + 1);
+                workers.submit(chatId, task);
             } catch (IllegalStateException closed) {
                 task.cancel();
                 task.result.complete(error(call, "the executor is shut down; nothing was written."));

@@ -83,7 +83,6 @@ public final class GaplessToolProvider implements ToolProvider {
      *
      * @param tool the tool
      * @return its specification
-     * @throws IllegalArgumentException if its schema uses a construct LangChain4j cannot express
      */
     public static ToolSpecification specification(ToolDefinition tool) {
         return ToolSpecification.builder().name(tool.name()).description(tool.description())

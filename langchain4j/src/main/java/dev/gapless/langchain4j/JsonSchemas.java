@@ -7,6 +7,7 @@ import dev.langchain4j.model.chat.request.json.JsonEnumSchema;
 import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
 import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonRawSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import java.util.Map;
 /**
  * The executor's JSON Schemas as LangChain4j schema elements. LangChain4j keeps only what models are given (types,
  * descriptions, enums, required, additionalProperties); the limits it drops (lengths, item counts) are still
- * enforced by the executor, which validates every call against the full schema.
+ * enforced by the executor, which validates every call against the full schema. A property LangChain4j has no element
+ * for (a union of types, {@code oneOf}, no type) is passed on as raw JSON Schema.
  */
 final class JsonSchemas {
 
@@ -61,8 +63,8 @@ final class JsonSchemas {
             case "number" -> JsonNumberSchema.builder().description(description).build();
             case "boolean" -> JsonBooleanSchema.builder().description(description).build();
             case "string" -> JsonStringSchema.builder().description(description).build();
-            default -> throw new IllegalArgumentException("a tool schema uses a type LangChain4j cannot express: "
-                    + schema);
+            // a union of types, oneOf, a missing type: given to the model as written
+            default -> JsonRawSchema.from(schema.toString());
         };
     }
 }
