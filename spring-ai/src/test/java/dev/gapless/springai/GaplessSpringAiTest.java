@@ -149,6 +149,34 @@ class GaplessSpringAiTest {
     }
 
     @Test
+    void callsOfOtherToolsInTheSameMessageGoToTheDelegateAndKeepTheirPlace() {
+        org.springframework.ai.tool.ToolCallback weather = org.springframework.ai.tool.function.FunctionToolCallback
+                .builder("weather", (Map<String, Object> in) -> "sunny in " + in.get("city"))
+                .description("the weather").inputType(Map.class).build();
+        List<AssistantMessage.ToolCall> calls = List.of(
+                new AssistantMessage.ToolCall("call_a", "function", "add_code_file",
+                        "{\"filename\": \"a.txt\", \"language\": \"text\", \"content\": \"a\"}"),
+                new AssistantMessage.ToolCall("call_w", "function", "weather", "{\"city\": \"Oslo\"}"),
+                new AssistantMessage.ToolCall("call_b", "function", "add_code_file",
+                        "{\"filename\": \"b.txt\", \"language\": \"text\", \"content\": \"b\"}"));
+        ScriptedModel model = new ScriptedModel(calls);
+        List<org.springframework.ai.tool.ToolCallback> tools = new ArrayList<>(GaplessToolCallbacks.of(gapless));
+        tools.add(weather);
+        String answer = ChatClient.builder(model)
+                .defaultAdvisors(ToolCallAdvisor.builder()
+                        .toolCallingManager(GaplessToolCallingManager.create(gapless)).build())
+                .build().prompt().user("files and weather").toolCallbacks(tools)
+                .toolContext(Map.of(GaplessToolCallbacks.CHAT_ID, chat)).call().content();
+
+        assertThat(answer).isEqualTo("done");
+        List<ToolResponseMessage.ToolResponse> responses = model.responses.get(0).getResponses();
+        assertThat(responses).extracting(ToolResponseMessage.ToolResponse::id)
+                .containsExactly("call_a", "call_w", "call_b");
+        assertThat(responses.get(1).responseData()).contains("sunny in Oslo");
+        assertThat(Recorded.files(store, chat)).containsExactlyInAnyOrder("a.txt", "b.txt");
+    }
+
+    @Test
     void theCallbacksAloneWorkThroughSpringAisOwnManagerWhichReportsFailuresAsToolErrors() throws Exception {
         List<AssistantMessage.ToolCall> calls = new ArrayList<>(recorded("openai-four-files.json"));
         calls.add(new AssistantMessage.ToolCall("call_bad", "function", "add_code_file",
