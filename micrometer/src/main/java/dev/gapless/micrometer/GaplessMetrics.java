@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * metrics.bindTo(registry);
  * }</pre>
  *
- * <p>Meters (every one tagged {@code strategy}):
+ * <p>Meters (those of appends tagged {@code strategy}):
  * <ul>
  *   <li>{@code gapless.append} (timer): latency of appends that landed, from their first attempt, tagged
  *       {@code outcome} {@code applied} or {@code deduplicated};</li>
