@@ -17,7 +17,7 @@ import java.util.Random;
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.gapless.benchmarks.LargeFilesResponse 64 1000000 /tmp/large.json
- * java -Xmx256m -jar executor/target/gapless.jar exec --chat large --strategy row-lock /tmp/large.json
+ * java -Xmx256m -jar cli/target/gapless.jar exec --chat large --strategy row-lock /tmp/large.json
  * }</pre>
  */
 public final class LargeFilesResponse {

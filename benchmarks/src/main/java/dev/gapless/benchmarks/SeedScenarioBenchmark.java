@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.CodeFile;
 import dev.gapless.core.strategy.WriteStrategy;
-import dev.gapless.executor.RaceFiles;
+import dev.gapless.cli.race.RaceFiles;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolExecutor;
 import dev.gapless.executor.ToolResult;

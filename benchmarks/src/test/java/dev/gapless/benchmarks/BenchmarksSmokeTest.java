@@ -116,6 +116,44 @@ class BenchmarksSmokeTest {
         }
     }
 
+    static Stream<Arguments> chatCells() {
+        List<Arguments> cells = new ArrayList<>();
+        for (String design : List.of(ChatLoad.SHARED, ChatLoad.PER_CHAT)) {
+            cells.add(Arguments.of("ManyChatsBenchmark.fourCallsOfOneChat", design));
+            cells.add(Arguments.of("BurstFairnessBenchmark.burst", design));
+        }
+        return cells.stream();
+    }
+
+    /** The many-chat benchmarks, with a few threads: every chat keeps every file its calls were told was added. */
+    @ParameterizedTest(name = "{0} design={1}")
+    @MethodSource("chatCells")
+    void manyChatBenchmarksRunOnceWithoutLosingFiles(String benchmark, String design)
+            throws RunnerException, IOException {
+        long before = lines().size();
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("dev\\.gapless\\.benchmarks\\." + benchmark.replace(".", "\\.") + "$")
+                .forks(0).warmupIterations(0).measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(300)).timeUnit(TimeUnit.MILLISECONDS)
+                .param("design", design)
+                .shouldFailOnError(true);
+        if (benchmark.startsWith("ManyChats")) {
+            options.threads(3).param("chats", "10");
+        } else {
+            options.threadGroups(1, 3);
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+
+        assertThat(results).as("results of %s", benchmark).hasSize(1);
+        assertThat(results.iterator().next().getPrimaryResult().getSampleCount()).isPositive();
+        List<JsonNode> recorded = lines().subList((int) before, lines().size());
+        assertThat(recorded).as("lost-file checks recorded").hasSize(1);
+        JsonNode check = recorded.get(0);
+        assertThat(check.path("violations").size()).as("violations: %s", check).isZero();
+        assertThat(check.path("failed").asLong()).as("failed calls: %s", check).isZero();
+        assertThat(check.path("ok").asLong()).as("successful calls: %s", check).isPositive();
+    }
+
     private static List<JsonNode> lines() throws IOException {
         List<JsonNode> nodes = new ArrayList<>();
         if (Files.exists(checks)) {

@@ -1,43 +1,43 @@
 package dev.gapless.executor;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.core.ArtifactStore;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.internal.CallRunner;
+import dev.gapless.executor.internal.FairScheduler;
 import dev.gapless.executor.internal.ToolHandlers;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
- * Executes a model's tool calls against one chat's code artifact. Calls run concurrently (bounded); writes to the
- * artifact are ordered by the store's write strategy; every call gets exactly one {@link ToolResult}, matched by
- * id, in request order. The tool-call id is the idempotency key of the write, so executing the same model response
- * twice adds nothing.
+ * Executes models' tool calls against each chat's code artifact. One executor serves every chat of a backend: the
+ * chat is given with each batch of calls ({@link #execute(String, List)}), and one bounded pool of workers runs the
+ * calls of all chats, serving the chats round-robin, so that a chat firing 64 calls at once delays a chat firing one
+ * by at most one call per chat ahead of it. Writes to an artifact are ordered by the store's write strategy; every
+ * call gets exactly one {@link ToolResult}, matched by id, in request order. The tool-call id is the idempotency key
+ * of the write, so executing the same model response twice adds nothing.
  *
  * <p>Nothing a call does escapes as an exception: unknown tools, malformed or invalid arguments, oversized input,
  * timeouts and storage failures all come back as error results with a clear, safe message (no stack trace, no
- * SQL), and a failed call writes nothing. Thread-safe; close it to stop its worker threads.
+ * SQL), and a failed call writes nothing unless its message says that whether it did is unknown. Thread-safe;
+ * close it to stop its worker threads.
  *
  * <pre>{@code
- * try (ToolExecutor executor = ToolExecutor.builder(store, chatId).build()) {
- *     List<ToolResult> results = executor.execute(OpenAiFormat.parse(response));
- * }
+ * ToolExecutor executor = ToolExecutor.builder(store).maxParallelism(32).build();   // one per application
+ * List<ToolResult> results = executor.execute(chatId, OpenAiFormat.parse(response));
  * }</pre>
+ *
+ * <p>{@link #builder(ArtifactStore, String)} binds a default chat for simple use ({@link #execute(List)}).
  */
 public final class ToolExecutor implements AutoCloseable {
 
@@ -49,46 +49,58 @@ public final class ToolExecutor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ToolExecutor.class);
     private static final Duration GRACE = Duration.ofSeconds(2);
-    private static final AtomicInteger POOLS = new AtomicInteger();
+    /** Chats whose artifact id is remembered; past this, the least recently used is forgotten. */
+    private static final int REMEMBERED_CHATS = 10_000;
 
     private final String chatId;
+    private final ArtifactStore store;
+    private final String title;
     private final ToolCatalog catalog;
-    private final ToolHandlers handlers;
     private final Duration callTimeout;
-    private final int maxArgumentBytes;
-    private final ObjectMapper argumentMapper;
-    private final int maxJsonDepth;
-    private final ExecutorService workers;
+    private final ToolCallListener listener;
+    private final CallRunner runner;
+    private final FairScheduler workers;
+    private final Map<String, ToolHandlers> handlers = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ToolHandlers> eldest) {
+            return size() > REMEMBERED_CHATS;
+        }
+    };
 
     private ToolExecutor(Builder b) {
         this.chatId = b.chatId;
+        this.store = b.store;
+        this.title = b.title;
         this.catalog = ToolCatalog.standard();
-        this.handlers = new ToolHandlers(b.store, b.chatId, ARTIFACT_TYPE, b.title);
         this.callTimeout = b.callTimeout;
-        this.maxArgumentBytes = b.maxArgumentBytes;
-        this.maxJsonDepth = b.maxJsonDepth;
-        this.argumentMapper = Json.bounded(b.maxJsonDepth);
-        int pool = POOLS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "gapless-tools-" + pool + "-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        this.workers = Executors.newFixedThreadPool(b.maxParallelism, factory);
+        this.listener = b.listener;
+        this.runner = new CallRunner(catalog, b.callTimeout, b.maxArgumentBytes, b.maxJsonDepth, b.listener);
+        this.workers = new FairScheduler(b.maxParallelism, "gapless-tools");
     }
 
     /**
-     * Starts configuring an executor for one chat.
+     * Starts configuring an executor for many chats.
      *
-     * @param store  where the chat's artifact lives
-     * @param chatId the chat; its code artifact is created on first use
+     * @param store where the chats' artifacts live
+     * @return a builder (not thread-safe)
+     * @throws NullPointerException if {@code store} is {@code null}
+     */
+    public static Builder builder(ArtifactStore store) {
+        return new Builder(store, null);
+    }
+
+    /**
+     * Starts configuring an executor with a default chat, for {@link #execute(List)} and {@link #execute(ToolCall)};
+     * {@link #execute(String, List)} still serves any chat.
+     *
+     * @param store  where the chats' artifacts live
+     * @param chatId the default chat; its code artifact is created on first use
      * @return a builder (not thread-safe)
      * @throws NullPointerException     if an argument is {@code null}
      * @throws IllegalArgumentException if {@code chatId} is blank
      */
     public static Builder builder(ArtifactStore store, String chatId) {
-        return new Builder(store, chatId);
+        return new Builder(store, Objects.requireNonNull(chatId, "chatId"));
     }
 
     /** @return the tools this executor offers */
@@ -96,8 +108,20 @@ public final class ToolExecutor implements AutoCloseable {
         return catalog;
     }
 
-    /** @return the chat this executor works for */
+    /** @return the default chat given to {@link #builder(ArtifactStore, String)}, if any */
+    public Optional<String> defaultChat() {
+        return Optional.ofNullable(chatId);
+    }
+
+    /**
+     * @return the default chat given to {@link #builder(ArtifactStore, String)}
+     * @throws IllegalStateException if the executor has none
+     */
     public String chatId() {
+        if (chatId == null) {
+            throw new IllegalStateException("this executor has no default chat; give the chat with each call"
+                    + " (execute(chatId, calls)) or build it with builder(store, chatId)");
+        }
         return chatId;
     }
 
@@ -106,129 +130,184 @@ public final class ToolExecutor implements AutoCloseable {
         return callTimeout;
     }
 
-    /**
-     * Executes one call. See {@link #execute(List)}.
-     *
-     * @param call the call
-     * @return its result, never {@code null}
-     */
-    public ToolResult execute(ToolCall call) {
-        return execute(List.of(call)).get(0);
+    /** @return how many worker threads run calls, as set by {@link Builder#maxParallelism} */
+    public int maxParallelism() {
+        return workers.threads();
+    }
+
+    /** @return how many calls of all chats wait for a worker now */
+    public int queuedCalls() {
+        return workers.queued();
     }
 
     /**
-     * Executes calls concurrently and returns one result per call, in the order of {@code calls}.
+     * @param chatId a chat
+     * @return how many of its calls wait for a worker now
+     */
+    public int queuedCalls(String chatId) {
+        return workers.queued(Objects.requireNonNull(chatId, "chatId"));
+    }
+
+    /** @return how many chats have calls waiting for a worker now */
+    public int waitingChats() {
+        return workers.waitingChats();
+    }
+
+    /**
+     * Executes one call of the default chat. See {@link #execute(String, List)}.
      *
-     * @param calls the calls, e.g. from {@link dev.gapless.executor.format.OpenAiFormat#parse}
-     * @return the results, one per call, same order; failures are error results, never exceptions
-     * @throws NullPointerException if {@code calls} is {@code null}
+     * @param call the call
+     * @return its result, never {@code null}
+     * @throws IllegalStateException if the executor has no default chat
+     */
+    public ToolResult execute(ToolCall call) {
+        return execute(chatId(), List.of(call)).get(0);
+    }
+
+    /**
+     * Executes calls of the default chat. See {@link #execute(String, List)}.
+     *
+     * @param calls the calls
+     * @return the results, one per call, same order
+     * @throws NullPointerException  if {@code calls} is {@code null}
+     * @throws IllegalStateException if the executor has no default chat
      */
     public List<ToolResult> execute(List<ToolCall> calls) {
+        return execute(chatId(), calls);
+    }
+
+    /**
+     * Executes one call of a chat. See {@link #execute(String, List)}.
+     *
+     * @param chatId the chat
+     * @param call   the call
+     * @return its result, never {@code null}
+     * @throws NullPointerException     if {@code chatId} is {@code null}
+     * @throws IllegalArgumentException if {@code chatId} is blank
+     */
+    public ToolResult execute(String chatId, ToolCall call) {
+        return execute(chatId, List.of(call)).get(0);
+    }
+
+    /**
+     * Executes one assistant message's calls for a chat, concurrently, and returns one result per call, in the order
+     * of {@code calls}. The calls queue behind the chat's earlier calls; the chats take turns for the workers. Blocks
+     * until every call has its result, or its {@link Builder#callTimeout} (queueing included) has passed.
+     *
+     * @param chatId the chat, whose code artifact is created on first use
+     * @param calls  the calls, e.g. from {@link dev.gapless.executor.format.OpenAiFormat#parse}
+     * @return the results, one per call, same order; failures are error results, never exceptions
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code chatId} is blank
+     */
+    public List<ToolResult> execute(String chatId, List<ToolCall> calls) {
+        Objects.requireNonNull(chatId, "chatId");
         Objects.requireNonNull(calls, "calls");
+        if (chatId.isBlank()) {
+            throw new IllegalArgumentException("chatId must not be blank");
+        }
         long deadline = System.nanoTime() + callTimeout.toNanos();
-        List<Future<ToolResult>> futures = new ArrayList<>(calls.size());
+        ToolHandlers chat = handlersOf(chatId);
+        List<Task> tasks = new ArrayList<>(calls.size());
         for (ToolCall call : calls) {
-            futures.add(workers.submit(() -> run(call, deadline)));
+            Task task = new Task(chatId, chat, call, deadline);
+            tasks.add(task);
+            try {
+                // told before the task is visible to a worker, so that a listener's queued() comes before started()
+                notifyQueued(chatId, call, workers.queued(chatId) + 1);
+                workers.submit(chatId, task);
+            } catch (IllegalStateException closed) {
+                task.cancel();
+                task.result.complete(error(call, "the executor is shut down; nothing was written."));
+            }
         }
         List<ToolResult> results = new ArrayList<>(calls.size());
-        for (int i = 0; i < calls.size(); i++) {
-            results.add(await(calls.get(i), futures.get(i), deadline));
+        for (Task task : tasks) {
+            results.add(await(task, deadline));
         }
         return results;
     }
 
-    private ToolResult await(ToolCall call, Future<ToolResult> future, long deadline) {
+    private ToolHandlers handlersOf(String chat) {
+        synchronized (handlers) {
+            return handlers.computeIfAbsent(chat, c -> new ToolHandlers(store, c, ARTIFACT_TYPE, title));
+        }
+    }
+
+    private void notifyQueued(String chat, ToolCall call, int depth) {
+        try {
+            listener.queued(chat, call, depth);
+        } catch (RuntimeException e) {
+            LOG.warn("the tool call listener failed", e);
+        }
+    }
+
+    /** One queued call: run once by a worker, unless the caller gave up on it before it started. */
+    private final class Task implements Runnable {
+        final String chat;
+        final ToolHandlers handlers;
+        final ToolCall call;
+        final long deadline;
+        final CompletableFuture<ToolResult> result = new CompletableFuture<>();
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
+        Task(String chat, ToolHandlers handlers, ToolCall call, long deadline) {
+            this.chat = chat;
+            this.handlers = handlers;
+            this.call = call;
+            this.deadline = deadline;
+        }
+
+        /** @return true if the task had not started and now never will */
+        boolean cancel() {
+            return claimed.compareAndSet(false, true);
+        }
+
+        @Override
+        public void run() {
+            if (claimed.compareAndSet(false, true)) {
+                result.complete(runner.run(chat, handlers, call, deadline));
+            }
+        }
+    }
+
+    private ToolResult await(Task task, long deadline) {
         long waitNanos = deadline - System.nanoTime() + GRACE.toNanos();
         try {
-            return future.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+            return task.result.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            if (task.cancel()) {
+                return error(task.call, "timed out after " + callTimeout.toMillis() + " ms waiting for a worker;"
+                        + " nothing was written. Retrying with the same tool call id is safe.");
+            }
             // the store's own deadline should have ended the call by now; it is still running and may yet commit
-            future.cancel(true);
-            return error(call, "did not finish within " + callTimeout.toMillis() + " ms; whether the change was"
-                    + " applied is unknown. Retry with the same tool call id: it is never applied twice.");
+            return error(task.call, "did not finish within " + callTimeout.toMillis() + " ms; whether the change"
+                    + " was applied is unknown. Retry with the same tool call id: it is never applied twice.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            future.cancel(true);
-            return error(call, "interrupted before it finished; whether the change was applied is unknown. Retry"
-                    + " with the same tool call id: it is never applied twice.");
+            if (task.cancel()) {
+                return error(task.call, "interrupted before it started; nothing was written.");
+            }
+            return error(task.call, "interrupted before it finished; whether the change was applied is unknown."
+                    + " Retry with the same tool call id: it is never applied twice.");
         } catch (ExecutionException e) {
-            LOG.error("tool call {} failed unexpectedly", call == null ? null : call.id(), e.getCause());
-            return error(call, "internal error; whether the change was applied is unknown. Retry with the same tool"
-                    + " call id: it is never applied twice.");
+            LOG.error("tool call {} failed unexpectedly", task.call == null ? null : task.call.id(), e.getCause());
+            return error(task.call, "internal error; whether the change was applied is unknown. Retry with the same"
+                    + " tool call id: it is never applied twice.");
         }
-    }
-
-    private ToolResult run(ToolCall call, long deadline) {
-        String id = call == null ? null : call.id();
-        MDC.put("chat_id", chatId);
-        MDC.put("tool_call_id", String.valueOf(id));
-        try {
-            ToolResult result = runChecked(call, deadline);
-            if (result.error()) {
-                LOG.info("tool {} failed: {}", result.name(), result.content());
-            } else {
-                LOG.debug("tool {} done: {}", result.name(), result.content());
-            }
-            return result;
-        } catch (RuntimeException | Error e) {
-            LOG.error("tool call failed unexpectedly", e);
-            return error(call, "internal error; whether the change was applied is unknown. Retry with the same tool"
-                    + " call id: it is never applied twice.");
-        } finally {
-            MDC.remove("chat_id");
-            MDC.remove("tool_call_id");
-        }
-    }
-
-    private ToolResult runChecked(ToolCall call, long deadline) {
-        if (call == null) {
-            return error(null, "a tool call is missing");
-        }
-        if (call.id() == null || call.id().isBlank()) {
-            return error(call, "the tool call has no id; an id is needed so that a replay is not applied twice.");
-        }
-        if (call.name() == null || catalog.find(call.name()).isEmpty()) {
-            return error(call, "unknown tool '" + call.name() + "'; known tools: " + catalog.names() + ".");
-        }
-        String raw = call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments();
-        int bytes = raw.length() > maxArgumentBytes / 3 ? raw.getBytes(StandardCharsets.UTF_8).length : 0;
-        if (bytes > maxArgumentBytes) {
-            return error(call, "arguments are " + bytes + " bytes, over the limit of " + maxArgumentBytes + ".");
-        }
-        JsonNode arguments;
-        try {
-            arguments = argumentMapper.readTree(raw);
-        } catch (JsonProcessingException e) {
-            if (Json.duplicateKey(e).isPresent()) {
-                return error(call, "arguments are ambiguous: " + Json.describe(e) + "; give each key once.");
-            }
-            String why = e.getOriginalMessage() != null && e.getOriginalMessage().contains("nesting depth")
-                    ? "nested deeper than " + maxJsonDepth + " levels" : Json.describe(e);
-            return error(call, "arguments are not valid JSON: " + why + ".");
-        }
-        if (arguments == null || arguments.isMissingNode()) {
-            arguments = Json.MAPPER.createObjectNode();
-        }
-        List<String> problems = catalog.validate(call.name(), arguments);
-        if (!problems.isEmpty()) {
-            return error(call, "invalid arguments for " + call.name() + ": " + String.join("; ", problems) + ".");
-        }
-        Duration left = Duration.ofNanos(deadline - System.nanoTime());
-        if (left.isNegative() || left.isZero()) {
-            return error(call, "timed out after " + callTimeout.toMillis() + " ms before it started; nothing was"
-                    + " written. Retrying with the same tool call id is safe.");
-        }
-        return handlers.handle(call, arguments, left);
     }
 
     private static ToolResult error(ToolCall call, String message) {
-        return ToolHandlers.error(call == null ? null : call.id(), call == null ? null : call.name(), message);
+        return CallRunner.error(call, message);
     }
 
-    /** Stops the worker threads; calls in flight finish. */
+    /**
+     * Stops the worker threads once the calls already queued have run; later calls get an error result saying the
+     * executor is shut down. Does not wait.
+     */
     @Override
     public void close() {
-        workers.shutdown();
+        workers.close();
     }
 
     /** Configures a {@link ToolExecutor}. Not thread-safe. */
@@ -236,6 +315,7 @@ public final class ToolExecutor implements AutoCloseable {
 
         private final ArtifactStore store;
         private final String chatId;
+        private ToolCallListener listener = ToolCallListener.NONE;
         private String title = "Code";
         private int maxParallelism = 16;
         private Duration callTimeout = Duration.ofSeconds(30);
@@ -244,14 +324,15 @@ public final class ToolExecutor implements AutoCloseable {
 
         private Builder(ArtifactStore store, String chatId) {
             this.store = Objects.requireNonNull(store, "store");
-            this.chatId = Objects.requireNonNull(chatId, "chatId");
-            if (chatId.isBlank()) {
+            this.chatId = chatId;
+            if (chatId != null && chatId.isBlank()) {
                 throw new IllegalArgumentException("chatId must not be blank");
             }
         }
 
         /**
-         * How many calls run at once; default 16. Give the store's pool at least this many connections.
+         * How many calls run at once, over all chats; default 16. Give the store's pool at least this many
+         * connections.
          *
          * @param n at least 1
          * @return this builder
@@ -325,7 +406,18 @@ public final class ToolExecutor implements AutoCloseable {
         }
 
         /**
-         * Builds the executor.
+         * Who hears of each call queued, started and finished (metrics, traces); default none.
+         *
+         * @param listener the listener, thread-safe
+         * @return this builder
+         */
+        public Builder listener(ToolCallListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Builds the executor and starts its worker threads.
          *
          * @return the executor
          */

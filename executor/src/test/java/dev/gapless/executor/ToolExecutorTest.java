@@ -258,7 +258,7 @@ class ToolExecutorTest {
 
     @Test
     void everyLogLineOfACallCarriesTheChatAndToolCallIds() {
-        Logger logger = (Logger) LoggerFactory.getLogger(ToolExecutor.class);
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.gapless.executor");
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         logger.addAppender(appender);

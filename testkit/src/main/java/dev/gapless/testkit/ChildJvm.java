@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * standard error is collected for {@link #errors()}.
  *
  * <pre>{@code
- * try (ChildJvm child = ChildJvm.start("dev.gapless.executor.cli.Main", "mcp", "--data-dir", dir.toString())) {
+ * try (ChildJvm child = ChildJvm.start("dev.gapless.cli.Main", "mcp", "--data-dir", dir.toString())) {
  *     child.awaitLine(line -> line.contains("\"id\":1"), Duration.ofSeconds(60));
  *     child.kill();                      // SIGKILL to the JVM alone, as kill -9 <pid> does
  * }

@@ -1,0 +1,149 @@
+package dev.gapless.cli;
+
+import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.executor.ToolExecutor;
+import dev.gapless.mcp.McpHttpServer;
+import dev.gapless.mcp.McpToolServer;
+import dev.gapless.micrometer.GaplessMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gapless mcp}: the tools as an MCP server, on stdio or, with {@code --http}, over Streamable HTTP. */
+@Command(name = "mcp", mixinStandardHelpOptions = true,
+        description = {"Serve the tools over MCP on standard input/output (register this command in an MCP client),"
+                + " or with --http over Streamable HTTP for many clients and chats. Logs go to standard error.",
+            "Over HTTP every request needs 'Authorization: Bearer <token>'; each call names its chat in its _meta"
+                + " (chat_id) or in the X-Gapless-Chat header; Prometheus metrics are at /metrics."})
+final class McpCommand implements Callable<Integer> {
+
+    /** The environment variable that may hold the bearer token. */
+    static final String TOKEN_VARIABLE = "GAPLESS_MCP_TOKEN";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreOptions storage;
+
+    @Mixin
+    VerboseOption verbosity;
+
+    @Option(names = "--chat", paramLabel = "ID",
+            description = "The chat whose code artifact the tools work on (default on stdio: mcp). Over HTTP, the"
+                    + " chat of calls that name none (default: none, such calls get an error).")
+    String chat;
+
+    @Option(names = "--http", description = "Serve over Streamable HTTP instead of stdio.")
+    boolean http;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "With --http: the address to listen on"
+            + " (default: 127.0.0.1, this machine only).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "With --http: the port (default: 8765; 0 for any"
+            + " free port).")
+    Integer port;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "With --http: the bearer token clients must send"
+            + " (default: $" + TOKEN_VARIABLE + ", else one is generated and printed).")
+    String token;
+
+    @Override
+    public Integer call() throws Exception {
+        storage.validate(spec.commandLine());
+        if (chat != null) {
+            StoreOptions.requireChat(spec.commandLine(), chat);
+        }
+        if (!http && (host != null || port != null || token != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--host, --port and --token need --http (on stdio the client starts the server itself)");
+        }
+        if (port != null && (port < 0 || port > 65_535)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535, was "
+                    + port);
+        }
+        String version = new Main.Version().getVersion()[0].replace("gapless ", "");
+        return http ? serveHttp(version) : serveStdio(version);
+    }
+
+    private int serveStdio(String version) throws InterruptedException {
+        var err = spec.commandLine().getErr();
+        try (StoreOptions.Storage open = storage.open(err, 18);
+             ToolExecutor executor = ToolExecutor.builder(open.store(), chat == null ? "mcp" : chat).build();
+             McpToolServer server = McpToolServer.start(executor, version, System.in, System.out)) {
+            server.awaitInputClosed();
+        }
+        return 0;
+    }
+
+    private int serveHttp(String version) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String source = token != null ? "--token" : System.getenv(TOKEN_VARIABLE) != null ? TOKEN_VARIABLE : null;
+        String bearer = token != null ? token : source != null ? System.getenv(TOKEN_VARIABLE) : generatedToken();
+        if (bearer.length() < 16 || bearer.chars().anyMatch(Character::isWhitespace)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the bearer token (" + source + ") must"
+                    + " have at least 16 characters and no white space");
+        }
+        GaplessMetrics metrics = GaplessMetrics.create(WriteStrategy.named(storage.strategy));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gapless-mcp-shutdown");
+        try (StoreOptions.Storage open = storage.open(err, 18, metrics)) {
+            ToolExecutor.Builder builder = chat == null ? ToolExecutor.builder(open.store())
+                    : ToolExecutor.builder(open.store(), chat);
+            try (ToolExecutor executor = builder.listener(metrics).build()) {
+                metrics.monitor(executor).bindTo(registry);
+                McpHttpServer.Builder server = McpHttpServer.builder(executor, version).token(bearer)
+                        .metrics(registry::scrape).host(host == null ? "127.0.0.1" : host)
+                        .port(port == null ? 8765 : port);
+                try (McpHttpServer running = start(server)) {
+                    out.println("MCP endpoint: " + running.endpoint());
+                    out.println("metrics: " + running.endpoint().resolve("/metrics"));
+                    out.println(source == null ? "bearer token: " + bearer + "   (generated for this run; choose one"
+                            + " with --token or $" + TOKEN_VARIABLE + ")" : "bearer token: from " + source);
+                    out.flush();
+                    Runtime.getRuntime().addShutdownHook(hook);
+                    stop.await();
+                }
+            }
+        } finally {
+            stopped.countDown();
+        }
+        return 0;
+    }
+
+    private static McpHttpServer start(McpHttpServer.Builder server) {
+        try {
+            return server.start();
+        } catch (RuntimeException e) {
+            throw new CommandFailedException(e.getMessage(), e);
+        }
+    }
+
+    private static String generatedToken() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+}

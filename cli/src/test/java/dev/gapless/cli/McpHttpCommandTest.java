@@ -1,0 +1,79 @@
+package dev.gapless.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gapless.core.ArtifactStore;
+import dev.gapless.executor.ToolExecutor;
+import dev.gapless.testkit.ChildJvm;
+import dev.gapless.testkit.PostgresExtension;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code gapless mcp --http} in a child JVM: a generated token, a client of the SDK, and the Prometheus scrape. */
+class McpHttpCommandTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.create();
+
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    private static String value(ChildJvm server, String prefix) throws Exception {
+        return server.awaitLine(line -> line.startsWith(prefix), PATIENCE).substring(prefix.length()).trim();
+    }
+
+    @Test
+    void anHttpServerWithAGeneratedTokenServesChatsNamedByTheirRequestsAndExposesMetrics() throws Exception {
+        String chat = "http-cli-" + UUID.randomUUID();
+        try (ChildJvm server = ChildJvm.start("dev.gapless.cli.Main", "mcp", "--http", "--port", "0",
+                "--jdbc-url", PG.jdbcUrl(), "--user", PG.server().user(), "--password", PG.server().password())) {
+            URI endpoint = URI.create(value(server, "MCP endpoint:"));
+            URI metrics = URI.create(value(server, "metrics:"));
+            String token = value(server, "bearer token:").split("\\s+")[0];
+            assertThat(endpoint.getHost()).isEqualTo("127.0.0.1");
+            assertThat(token).hasSizeGreaterThanOrEqualTo(40);
+
+            HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
+                    .builder("http://127.0.0.1:" + endpoint.getPort())
+                    .httpRequestCustomizer((request, method, uri, body, context) -> request
+                            .header("Authorization", "Bearer " + token).header("X-Gapless-Chat", chat))
+                    .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper())).build();
+            try (McpSyncClient client = McpClient.sync(transport).requestTimeout(PATIENCE)
+                    .initializationTimeout(PATIENCE).build()) {
+                client.initialize();
+                McpSchema.CallToolResult added = client.callTool(McpSchema.CallToolRequest.builder()
+                        .name("add_code_file").arguments(Map.of("filename", "main.cpp", "language", "cpp",
+                                "content", "int main() {}")).meta(Map.of("tool_call_id", "call-1")).build());
+                assertThat(added.isError()).isFalse();
+            }
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> unauthorized = http.send(HttpRequest.newBuilder(metrics).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(unauthorized.statusCode()).isEqualTo(401);
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(metrics)
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body())
+                    .contains("gapless_append_seconds_count{outcome=\"applied\",strategy=\"row-lock\"} 1")
+                    .contains("gen_ai_execute_tool_duration_seconds_count{error_type=\"none\","
+                            + "gen_ai_tool_name=\"add_code_file\"} 1")
+                    .contains("gapless_executor_queued{executor=\"0\"} 0");
+        }
+        ArtifactStore store = ArtifactStore.create(PG.dataSource());
+        assertThat(store.find(chat, ToolExecutor.ARTIFACT_TYPE).map(a -> store.history(a.id()).size()))
+                .contains(1);
+    }
+}

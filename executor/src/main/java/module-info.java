@@ -1,0 +1,15 @@
+/**
+ * Gapless executor: runs a model's tool calls (OpenAI, Anthropic shapes) for many chats against a core
+ * {@code ArtifactStore}. The API is {@code dev.gapless.executor} (the executor, calls, results, the tool catalog) and
+ * {@code dev.gapless.executor.format} (the wire formats). {@code dev.gapless.executor.internal} is not exported: the
+ * MCP server and the command line, which use its JSON helpers, run on the class path.
+ */
+module dev.gapless.executor {
+    requires transitive dev.gapless.core;
+    requires transitive com.fasterxml.jackson.databind;
+    requires com.networknt.schema;
+    requires org.slf4j;
+
+    exports dev.gapless.executor;
+    exports dev.gapless.executor.format;
+}

@@ -1,0 +1,108 @@
+package dev.gapless.mcp;
+
+import dev.gapless.executor.ToolCall;
+import dev.gapless.executor.ToolDefinition;
+import dev.gapless.executor.ToolExecutor;
+import dev.gapless.executor.ToolResult;
+import dev.gapless.executor.internal.Json;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The executor's tools as MCP tool specifications, the same for every transport: input schemas, annotations, and a
+ * call handler that finds the call's chat and idempotency key in the request and runs it through the executor.
+ */
+final class McpTools {
+
+    /** The transport-context key under which a transport puts the chat its request names (HTTP: a header). */
+    static final String CHAT = "gapless.chat";
+    /** The {@code _meta} key of the chat a call works on. */
+    static final String META_CHAT = "chat_id";
+
+    private McpTools() {
+    }
+
+    static List<McpServerFeatures.SyncToolSpecification> specifications(ToolExecutor executor, McpJsonMapper mapper) {
+        List<McpServerFeatures.SyncToolSpecification> tools = new ArrayList<>();
+        for (ToolDefinition definition : executor.catalog().tools()) {
+            McpSchema.Tool tool = McpSchema.Tool.builder()
+                    .name(definition.name())
+                    .description(definition.description())
+                    .inputSchema(mapper, Json.write(definition.inputSchema()))
+                    .annotations(annotations(definition.name()))
+                    .build();
+            tools.add(McpServerFeatures.SyncToolSpecification.builder()
+                    .tool(tool)
+                    .callHandler((exchange, request) -> call(executor, exchange.transportContext(), request))
+                    .build());
+        }
+        return tools;
+    }
+
+    /**
+     * What a client may assume of a tool. Reads change nothing. Writes only append: every earlier version stays
+     * readable, so only a deletion counts as destructive; a write is idempotent when the client sends its call id
+     * ({@code _meta.tool_call_id}), which is then the idempotency key. No tool reaches outside the artifact store.
+     */
+    static McpSchema.ToolAnnotations annotations(String tool) {
+        boolean readOnly = tool.startsWith("get_") || tool.startsWith("list_") || tool.startsWith("view")
+                || tool.contains("history");
+        McpSchema.ToolAnnotations.Builder hints = McpSchema.ToolAnnotations.builder().openWorldHint(false)
+                .readOnlyHint(readOnly);
+        if (!readOnly) {
+            hints.destructiveHint(tool.startsWith("delete_") || tool.startsWith("remove_")).idempotentHint(true);
+        }
+        return hints.build();
+    }
+
+    static McpSchema.CallToolResult call(ToolExecutor executor, McpTransportContext context,
+            McpSchema.CallToolRequest request) {
+        Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
+        ToolCall call = new ToolCall(idOf(request.meta()), request.name(),
+                Json.write(Json.MAPPER.valueToTree(arguments)));
+        Optional<String> chat = chatOf(executor, context, request.meta());
+        if (chat.isEmpty()) {
+            return McpSchema.CallToolResult.builder().isError(true).addTextContent(Json.write(Json.MAPPER
+                    .createObjectNode().put("error", "no chat: name the chat whose code artifact the tools work on,"
+                            + " in the request's _meta as \"" + META_CHAT + "\" or in the " + McpHttpServer.CHAT_HEADER
+                            + " header; nothing was written."))).build();
+        }
+        ToolResult result = executor.execute(chat.get(), call);
+        return McpSchema.CallToolResult.builder()
+                .addTextContent(result.content())
+                .isError(result.error())
+                .build();
+    }
+
+    private static Optional<String> chatOf(ToolExecutor executor, McpTransportContext context,
+            Map<String, Object> meta) {
+        Object named = meta == null ? null : meta.get(META_CHAT);
+        if (named instanceof String s && !s.isBlank()) {
+            return Optional.of(s);
+        }
+        Object fromTransport = context == null ? null : context.get(CHAT);
+        if (fromTransport instanceof String s && !s.isBlank()) {
+            return Optional.of(s);
+        }
+        return executor.defaultChat();
+    }
+
+    private static String idOf(Map<String, Object> meta) {
+        if (meta != null) {
+            for (String key : List.of("tool_call_id", "idempotency_key")) {
+                Object value = meta.get(key);
+                if (value instanceof String s && !s.isBlank()) {
+                    return s;
+                }
+            }
+        }
+        return "mcp_" + UUID.randomUUID();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.gapless.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageParam;
+import com.anthropic.models.messages.ToolResultBlockParam;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionMessageParam;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import dev.gapless.core.ArtifactStore;
+import dev.gapless.core.Schema;
+import dev.gapless.executor.ToolExecutor;
+import dev.gapless.executor.testing.Recorded;
+import dev.gapless.testkit.PostgresExtension;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The recorded responses, parsed by the SDKs themselves, executed, and answered with the SDKs' parameter types. */
+class ProviderSdksTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply).withPoolSize(20);
+
+    private ArtifactStore store;
+    private ToolExecutor gapless;
+    private String chat;
+
+    @BeforeEach
+    void setUp() {
+        store = ArtifactStore.create(PG.dataSource());
+        gapless = ToolExecutor.builder(store).build();
+        chat = "sdk-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void tearDown() {
+        gapless.close();
+    }
+
+    private static ChatCompletion completion(String name) throws Exception {
+        return com.openai.core.ObjectMappers.jsonMapper().readValue(Recorded.response(name), ChatCompletion.class);
+    }
+
+    private static Message message(String json) throws Exception {
+        return com.anthropic.core.ObjectMappers.jsonMapper().readValue(json, Message.class);
+    }
+
+    private static String text(ChatCompletionToolMessageParam param) {
+        return param.content().asText();
+    }
+
+    private static String text(ToolResultBlockParam block) {
+        return block.content().orElseThrow().asString();
+    }
+
+    @Test
+    void anOpenAiChatCompletionsFourFilesLandAndAReplayAddsNothing() throws Exception {
+        ChatCompletion completion = completion("openai-four-files.json");
+
+        List<ChatCompletionToolMessageParam> replies = OpenAiChatCompletions.execute(gapless, chat, completion);
+
+        assertThat(replies).extracting(ChatCompletionToolMessageParam::toolCallId).containsExactly(
+                "call_Q1mZp8bXh2kL4sT9vW3yN6aR", "call_T7nB2cV5xK9mL1pQ4wE8rY3u", "call_H4jK8lP2zX6cV9bN1mQ5wR7t",
+                "call_Z9xC3vB6nM2kL8jH4gF1dS5a");
+        assertThat(replies).allSatisfy(r -> assertThat(text(r)).contains("\"status\":\"ok\""));
+        assertThat(Recorded.versions(store, chat)).isEqualTo(4);
+        assertThat(Recorded.files(store, chat))
+                .containsExactlyInAnyOrder("main.cpp", "config.h", "platformio.ini", "README.md");
+        // the reply goes back into the SDK's next request as it is
+        String wire = com.openai.core.ObjectMappers.jsonMapper().writeValueAsString(
+                ChatCompletionMessageParam.ofTool(replies.get(0)));
+        assertThat(wire).contains("\"role\":\"tool\"").contains("\"tool_call_id\":\"call_Q1mZp8bXh2kL4sT9vW3yN6aR\"");
+
+        List<ChatCompletionToolMessageParam> replay = OpenAiChatCompletions.execute(gapless, chat, completion);
+        assertThat(replay).allSatisfy(r -> assertThat(text(r)).contains("\"deduplicated\":true"));
+        assertThat(Recorded.versions(store, chat)).isEqualTo(4);
+    }
+
+    @Test
+    void openAiBadCallsAreAnsweredWithErrorsAndWriteNothing() throws Exception {
+        List<ChatCompletionToolMessageParam> replies = OpenAiChatCompletions.execute(gapless, chat,
+                completion("openai-bad-calls.json"));
+
+        assertThat(replies).hasSize(6);
+        assertThat(replies.stream().filter(r -> text(r).startsWith("{\"error\"")).map(
+                ChatCompletionToolMessageParam::toolCallId)).containsExactly("call_malformed", "call_unknown",
+                "call_wrong_type", "call_traversal", "call_missing");
+        assertThat(Recorded.files(store, chat)).containsExactly("ok.txt");
+    }
+
+    @Test
+    void anAnthropicMessageFourFilesLandAndAReplayAddsNothing() throws Exception {
+        Message message = message(Recorded.response("anthropic-four-files.json"));
+
+        List<ToolResultBlockParam> results = AnthropicMessages.execute(gapless, chat, message);
+
+        assertThat(results).hasSize(4).allSatisfy(r -> {
+            assertThat(r.isError()).contains(false);
+            assertThat(text(r)).contains("\"status\":\"ok\"");
+        });
+        assertThat(results.get(0).toolUseId()).isEqualTo("toolu_01A9xKq2LmN8pR4tV6wY1zA5");
+        assertThat(Recorded.versions(store, chat)).isEqualTo(4);
+        assertThat(Recorded.files(store, chat))
+                .containsExactlyInAnyOrder("main.cpp", "config.h", "platformio.ini", "README.md");
+
+        assertThat(AnthropicMessages.execute(gapless, chat, message))
+                .allSatisfy(r -> assertThat(text(r)).contains("\"deduplicated\":true"));
+        assertThat(Recorded.versions(store, chat)).isEqualTo(4);
+    }
+
+    @Test
+    void anAnthropicBadCallIsAToolResultWithIsErrorAndWritesNothing() throws Exception {
+        Message message = message("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\","
+                + "\"stop_reason\":\"tool_use\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":1,"
+                + "\"output_tokens\":1},\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_bad\",\"name\":"
+                + "\"add_code_file\",\"input\":{\"filename\":\"../../etc/passwd\",\"language\":\"text\","
+                + "\"content\":\"x\"}},{\"type\":\"tool_use\",\"id\":\"toolu_ok\",\"name\":\"add_code_file\","
+                + "\"input\":{\"filename\":\"ok.txt\",\"language\":\"text\",\"content\":\"fine\"}}]}");
+
+        List<ToolResultBlockParam> results = AnthropicMessages.execute(gapless, chat, message);
+
+        assertThat(results.get(0).isError()).contains(true);
+        assertThat(text(results.get(0))).contains("'..'").contains("nothing was written");
+        assertThat(results.get(1).isError()).contains(false);
+        String wire = com.anthropic.core.ObjectMappers.jsonMapper().writeValueAsString(
+                AnthropicMessages.reply(results));
+        MessageParam reply = AnthropicMessages.reply(results);
+        assertThat(reply.role()).isEqualTo(MessageParam.Role.USER);
+        assertThat(wire).contains("\"type\":\"tool_result\"").contains("\"is_error\":true")
+                .contains("\"tool_use_id\":\"toolu_bad\"");
+        assertThat(Recorded.files(store, chat)).containsExactly("ok.txt");
+    }
+}
