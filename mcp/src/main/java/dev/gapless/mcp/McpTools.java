@@ -57,7 +57,9 @@ final class McpTools {
         McpSchema.ToolAnnotations.Builder hints = McpSchema.ToolAnnotations.builder().openWorldHint(false)
                 .readOnlyHint(readOnly);
         if (!readOnly) {
-            hints.destructiveHint(tool.startsWith("delete_") || tool.startsWith("remove_")).idempotentHint(true);
+            // a patch may delete files (*** Delete File); edits and puts leave every earlier version readable
+            hints.destructiveHint(tool.startsWith("delete_") || tool.startsWith("remove_") || tool.equals("apply_patch"))
+                    .idempotentHint(true);
         }
         return hints.build();
     }

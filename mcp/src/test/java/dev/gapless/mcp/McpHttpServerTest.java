@@ -101,6 +101,11 @@ class McpHttpServerTest {
             assertThat(hints.get("add_code_file").readOnlyHint()).isFalse();
             assertThat(hints.get("add_code_file").destructiveHint()).isFalse();
             assertThat(hints.get("add_code_file").idempotentHint()).isTrue();
+            assertThat(hints.get("apply_patch").destructiveHint()).as("a patch may delete files").isTrue();
+            for (String edit : List.of("edit_code_file", "str_replace_based_edit_tool")) {
+                assertThat(hints.get(edit).readOnlyHint()).as(edit).isFalse();
+                assertThat(hints.get(edit).destructiveHint()).as(edit).isFalse();
+            }
             assertThat(hints.values()).allSatisfy(h -> assertThat(h.openWorldHint()).isFalse());
         }
     }
