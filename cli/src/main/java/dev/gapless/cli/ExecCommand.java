@@ -8,7 +8,6 @@ import dev.gapless.executor.format.Format;
 import dev.gapless.executor.format.UnusableInputException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,7 +37,7 @@ import picocli.CommandLine.Spec;
 final class ExecCommand implements Callable<Integer> {
 
     /** The largest input document accepted. */
-    static final long MAX_INPUT_BYTES = 64L << 20;
+    static final long MAX_INPUT_BYTES = 256L << 20;
 
     @Spec
     CommandSpec spec;
@@ -82,7 +81,7 @@ final class ExecCommand implements Callable<Integer> {
         List<ToolCall> calls;
         String hint = "";
         try {
-            JsonNode document = Format.read(readInput());
+            JsonNode document = readInput();
             chosen = format == null ? Format.detect(document) : Format.named(format);
             if (!chosen.recognises(document) && Format.recognise(document).isPresent()) {
                 hint = "; leave --format out to detect it";
@@ -106,32 +105,60 @@ final class ExecCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String readInput() {
+    /** Parses the input straight from the file or standard input, bounded, without a copy of its text. */
+    private JsonNode readInput() {
         try {
-            byte[] bytes;
             if (input.equals("-")) {
-                InputStream in = System.in;
-                bytes = in.readNBytes((int) MAX_INPUT_BYTES + 1);
-            } else {
-                Path path = Path.of(input);
-                if (Files.isDirectory(path)) {
-                    throw new UnusableInputException(input + " is a directory, not a file");
-                }
-                if (Files.size(path) > MAX_INPUT_BYTES) {
-                    throw new UnusableInputException("the input is over " + (MAX_INPUT_BYTES >> 20) + " MiB");
-                }
-                bytes = Files.readAllBytes(path);
+                return Format.read(new Bounded(System.in, MAX_INPUT_BYTES));
             }
-            if (bytes.length > MAX_INPUT_BYTES) {
+            Path path = Path.of(input);
+            if (Files.isDirectory(path)) {
+                throw new UnusableInputException(input + " is a directory, not a file");
+            }
+            if (Files.size(path) > MAX_INPUT_BYTES) {
                 throw new UnusableInputException("the input is over " + (MAX_INPUT_BYTES >> 20) + " MiB");
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            try (InputStream in = Files.newInputStream(path)) {
+                return Format.read(in);
+            }
         } catch (NoSuchFileException e) {
             throw new UnusableInputException("the file " + input + " does not exist");
         } catch (AccessDeniedException e) {
             throw new UnusableInputException("cannot read " + input + ": permission denied");
         } catch (IOException e) {
             throw new UnusableInputException("cannot read " + input + ": " + e.getMessage());
+        }
+    }
+
+    /** Standard input cut off at a limit: reading past it fails, saying so. */
+    static final class Bounded extends java.io.FilterInputStream {
+        private final long limit;
+        private long read;
+
+        Bounded(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > limit) {
+                throw new UnusableInputException("the input is over " + (limit >> 20) + " MiB");
+            }
         }
     }
 }

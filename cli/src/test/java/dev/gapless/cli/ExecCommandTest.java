@@ -199,6 +199,17 @@ class ExecCommandTest {
     }
 
     @Test
+    void standardInputPastTheLimitIsRefusedSayingSo() throws Exception {
+        byte[] json = Files.readAllBytes(Path.of(resource("openai-four-files.json")));
+        java.io.InputStream whole = new ExecCommand.Bounded(new java.io.ByteArrayInputStream(json), json.length);
+        assertThat(whole.readAllBytes()).isEqualTo(json);
+        java.io.InputStream cut = new ExecCommand.Bounded(new java.io.ByteArrayInputStream(json), json.length - 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(cut::readAllBytes)
+                .isInstanceOf(dev.gapless.executor.format.UnusableInputException.class)
+                .hasMessageStartingWith("the input is over ");
+    }
+
+    @Test
     void aByteOrderMarkAtTheStartOfAResponseIsAccepted(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bom.json");
         byte[] json = Files.readAllBytes(Path.of(resource("openai-four-files.json")));

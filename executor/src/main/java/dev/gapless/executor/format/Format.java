@@ -115,6 +115,35 @@ public interface Format {
     }
 
     /**
+     * Parses a document from a stream, as {@link #read(String)} does, without holding its text in memory as well as
+     * its tree (a response of 64 one-megabyte files would otherwise need both).
+     *
+     * @param in the JSON, UTF-8; not closed
+     * @return the tree
+     * @throws UnusableInputException if it is not JSON, nests too deep or repeats a key in an object
+     * @throws java.io.IOException    if reading fails
+     */
+    public static JsonNode read(java.io.InputStream in) throws java.io.IOException {
+        java.io.PushbackInputStream source = new java.io.PushbackInputStream(in, 3);
+        byte[] start = source.readNBytes(3);
+        boolean bom = start.length == 3 && (start[0] & 0xff) == 0xEF && (start[1] & 0xff) == 0xBB
+                && (start[2] & 0xff) == 0xBF;
+        if (!bom) {
+            source.unread(start);
+        }
+        try {
+            JsonNode node = Json.bounded(MAX_DOCUMENT_DEPTH).readTree(source);
+            if (node == null || node.isMissingNode()) {
+                throw new UnusableInputException("the input is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new UnusableInputException((Json.duplicateKey(e).isPresent() ? "the input is ambiguous: "
+                    : "the input is not valid JSON: ") + Json.describe(e));
+        }
+    }
+
+    /**
      * Parses a document's text with bounded nesting. A UTF-8 byte-order mark at the start (which some editors
      * write) is skipped; an object with the same key twice is refused as a whole, since which value was meant
      * cannot be known.

@@ -36,6 +36,27 @@ class FormatTest {
     }
 
     @Test
+    void streamsParseAsTextDoesWithTheSameErrors() throws Exception {
+        byte[] utf8 = resource("openai-four-files.json").getBytes(StandardCharsets.UTF_8);
+        JsonNode fromText = Format.read(resource("openai-four-files.json"));
+        assertThat(Format.read(new java.io.ByteArrayInputStream(utf8))).isEqualTo(fromText);
+        byte[] bom = new byte[utf8.length + 3];
+        bom[0] = (byte) 0xEF;
+        bom[1] = (byte) 0xBB;
+        bom[2] = (byte) 0xBF;
+        System.arraycopy(utf8, 0, bom, 3, utf8.length);
+        assertThat(Format.read(new java.io.ByteArrayInputStream(bom))).isEqualTo(fromText);
+        assertThatThrownBy(() -> Format.read(new java.io.ByteArrayInputStream(new byte[0])))
+                .isInstanceOf(UnusableInputException.class).hasMessage("the input is empty");
+        assertThatThrownBy(() -> Format.read(new java.io.ByteArrayInputStream("{\"a\":1,\"a\":2}"
+                .getBytes(StandardCharsets.UTF_8)))).isInstanceOf(UnusableInputException.class)
+                .hasMessageStartingWith("the input is ambiguous: ");
+        assertThatThrownBy(() -> Format.read(new java.io.ByteArrayInputStream("{\"a\":".getBytes(
+                StandardCharsets.UTF_8)))).isInstanceOf(UnusableInputException.class)
+                .hasMessageStartingWith("the input is not valid JSON: ");
+    }
+
+    @Test
     void openAiResultsAreToolMessagesInCallOrder() {
         JsonNode out = new OpenAiFormat().render(List.of(new ToolResult("a", "t", false, "{\"ok\":1}"),
                 new ToolResult("b", "t", true, "{\"error\":\"no\"}")));
