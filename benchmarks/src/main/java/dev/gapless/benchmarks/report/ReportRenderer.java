@@ -56,7 +56,9 @@ public final class ReportRenderer {
 
         /** Bytes allocated per operation, when the run used JMH's gc profiler. */
         double allocatedBytes() {
-            return secondary.getOrDefault("·gc.alloc.rate.norm", Double.NaN);
+            // JMH 1.37 names it "gc.alloc.rate.norm"; older versions put a middle dot in front
+            return secondary.getOrDefault("gc.alloc.rate.norm",
+                    secondary.getOrDefault("\u00b7gc.alloc.rate.norm", Double.NaN));
         }
 
         double p(String percentile) {

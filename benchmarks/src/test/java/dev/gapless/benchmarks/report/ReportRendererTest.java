@@ -71,6 +71,24 @@ class ReportRendererTest {
     }
 
     @Test
+    void bytesAllocatedPerAppendComeFromTheGcProfilersNormalisedRate() throws IOException {
+        String json = "[" + cell("SnapshotSizeBenchmark.append", 1, "\"files\":\"1\",\"strategy\":\"row-lock\"", 2.0,
+                5.0).replace("\"secondaryMetrics\":{}", "\"secondaryMetrics\":{\"gc.alloc.rate.norm\":{\"score\":35127.4}}")
+                + "," + cell("SnapshotSizeBenchmark.append", 1, "\"files\":\"10000\",\"strategy\":\"row-lock\"", 2.2,
+                5.0) + "]";
+        Path result = Files.writeString(dir.resolve("jmh-result.json"), json);
+        Path checks = Files.writeString(dir.resolve("checks.jsonl"), "");
+        Path docs = Files.createDirectories(dir.resolve("docs"));
+
+        ReportRenderer.render(result, checks, dir.resolve("absent-machine.json"), docs);
+
+        String md = Files.readString(docs.resolve("benchmarks.md"));
+        assertThat(md).contains("| `row-lock` | 1 | 2.00 | 1.00 | 2.00 | 5.00 | 35,127 |");
+        // a run without the profiler says so rather than showing a number
+        assertThat(md).contains("| `row-lock` | 10000 | 2.20 | 1.10 | 2.20 | 5.00 | — |");
+    }
+
+    @Test
     void reportsAMissedTargetWithItsShortfall() throws IOException {
         String json = "[" + String.join(",",
                 cell("AppendBenchmark.hotArtifact", 16, "\"strategy\":\"group-commit\"", 8.0, 9.0),
