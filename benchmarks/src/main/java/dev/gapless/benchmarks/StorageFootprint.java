@@ -58,6 +58,22 @@ public final class StorageFootprint {
                 (double) r.currentBytes() / r.contentBytes());
         System.out.printf("| 0.1 (full snapshot per version) | %,d | %.2f |%n", r.v1Bytes(),
                 (double) r.v1Bytes() / r.contentBytes());
+        System.out.printf("%nwhere the current layout's bytes are:%n| table | rows | heap | TOAST | indexes |%n"
+                + "|---|---:|---:|---:|---:|%n");
+        r.currentTables().forEach(t -> System.out.printf("| %s | %,d | %,d | %,d | %,d |%n", t.table(), t.rows(),
+                t.heapBytes(), t.toastBytes(), t.indexBytes()));
+    }
+
+    /**
+     * One table's share of a layout's bytes, after {@code VACUUM}.
+     *
+     * @param table      the table
+     * @param rows       its live rows
+     * @param heapBytes  its main fork
+     * @param toastBytes its TOAST table and index
+     * @param indexBytes its indexes
+     */
+    public record TableBytes(String table, long rows, long heapBytes, long toastBytes, long indexBytes) {
     }
 
     /**
@@ -69,8 +85,10 @@ public final class StorageFootprint {
      * @param editedBytes  content bytes of the edits
      * @param currentBytes table and index bytes of the current layout
      * @param v1Bytes      table and index bytes of 0.1's layout
+     * @param currentTables the current layout's bytes table by table
      */
-    public record Result(int files, int edits, long initialBytes, long editedBytes, long currentBytes, long v1Bytes) {
+    public record Result(int files, int edits, long initialBytes, long editedBytes, long currentBytes, long v1Bytes,
+            List<TableBytes> currentTables) {
 
         /** @return the content bytes written in all */
         public long contentBytes() {
@@ -104,12 +122,13 @@ public final class StorageFootprint {
             edited.add(f);
             editedBytes += utf8(f.content());
         }
-        long v2 = current(initial, edited);
+        List<TableBytes> v2 = current(initial, edited);
         long v1 = versionOne(initial, edited);
-        return new Result(files, edits, initialBytes, editedBytes, v2, v1);
+        long v2Bytes = v2.stream().mapToLong(t -> t.heapBytes() + t.toastBytes() + t.indexBytes()).sum();
+        return new Result(files, edits, initialBytes, editedBytes, v2Bytes, v1, v2);
     }
 
-    private static long current(List<CodeFile> initial, List<CodeFile> edited) throws SQLException {
+    private static List<TableBytes> current(List<CodeFile> initial, List<CodeFile> edited) throws SQLException {
         try (BenchDatabase db = BenchDatabase.create("footprint_v2", 2)) {
             ArtifactStore store = ArtifactStore.builder(db.dataSource()).strategy(WriteStrategy.rowLock()).build();
             UUID id = store.getOrCreate("footprint", "code", "footprint").id();
@@ -117,7 +136,8 @@ public final class StorageFootprint {
             for (CodeFile f : edited) {
                 store.append(id, Change.put(f));
             }
-            return size(db.dataSource());
+            size(db.dataSource());
+            return tables(db.dataSource());
         }
     }
 
@@ -189,6 +209,26 @@ public final class StorageFootprint {
             }
         }
         return total;
+    }
+
+    /** Table by table, after the {@code VACUUM} of {@link #size}; the parts add up to its total. */
+    private static List<TableBytes> tables(DataSource ds) throws SQLException {
+        List<TableBytes> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT t.reltuples::bigint, pg_relation_size(t.oid),
+                       coalesce(pg_total_relation_size(nullif(t.reltoastrelid, 0)), 0), pg_indexes_size(t.oid)
+                FROM pg_class t WHERE t.oid = to_regclass(?)""")) {
+            for (String table : TABLES) {
+                s.setString(1, table);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                        out.add(new TableBytes(table, Math.max(r.getLong(1), 0), r.getLong(2), r.getLong(3),
+                                r.getLong(4)));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static String resource(String script) throws IOException {

@@ -562,6 +562,18 @@ public final class ReportRenderer {
                 .append(String.format(Locale.ROOT, "%,d", footprint.path("v1Bytes").asLong())).append(" | ")
                 .append(String.format(Locale.ROOT, "%.2f", footprint.path("v1Bytes").asDouble() / contents))
                 .append(" |\n\n");
+        JsonNode tables = footprint.path("currentTables");
+        if (tables.isArray() && !tables.isEmpty()) {
+            b.append("Where the current layout's bytes are:\n\n| table | rows | heap | TOAST | indexes |"
+                    + " × contents written |\n|---|--:|--:|--:|--:|--:|\n");
+            for (JsonNode t : tables) {
+                long all = t.path("heapBytes").asLong() + t.path("toastBytes").asLong() + t.path("indexBytes").asLong();
+                b.append(String.format(Locale.ROOT, "| `%s` | %,d | %,d | %,d | %,d | %.2f |%n",
+                        t.path("table").asText(), t.path("rows").asLong(), t.path("heapBytes").asLong(),
+                        t.path("toastBytes").asLong(), t.path("indexBytes").asLong(), all / contents));
+            }
+            b.append('\n');
+        }
     }
 
     private static String strategyOfKey(String key) {

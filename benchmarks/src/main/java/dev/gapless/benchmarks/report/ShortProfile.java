@@ -132,6 +132,9 @@ public final class ShortProfile {
         node.put("contentBytes", r.contentBytes());
         node.put("currentBytes", r.currentBytes());
         node.put("v1Bytes", r.v1Bytes());
+        r.currentTables().forEach(t -> node.withArray("currentTables").addObject().put("table", t.table())
+                .put("rows", t.rows()).put("heapBytes", t.heapBytes()).put("toastBytes", t.toastBytes())
+                .put("indexBytes", t.indexBytes()));
         Files.writeString(file, node.toString(), StandardCharsets.UTF_8);
     }
 

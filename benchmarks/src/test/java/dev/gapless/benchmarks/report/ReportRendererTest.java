@@ -78,12 +78,20 @@ class ReportRendererTest {
                 5.0) + "]";
         Path result = Files.writeString(dir.resolve("jmh-result.json"), json);
         Path checks = Files.writeString(dir.resolve("checks.jsonl"), "");
+        Files.writeString(dir.resolve("footprint.json"), """
+                {"files":10,"edits":10,"contentBytes":1000,"currentBytes":3000,"v1Bytes":9000,"currentTables":[
+                 {"table":"artifact_contents","rows":20,"heapBytes":1000,"toastBytes":0,"indexBytes":500},
+                 {"table":"artifact_versions","rows":11,"heapBytes":1200,"toastBytes":100,"indexBytes":200}]}
+                """);
         Path docs = Files.createDirectories(dir.resolve("docs"));
 
         ReportRenderer.render(result, checks, dir.resolve("absent-machine.json"), docs);
 
         String md = Files.readString(docs.resolve("benchmarks.md"));
         assertThat(md).contains("| `row-lock` | 1 | 2.00 | 1.00 | 2.00 | 5.00 | 35,127 |");
+        assertThat(md).contains("| current: contents once, changes per version | 3,000 | 3.00 |")
+                .contains("| `artifact_contents` | 20 | 1,000 | 0 | 500 | 1.50 |")
+                .contains("| `artifact_versions` | 11 | 1,200 | 100 | 200 | 1.50 |");
         // a run without the profiler says so rather than showing a number
         assertThat(md).contains("| `row-lock` | 10000 | 2.20 | 1.10 | 2.20 | 5.00 | — |");
     }
