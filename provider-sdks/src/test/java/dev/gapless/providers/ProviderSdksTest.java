@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageParam;
 import com.anthropic.models.messages.ToolResultBlockParam;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionMessageParam;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseInputItem;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Schema;
+import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolExecutor;
 import dev.gapless.executor.testing.Recorded;
 import dev.gapless.testkit.PostgresExtension;
@@ -46,12 +51,31 @@ class ProviderSdksTest {
         return com.openai.core.ObjectMappers.jsonMapper().readValue(Recorded.response(name), ChatCompletion.class);
     }
 
+    private static Response response(String json) throws Exception {
+        return com.openai.core.ObjectMappers.jsonMapper().readValue(json, Response.class);
+    }
+
+    private static JsonNode wire(Object sdkObject) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = com.openai.core.ObjectMappers.jsonMapper();
+        return mapper.readTree(mapper.writeValueAsString(sdkObject));
+    }
+
     private static Message message(String json) throws Exception {
         return com.anthropic.core.ObjectMappers.jsonMapper().readValue(json, Message.class);
     }
 
     private static String text(ChatCompletionToolMessageParam param) {
         return param.content().asText();
+    }
+
+    private static String text(ResponseInputItem item) {
+        return item.isFunctionCallOutput() ? item.asFunctionCallOutput().output().asString()
+                : item.asApplyPatchCallOutput().output().orElseThrow();
+    }
+
+    private static String callId(ResponseInputItem item) {
+        return item.isFunctionCallOutput() ? item.asFunctionCallOutput().callId().orElseThrow()
+                : item.asApplyPatchCallOutput().callId();
     }
 
     private static String text(ToolResultBlockParam block) {
@@ -134,5 +158,87 @@ class ProviderSdksTest {
         assertThat(wire).contains("\"type\":\"tool_result\"").contains("\"is_error\":true")
                 .contains("\"tool_use_id\":\"toolu_bad\"");
         assertThat(Recorded.files(store, chat)).containsExactly("ok.txt");
+    }
+
+    @Test
+    void anOpenAiResponsesFourFilesLandAndAReplayAddsNothing() throws Exception {
+        Response response = response(Recorded.response("responses-four-files.json"));
+        List<String> ids = List.of("call_Q1mZp8bXh2kL4sT9vW3yN6aR", "call_T7nB2cV5xK9mL1pQ4wE8rY3u",
+                "call_H4jK8lP2zX6cV9bN1mQ5wR7t", "call_Z9xC3vB6nM2kL8jH4gF1dS5a");
+        // the reasoning and the message items are not calls; the output items alone give the same calls
+        assertThat(OpenAiResponses.toolCalls(response)).extracting(ToolCall::id).containsExactlyElementsOf(ids);
+        assertThat(OpenAiResponses.toolCalls(response.output())).isEqualTo(OpenAiResponses.toolCalls(response));
+
+        List<ResponseInputItem> items = OpenAiResponses.execute(gapless, chat, response);
+
+        assertThat(items).allSatisfy(i -> assertThat(i.isFunctionCallOutput()).isTrue());
+        assertThat(items).extracting(ProviderSdksTest::callId).containsExactlyElementsOf(ids);
+        assertThat(items).allSatisfy(i -> assertThat(text(i)).contains("\"status\":\"ok\""));
+        assertThat(Recorded.versions(store, chat)).isEqualTo(4);
+        assertThat(Recorded.files(store, chat))
+                .containsExactlyInAnyOrder("main.cpp", "config.h", "platformio.ini", "README.md");
+        // the items go into the SDK's next request as they are, in the shape the API reads
+        ResponseCreateParams next = ResponseCreateParams.builder().model("gpt-5.1")
+                .previousResponseId(response.id()).inputOfResponse(items).build();
+        JsonNode body = wire(next._body());
+        assertThat(body.path("previous_response_id").asText()).isEqualTo("resp_68c2b0a0b2c3819e9f1a2b3c4d5e6f70");
+        assertThat(body.path("input")).hasSize(4);
+        JsonNode first = body.path("input").get(0);
+        assertThat(first.path("type").asText()).isEqualTo("function_call_output");
+        assertThat(first.path("call_id").asText()).isEqualTo(ids.get(0));
+        assertThat(first.path("output").isTextual()).isTrue();
+        assertThat(first.path("output").asText()).contains("\"status\":\"ok\"");
+
+        List<ResponseInputItem> replay = OpenAiResponses.execute(gapless, chat, response.output());
+        assertThat(replay).extracting(ProviderSdksTest::callId).containsExactlyElementsOf(ids);
+        assertThat(replay).allSatisfy(i -> assertThat(text(i)).contains("\"deduplicated\":true"));
+        assertThat(Recorded.versions(store, chat)).isEqualTo(4);
+    }
+
+    @Test
+    void openAiResponsesApplyPatchCallsAreAnsweredAsApplyPatchCallOutputs() throws Exception {
+        OpenAiResponses.execute(gapless, chat, response(Recorded.response("responses-four-files.json")));
+        Response edits = response(Recorded.response("responses-edits.json"));
+
+        List<ResponseInputItem> items = OpenAiResponses.execute(gapless, chat, edits);
+
+        assertThat(items).extracting(ProviderSdksTest::callId).containsExactly("call_Rs1kF5tN8pW2xV6zQ9mB4cYd",
+                "call_Ap2mG6uP9qX3yW7aR1nC5dZe", "call_Ap3nH7vQ1rY4zX8bS2oD6eAf");
+        assertThat(items.get(0).isFunctionCallOutput()).isTrue();
+        assertThat(items.subList(1, 3)).allSatisfy(i -> {
+            assertThat(i.isApplyPatchCallOutput()).isTrue();
+            assertThat(i.asApplyPatchCallOutput().status())
+                    .isEqualTo(ResponseInputItem.ApplyPatchCallOutput.Status.COMPLETED);
+        });
+        assertThat(text(items.get(2))).startsWith("Patched docs/wiring.md (version ");
+        assertThat(Recorded.versions(store, chat)).isEqualTo(7);
+        assertThat(Recorded.files(store, chat)).containsExactlyInAnyOrder("main.cpp", "config.h", "platformio.ini",
+                "README.md", "docs/wiring.md");
+        JsonNode patched = wire(items.get(1));
+        assertThat(patched.path("type").asText()).isEqualTo("apply_patch_call_output");
+        assertThat(patched.path("call_id").asText()).isEqualTo("call_Ap2mG6uP9qX3yW7aR1nC5dZe");
+        assertThat(patched.path("status").asText()).isEqualTo("completed");
+
+        assertThat(OpenAiResponses.execute(gapless, chat, edits).subList(1, 3))
+                .allSatisfy(i -> assertThat(text(i)).contains("applied before by this call id"));
+        assertThat(Recorded.versions(store, chat)).isEqualTo(7);
+    }
+
+    @Test
+    void openAiResponsesBadCallsAreErrorOutputsAndWriteNothing() throws Exception {
+        Response response = response(Recorded.response("responses-bad-calls.json"));
+
+        List<ResponseInputItem> items = OpenAiResponses.execute(gapless, chat, response);
+
+        assertThat(items).extracting(ProviderSdksTest::callId).containsExactly("call_malformed", "call_unknown",
+                "call_traversal", "call_patch_traversal", "call_ok");
+        assertThat(items.subList(0, 3)).allSatisfy(i -> assertThat(text(i)).startsWith("{\"error\""));
+        assertThat(text(items.get(2))).contains("'..'").contains("nothing was written");
+        ResponseInputItem.ApplyPatchCallOutput patch = items.get(3).asApplyPatchCallOutput();
+        assertThat(patch.status()).isEqualTo(ResponseInputItem.ApplyPatchCallOutput.Status.FAILED);
+        assertThat(wire(items.get(3)).path("status").asText()).isEqualTo("failed");
+        assertThat(text(items.get(4))).contains("\"status\":\"ok\"");
+        assertThat(Recorded.files(store, chat)).containsExactly("ok.txt");
+        assertThat(Recorded.versions(store, chat)).isEqualTo(1);
     }
 }
