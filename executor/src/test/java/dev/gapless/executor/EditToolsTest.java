@@ -118,6 +118,30 @@ class EditToolsTest {
     }
 
     @Test
+    void freeformCustomToolCallsAreAnsweredAsCustomToolCallOutputs() throws Exception {
+        // apply_patch declared as a freeform (grammar) tool: the patch comes as the call's plain-text input
+        JsonNode response = Json.MAPPER.readTree("""
+                {"object":"response","output":[
+                 {"type":"custom_tool_call","call_id":"call_custom_patch","name":"apply_patch","input":
+                  "*** Begin Patch\\n*** Add File: notes/todo.md\\n+# Todo\\n*** End Patch\\n"},
+                 {"type":"custom_tool_call","call_id":"call_custom_other","name":"run_shell","input":"ls -la"}]}
+                """);
+        Format format = Format.detect(response);
+        assertThat(format.name()).isEqualTo("responses");
+        JsonNode reply = format.render(executor.execute(format.parse(response)));
+        assertThat(reply).hasSize(2);
+        assertThat(reply.get(0).path("type").asText()).isEqualTo("custom_tool_call_output");
+        assertThat(reply.get(0).path("call_id").asText()).isEqualTo("call_custom_patch");
+        assertThat(reply.get(0).path("output").asText()).startsWith("Patched notes/todo.md (version ");
+        assertThat(content("notes/todo.md")).isEqualTo("# Todo\n");
+        // a freeform tool the executor does not have is still answered, as an error, so the next request is valid
+        assertThat(reply.get(1).path("type").asText()).isEqualTo("custom_tool_call_output");
+        assertThat(reply.get(1).path("call_id").asText()).isEqualTo("call_custom_other");
+        assertThat(reply.get(1).path("output").asText()).contains("run_shell");
+        assertThat(store.history(store.find(chat, ToolExecutor.ARTIFACT_TYPE).orElseThrow().id())).hasSize(5);
+    }
+
+    @Test
     void editsThatNoLongerMatchAndBadRequestsSayWhatWasFound() throws Exception {
         ToolResult missing = call("e1", "edit_code_file", "{\"path\":\"main.cpp\",\"old_string\":\"delay(1000);\","
                 + "\"new_string\":\"delay(10);\"}");

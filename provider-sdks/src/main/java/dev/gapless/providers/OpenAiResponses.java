@@ -24,11 +24,14 @@ import java.util.Objects;
  * <p>The output items are read as the executor's {@link ResponsesFormat} reads the API's JSON (the SDK's objects are
  * written back to JSON with the SDK's own {@link ObjectMappers#jsonMapper() mapper}, so an item is seen exactly as it
  * was received): a {@code function_call} becomes a call of that tool with its {@code arguments}; an
- * {@code apply_patch_call} becomes a call of {@code apply_patch} with its operation as a one-file V4A patch; other
- * items (messages, reasoning, hosted tools' calls, and {@code custom_tool_call}s, which that format does not read)
- * are skipped. The answers are {@code function_call_output} items ({@code call_id}, {@code output}; a failed call's
- * output is {@code {"error": "…"}}) and, for an {@code apply_patch_call}, {@code apply_patch_call_output} items
- * ({@code status} {@code completed} or {@code failed}, {@code output} the summary or the error).
+ * {@code apply_patch_call} becomes a call of {@code apply_patch} with its operation as a one-file V4A patch; a
+ * {@code custom_tool_call} (a freeform tool) named {@code apply_patch} a call of {@code apply_patch} with its
+ * {@code input} as the patch, of another name a call of that tool with the text as arguments; other items
+ * (messages, reasoning, hosted tools' calls) are skipped. The answers are {@code function_call_output} items
+ * ({@code call_id}, {@code output}; a failed call's output is {@code {"error": "…"}}); for an
+ * {@code apply_patch_call}, {@code apply_patch_call_output} items ({@code status} {@code completed} or
+ * {@code failed}, {@code output} the summary or the error); for a {@code custom_tool_call},
+ * {@code custom_tool_call_output} items.
  *
  * <p>Needs {@code com.openai:openai-java} on the class path (an optional dependency of this module). Stateless and
  * thread-safe.

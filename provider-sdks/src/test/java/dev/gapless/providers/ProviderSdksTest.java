@@ -241,4 +241,26 @@ class ProviderSdksTest {
         assertThat(Recorded.files(store, chat)).containsExactly("ok.txt");
         assertThat(Recorded.versions(store, chat)).isEqualTo(1);
     }
+
+    @Test
+    void openAiResponsesFreeformApplyPatchIsAnsweredAsACustomToolCallOutput() throws Exception {
+        OpenAiResponses.execute(gapless, chat, response(Recorded.response("responses-four-files.json")));
+        Response custom = response("""
+                {"id":"resp_custom","object":"response","created_at":1764390200,"status":"completed",
+                 "model":"gpt-5.1","parallel_tool_calls":true,"tool_choice":"auto","tools":[],"output":[
+                  {"type":"custom_tool_call","id":"ctc_1","call_id":"call_freeform","name":"apply_patch",
+                   "input":"*** Begin Patch\\n*** Add File: notes/todo.md\\n+# Todo\\n*** End Patch\\n"}]}
+                """);
+
+        List<ResponseInputItem> items = OpenAiResponses.execute(gapless, chat, custom);
+
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).isCustomToolCallOutput()).isTrue();
+        JsonNode wire = wire(items.get(0));
+        assertThat(wire.path("type").asText()).isEqualTo("custom_tool_call_output");
+        assertThat(wire.path("call_id").asText()).isEqualTo("call_freeform");
+        assertThat(wire.path("output").asText()).startsWith("Patched notes/todo.md (version 5");
+        assertThat(Recorded.files(store, chat)).contains("notes/todo.md");
+        assertThat(Recorded.versions(store, chat)).isEqualTo(5);
+    }
 }

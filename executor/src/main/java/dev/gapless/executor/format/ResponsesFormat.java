@@ -15,17 +15,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * The OpenAI Responses API. In: a response ({@code output} items), or the array of items itself; items of type
  * {@code function_call} ({@code call_id}, {@code name}, {@code arguments} as a JSON string) become calls of that tool,
  * items of type {@code apply_patch_call} ({@code call_id}, {@code operation} {@code {type: create_file | update_file |
- * delete_file, path, diff}}) become calls of {@code apply_patch} with the operation as a one-file V4A patch; other
- * items (reasoning, messages) are skipped. Out: a JSON array of input items to send back: {@code function_call_output}
- * ({@code call_id}, {@code output}) and, for an {@code apply_patch_call}, {@code apply_patch_call_output}
- * ({@code call_id}, {@code status} {@code completed} or {@code failed}, {@code output}).
+ * delete_file, path, diff}}) become calls of {@code apply_patch} with the operation as a one-file V4A patch; items
+ * of type {@code custom_tool_call} (a freeform tool: {@code call_id}, {@code name}, {@code input} as plain text) named
+ * {@code apply_patch} become calls of {@code apply_patch} with the text as the patch, and of any other name a call
+ * of that tool whose arguments are the text (which a tool taking a JSON object refuses with an error result, so the
+ * call is still answered); other items (reasoning, messages) are skipped. Out: a JSON array of input items to send
+ * back: {@code function_call_output} ({@code call_id}, {@code output}); for an {@code apply_patch_call},
+ * {@code apply_patch_call_output} ({@code call_id}, {@code status} {@code completed} or {@code failed},
+ * {@code output}); for a {@code custom_tool_call}, {@code custom_tool_call_output} ({@code call_id}, {@code output}).
  *
- * <p>Thread-safe. {@link #parse} remembers the call ids of the {@code apply_patch_call} items it read, so that
- * {@link #render} answers them in their own shape: render results with the instance that parsed their calls.
+ * <p>Thread-safe. {@link #parse} remembers the call ids of the {@code apply_patch_call} and {@code custom_tool_call}
+ * items it read, so that {@link #render} answers them in their own shape: render results with the instance that
+ * parsed their calls.
  */
 public final class ResponsesFormat implements Format {
 
     private final Set<String> patchCalls = ConcurrentHashMap.newKeySet();
+    private final Set<String> customCalls = ConcurrentHashMap.newKeySet();
 
     @Override
     public String name() {
@@ -48,7 +54,7 @@ public final class ResponsesFormat implements Format {
         }
         for (JsonNode item : items) {
             String type = item.path("type").asText();
-            if (type.equals("function_call") || type.equals("apply_patch_call")) {
+            if (type.equals("function_call") || type.equals("apply_patch_call") || type.equals("custom_tool_call")) {
                 return true;
             }
         }
@@ -78,6 +84,15 @@ public final class ResponsesFormat implements Format {
                     patchCalls.add(id);
                 }
                 out.add(new ToolCall(id, "apply_patch", patchArguments(item.path("operation"))));
+            } else if (type.equals("custom_tool_call")) {
+                if (id != null) {
+                    customCalls.add(id);
+                }
+                String name = OpenAiFormat.textOrNull(item.path("name"));
+                JsonNode input = item.path("input");
+                String text = input.isTextual() ? input.asText() : null;
+                out.add(new ToolCall(id, name, "apply_patch".equals(name) && text != null
+                        ? Json.write(Json.MAPPER.createObjectNode().put("input", text)) : text));
             }
         }
         return out;
@@ -119,6 +134,11 @@ public final class ResponsesFormat implements Format {
                         .put("call_id", r.id())
                         .put("status", r.error() ? "failed" : "completed")
                         .put("output", patchOutput(r));
+            } else if (r.id() != null && customCalls.contains(r.id())) {
+                items.addObject()
+                        .put("type", "custom_tool_call_output")
+                        .put("call_id", r.id())
+                        .put("output", "apply_patch".equals(r.name()) ? patchOutput(r) : r.content());
             } else {
                 items.addObject()
                         .put("type", "function_call_output")
