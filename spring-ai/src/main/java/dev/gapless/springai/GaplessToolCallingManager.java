@@ -34,7 +34,7 @@ import org.springframework.ai.tool.execution.ToolExecutionExceptionProcessor;
  * .toolCallingManager(manager)}, and offer the tools to the model with {@link GaplessToolCallbacks#of}. The chat is
  * the prompt's tool context entry {@value GaplessToolCallbacks#CHAT_ID}, else the executor's default chat.
  *
- * <p>Spring AI 1.1's tool responses carry no error flag: an error result goes through the
+ * <p>Spring AI's tool responses (1.1 and 2.0) carry no error flag: an error result goes through the
  * {@link ToolExecutionExceptionProcessor} as a {@link ToolExecutionException}, as a failing callback does (by default
  * its message becomes the response; configured to, the processor rethrows), and the ids of the failed calls are in
  * the response message's metadata under {@value #ERRORS}. Thread-safe.
@@ -77,7 +77,7 @@ public final class GaplessToolCallingManager implements ToolCallingManager {
      * A manager with the given delegate (for tools that are not Gapless's) and exception processor.
      *
      * @param executor  the Gapless executor
-     * @param delegate  runs the calls of other tools, and resolves tool definitions
+     * @param delegate  runs the calls of other tools, and resolves the tools the prompt offers
      * @param processor turns a failed Gapless call into its response, or rethrows it
      * @return the manager
      * @throws NullPointerException if an argument is {@code null}
@@ -101,11 +101,15 @@ public final class GaplessToolCallingManager implements ToolCallingManager {
                 .inputSchema("{\"type\":\"object\"}").build();
     }
 
+    /**
+     * The other tools the prompt offers: those the delegate resolves for its options, less Gapless's. Asking the
+     * delegate (rather than reading the options' callbacks and tool names) keeps this one source for Spring AI 1.1,
+     * whose options also name tools to resolve, and 2.0, whose options only hold callbacks.
+     */
     private Set<String> otherTools(Prompt prompt) {
         Set<String> names = new java.util.HashSet<>();
         if (prompt.getOptions() instanceof ToolCallingChatOptions options) {
-            options.getToolCallbacks().forEach(c -> names.add(c.getToolDefinition().name()));
-            names.addAll(options.getToolNames());
+            delegate.resolveToolDefinitions(options).forEach(d -> names.add(d.name()));
         }
         names.removeAll(gaplessTools);
         return names;
@@ -127,7 +131,8 @@ public final class GaplessToolCallingManager implements ToolCallingManager {
                 .orElseThrow(() -> new IllegalStateException("No tool call requested by the chat model"));
 
         List<AssistantMessage.ToolCall> calls = message.getToolCalls();
-        Set<String> otherTools = otherTools(prompt);
+        Set<String> otherTools = calls.stream().allMatch(c -> gaplessTools.contains(c.name())) ? Set.of()
+                : otherTools(prompt);
         List<ToolCall> ours = new ArrayList<>();
         List<AssistantMessage.ToolCall> others = new ArrayList<>();
         for (AssistantMessage.ToolCall call : calls) {
