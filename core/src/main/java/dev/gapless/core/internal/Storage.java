@@ -149,10 +149,31 @@ final class Storage {
     }
 
     /**
+     * Has the statements added by {@code lookups} planned for their parameters and the tables' current size, not
+     * from a cached generic plan. A driver prepares a statement on the server after a few executions, and the
+     * server then keeps one generic plan per connection, made for the table as it was then: a lookup by
+     * {@code = ANY (array)} planned while {@code artifact_versions} had a few pages is a sequential scan, and stays one
+     * (its cost growing with the history, under the lock) until the next ANALYZE invalidates it, which on a fresh or
+     * fast-growing table may be minutes away. A custom plan costs a few tens of microseconds of planning; the
+     * setting is restored after them, within the transaction.
+     */
+    private static void withCustomPlans(Script s, Runnable lookups) {
+        s.add("SELECT set_config('gapless.plan_cache_mode', current_setting('plan_cache_mode'), true),"
+                + " set_config('plan_cache_mode', 'force_custom_plan', true)", null);
+        lookups.run();
+        s.add("SELECT set_config('plan_cache_mode', current_setting('gapless.plan_cache_mode'), true)", null);
+    }
+
+    /**
      * Reads the rows of the named files and the versions written with any of the keys, in one statement.
      */
     static void readTouched(Script s, UUID id, Collection<String> filenames, Collection<String> keys,
                             Map<String, HeadState.FileRow> rows, Map<String, HeadState.KeyRow> found) {
+        withCustomPlans(s, () -> readTouchedRows(s, id, filenames, keys, rows, found));
+    }
+
+    private static void readTouchedRows(Script s, UUID id, Collection<String> filenames, Collection<String> keys,
+                                        Map<String, HeadState.FileRow> rows, Map<String, HeadState.KeyRow> found) {
         s.add("SELECT true, filename, language, description, sha256, bytes, added_version, added_index"
                 + " FROM artifact_files WHERE artifact_id = ? AND filename = ANY (?::text[])"
                 + " UNION ALL"
@@ -172,10 +193,10 @@ final class Storage {
 
     /** Reads the content of the named files of the head, by name (the files edits apply to, after the lock). */
     static void readContents(Script s, UUID id, Collection<String> filenames, Map<String, String> into) {
-        s.add("SELECT f.filename, c.content FROM artifact_files f JOIN artifact_contents c"
+        withCustomPlans(s, () -> s.add("SELECT f.filename, c.content FROM artifact_files f JOIN artifact_contents c"
                 + " ON c.artifact_id = f.artifact_id AND c.sha256 = f.sha256"
                 + " WHERE f.artifact_id = ? AND f.filename = ANY (?::text[])",
-                row -> into.put(row.getString(1), row.getString(2)), id, filenames.toArray(String[]::new));
+                row -> into.put(row.getString(1), row.getString(2)), id, filenames.toArray(String[]::new)));
     }
 
     /**

@@ -44,6 +44,60 @@ class WritePipelineTest {
     }
 
     /**
+     * Regression: the lookup of files and keys ran on a generic plan the server cached (per connection, after a few
+     * executions) while {@code artifact_versions} was small, a sequential scan; it stayed one as the history grew,
+     * so every append read the whole history under the lock until the next ANALYZE. Measured here on one
+     * connection, through the table statistics of its own transaction.
+     */
+    @Test
+    void lookupsOfAGrownHistoryUseTheIndexNotAPlanCachedWhileItWasSmall() throws Exception {
+        ArtifactStore store = ArtifactStore.create(PG.dataSource());
+        UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t").id();
+        UUID other = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t").id();
+        try (Connection c = PG.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("ANALYZE artifact_versions"); // the statistics of a small table, as on a fresh database
+            }
+            for (int i = 0; i < 10; i++) { // past the driver's and the server's thresholds for a cached plan
+                lookup(c, id, "k" + i);
+                c.commit();
+            }
+            try (PreparedStatement grow = c.prepareStatement("INSERT INTO artifact_versions (artifact_id,"
+                    + " version_number, change_json, change_summary, idempotency_key, file_count)"
+                    + " SELECT ?, g, '{\"op\":\"delete\",\"filename\":\"x.txt\"}', 'Deleted x.txt', 'key-' || g, 0"
+                    + " FROM generate_series(1, 20000) g")) {
+                grow.setObject(1, other);
+                grow.executeUpdate();
+            }
+            c.commit();
+
+            // the counters of this backend not yet reported; within one transaction nothing is reported
+            long[] before = scans(c);
+            lookup(c, id, "k-last");
+            long[] after = scans(c);
+            c.rollback();
+            assertThat(after[0] - before[0]).as("sequential scans of artifact_versions").isZero();
+            assertThat(after[1] - before[1]).as("index scans of artifact_versions").isPositive();
+        }
+    }
+
+    private static long[] scans(Connection c) throws java.sql.SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT seq_scan, idx_scan"
+                + " FROM pg_stat_xact_user_tables WHERE relname = 'artifact_versions'")) {
+            assertThat(r.next()).isTrue();
+            return new long[] {r.getLong(1), r.getLong(2)};
+        }
+    }
+
+    private static void lookup(Connection c, UUID id, String key) throws java.sql.SQLException {
+        Script s = new Script();
+        Storage.readTouched(s, id, List.of("a.txt"), List.of(key), new java.util.HashMap<>(),
+                new java.util.HashMap<>());
+        s.run(c);
+    }
+
+    /**
      * Regression: a group-commit batch ran on its earliest member's deadline, so a member with 10 s left failed
      * with a timeout because another member had 300 ms. Each member keeps its own.
      */
