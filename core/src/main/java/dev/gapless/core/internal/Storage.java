@@ -261,15 +261,21 @@ final class Storage {
                     null, id, names, languages, descriptions, digests, bytes, addedVersions, addedIndexes);
         }
         List<String> deletes = state.deletes();
-        if (!deletes.isEmpty()) {
-            s.add("DELETE FROM artifact_files WHERE artifact_id = ? AND filename = ANY (?::text[])", null, id,
-                    deletes.toArray(String[]::new));
-        }
-        if (manifest) {
-            s.add("INSERT INTO artifact_manifests (artifact_id, version_number, files)"
-                    + " SELECT ?, ?, coalesce(jsonb_agg(jsonb_build_array(f.filename, f.language, f.description,"
-                    + " encode(f.sha256, 'hex'), f.bytes) ORDER BY f.added_version, f.added_index), '[]'::jsonb)"
-                    + " FROM artifact_files f WHERE f.artifact_id = ?", null, id, state.head(), id);
+        if (!deletes.isEmpty() || manifest) {
+            // statements that select rows of artifact_files by a prefix of its key: see withCustomPlans
+            withCustomPlans(s, () -> {
+                if (!deletes.isEmpty()) {
+                    s.add("DELETE FROM artifact_files WHERE artifact_id = ? AND filename = ANY (?::text[])", null,
+                            id, deletes.toArray(String[]::new));
+                }
+                if (manifest) {
+                    s.add("INSERT INTO artifact_manifests (artifact_id, version_number, files)"
+                            + " SELECT ?, ?, coalesce(jsonb_agg(jsonb_build_array(f.filename, f.language,"
+                            + " f.description, encode(f.sha256, 'hex'), f.bytes) ORDER BY f.added_version,"
+                            + " f.added_index), '[]'::jsonb) FROM artifact_files f WHERE f.artifact_id = ?", null, id,
+                            state.head(), id);
+                }
+            });
         }
         s.add("COMMIT", null);
     }
