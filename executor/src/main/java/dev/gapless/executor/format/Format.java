@@ -2,7 +2,6 @@ package dev.gapless.executor.format;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
 import dev.gapless.executor.internal.Json;
@@ -132,14 +131,9 @@ public interface Format {
             source.unread(start);
         }
         try {
-            JsonNode node = Json.bounded(MAX_DOCUMENT_DEPTH).readTree(source);
-            if (node == null || node.isMissingNode()) {
-                throw new UnusableInputException("the input is empty");
-            }
-            return node;
+            return present(Json.bounded(MAX_DOCUMENT_DEPTH).readTree(source));
         } catch (JsonProcessingException e) {
-            throw new UnusableInputException((Json.duplicateKey(e).isPresent() ? "the input is ambiguous: "
-                    : "the input is not valid JSON: ") + Json.describe(e));
+            throw unusable(e);
         }
     }
 
@@ -153,17 +147,25 @@ public interface Format {
      * @throws UnusableInputException if it is not JSON, nests too deep or repeats a key in an object
      */
     static JsonNode read(String text) {
-        ObjectMapper mapper = Json.bounded(MAX_DOCUMENT_DEPTH);
         String json = text.startsWith("\uFEFF") ? text.substring(1) : text;
         try {
-            JsonNode node = mapper.readTree(json);
-            if (node == null || node.isMissingNode()) {
-                throw new UnusableInputException("the input is empty");
-            }
-            return node;
+            return present(Json.bounded(MAX_DOCUMENT_DEPTH).readTree(json));
         } catch (JsonProcessingException e) {
-            throw new UnusableInputException((Json.duplicateKey(e).isPresent() ? "the input is ambiguous: "
-                    : "the input is not valid JSON: ") + Json.describe(e));
+            throw unusable(e);
         }
+    }
+
+    /** The tree Jackson read, or the error for an input with none (Jackson gives null or a missing node). */
+    private static JsonNode present(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            throw new UnusableInputException("the input is empty");
+        }
+        return node;
+    }
+
+    /** What a parse failure says: a repeated key is ambiguous, anything else is not JSON. */
+    private static UnusableInputException unusable(JsonProcessingException e) {
+        return new UnusableInputException((Json.duplicateKey(e).isPresent() ? "the input is ambiguous: "
+                : "the input is not valid JSON: ") + Json.describe(e));
     }
 }
