@@ -8,7 +8,7 @@ import dev.gapless.executor.ToolResult;
 import dev.gapless.executor.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ResponsesFormat implements Format {
 
-    private final Set<String> patchCalls = ConcurrentHashMap.newKeySet();
-    private final Set<String> customCalls = ConcurrentHashMap.newKeySet();
+    /** The output item type that answers each call not answered by a {@code function_call_output}, by call id. */
+    private final Map<String, String> answerTypes = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -81,12 +81,12 @@ public final class ResponsesFormat implements Format {
                 out.add(new ToolCall(id, OpenAiFormat.textOrNull(item.path("name")), text));
             } else if (type.equals("apply_patch_call")) {
                 if (id != null) {
-                    patchCalls.add(id);
+                    answerTypes.put(id, "apply_patch_call_output");
                 }
                 out.add(new ToolCall(id, "apply_patch", patchArguments(item.path("operation"))));
             } else if (type.equals("custom_tool_call")) {
                 if (id != null) {
-                    customCalls.add(id);
+                    answerTypes.put(id, "custom_tool_call_output");
                 }
                 String name = OpenAiFormat.textOrNull(item.path("name"));
                 JsonNode input = item.path("input");
@@ -128,23 +128,17 @@ public final class ResponsesFormat implements Format {
     public JsonNode render(List<ToolResult> results) {
         ArrayNode items = Json.MAPPER.createArrayNode();
         for (ToolResult r : results) {
-            if ("apply_patch".equals(r.name()) && r.id() != null && patchCalls.contains(r.id())) {
-                items.addObject()
-                        .put("type", "apply_patch_call_output")
-                        .put("call_id", r.id())
-                        .put("status", r.error() ? "failed" : "completed")
-                        .put("output", patchOutput(r));
-            } else if (r.id() != null && customCalls.contains(r.id())) {
-                items.addObject()
-                        .put("type", "custom_tool_call_output")
-                        .put("call_id", r.id())
-                        .put("output", "apply_patch".equals(r.name()) ? patchOutput(r) : r.content());
-            } else {
-                items.addObject()
-                        .put("type", "function_call_output")
-                        .put("call_id", r.id())
-                        .put("output", r.content());
+            String type = r.id() == null ? "function_call_output"
+                    : answerTypes.getOrDefault(r.id(), "function_call_output");
+            if (type.equals("apply_patch_call_output") && !"apply_patch".equals(r.name())) {
+                type = "function_call_output"; // another call under the same id: not the built-in tool's
             }
+            ObjectNode item = items.addObject().put("type", type).put("call_id", r.id());
+            if (type.equals("apply_patch_call_output")) {
+                item.put("status", r.error() ? "failed" : "completed");
+            }
+            item.put("output", !type.equals("function_call_output") && "apply_patch".equals(r.name()) ? patchOutput(r)
+                    : r.content());
         }
         return items;
     }
