@@ -191,12 +191,28 @@ final class Storage {
                 }, id, filenames.toArray(String[]::new), id, keys.toArray(String[]::new));
     }
 
-    /** Reads the content of the named files of the head, by name (the files edits apply to, after the lock). */
-    static void readContents(Script s, UUID id, Collection<String> filenames, Map<String, String> into) {
-        withCustomPlans(s, () -> s.add("SELECT f.filename, c.content FROM artifact_files f JOIN artifact_contents c"
+    /**
+     * Reads what an attempt applies its changes to, as one run of lookups: the rows of the named files, the versions
+     * written with any of the keys, and the content of the files that edits apply to (after the lock, where there is
+     * one; none read when {@code editSources} is empty).
+     */
+    static void readHead(Script s, UUID id, Collection<String> filenames, Collection<String> keys,
+                         Collection<String> editSources, Map<String, HeadState.FileRow> rows,
+                         Map<String, HeadState.KeyRow> found, Map<String, String> texts) {
+        withCustomPlans(s, () -> {
+            readTouchedRows(s, id, filenames, keys, rows, found);
+            if (!editSources.isEmpty()) {
+                readContentRows(s, id, editSources, texts);
+            }
+        });
+    }
+
+    /** Reads the content of the named files of the head, by name. */
+    private static void readContentRows(Script s, UUID id, Collection<String> filenames, Map<String, String> into) {
+        s.add("SELECT f.filename, c.content FROM artifact_files f JOIN artifact_contents c"
                 + " ON c.artifact_id = f.artifact_id AND c.sha256 = f.sha256"
                 + " WHERE f.artifact_id = ? AND f.filename = ANY (?::text[])",
-                row -> into.put(row.getString(1), row.getString(2)), id, filenames.toArray(String[]::new)));
+                row -> into.put(row.getString(1), row.getString(2)), id, filenames.toArray(String[]::new));
     }
 
     /**

@@ -137,11 +137,8 @@ final class TransactionEngine implements Engine {
         }
         Map<String, HeadState.FileRow> rows = new HashMap<>();
         Map<String, HeadState.KeyRow> found = new HashMap<>();
-        Storage.readTouched(script, id, filenames, keys, rows, found);
-        Map<String, String> texts = new HashMap<>();
-        if (!editSources.isEmpty()) {
-            Storage.readContents(script, id, editSources, texts); // edits apply to the content read after the lock
-        }
+        Map<String, String> texts = new HashMap<>(); // edits apply to the content read after the lock
+        Storage.readHead(script, id, filenames, keys, editSources, rows, found, texts);
         script.run(c);
         if (locked[0] == null) {
             throw new ArtifactNotFoundException(id);
@@ -183,11 +180,8 @@ final class TransactionEngine implements Engine {
         Storage.readCounters(first, id, stored);
         Map<String, HeadState.FileRow> rows = new HashMap<>();
         Map<String, HeadState.KeyRow> found = new HashMap<>();
-        Storage.readTouched(first, id, filenames, keys, rows, found);
         Map<String, String> texts = new HashMap<>();
-        if (!editSources.isEmpty()) {
-            Storage.readContents(first, id, editSources, texts);
-        }
+        Storage.readHead(first, id, filenames, keys, editSources, rows, found, texts);
         first.run(c);
         if (stored[0] == null) {
             throw new ArtifactNotFoundException(id);

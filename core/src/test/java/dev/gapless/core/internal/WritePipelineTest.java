@@ -92,8 +92,8 @@ class WritePipelineTest {
 
     private static void lookup(Connection c, UUID id, String key) throws java.sql.SQLException {
         Script s = new Script();
-        Storage.readTouched(s, id, List.of("a.txt"), List.of(key), new java.util.HashMap<>(),
-                new java.util.HashMap<>());
+        Storage.readHead(s, id, List.of("a.txt"), List.of(key), List.of(), new java.util.HashMap<>(),
+                new java.util.HashMap<>(), new java.util.HashMap<>());
         s.run(c);
     }
 
