@@ -90,12 +90,8 @@ public class BaselineBenchmark {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE bench_raw_insert (id bigserial PRIMARY KEY, writer int NOT NULL,"
                         + " seq bigint NOT NULL, payload jsonb NOT NULL)");
-                try (ResultSet r = s.executeQuery("INSERT INTO artifacts (chat_id, type, title)"
-                        + " VALUES ('bench-hot', 'code', 'hot artifact') RETURNING id")) {
-                    r.next();
-                    hot = r.getObject(1, UUID.class);
-                }
             }
+            hot = database.insertHotArtifact();
         }
 
         /** Verifies that no successful append is missing, then drops the database. */

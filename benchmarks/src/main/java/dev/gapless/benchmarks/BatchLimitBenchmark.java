@@ -3,9 +3,7 @@ package dev.gapless.benchmarks;
 import dev.gapless.core.CodeFile;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,12 +63,7 @@ public class BatchLimitBenchmark {
         public void setUp(BenchmarkParams params) throws SQLException {
             this.params = params;
             database = BenchDatabase.create("batch_limit", params.getThreads());
-            try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
-                 ResultSet r = s.executeQuery("INSERT INTO artifacts (chat_id, type, title)"
-                         + " VALUES ('bench-hot', 'code', 'hot artifact') RETURNING id")) {
-                r.next();
-                hot = r.getObject(1, UUID.class);
-            }
+            hot = database.insertHotArtifact();
         }
 
         /** Verifies that the versions are exactly 1..head, k per successful statement, then drops the database. */

@@ -4,6 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.gapless.core.Schema;
 import dev.gapless.testkit.PostgresServer;
 import dev.gapless.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
 
 /**
  * A fresh database with the Gapless schema and a pool sized for the benchmark's writers (docs/architecture.md,
@@ -64,6 +69,22 @@ final class BenchDatabase implements AutoCloseable {
 
     HikariDataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * Inserts the artifact that the plain-JDBC baselines all write to, with plain SQL, so that no Gapless code is on
+     * their path.
+     *
+     * @return its id
+     * @throws SQLException if the insert fails
+     */
+    UUID insertHotArtifact() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("INSERT INTO artifacts (chat_id, type, title)"
+                     + " VALUES ('bench-hot', 'code', 'hot artifact') RETURNING id")) {
+            r.next();
+            return r.getObject(1, UUID.class);
+        }
     }
 
     @Override
