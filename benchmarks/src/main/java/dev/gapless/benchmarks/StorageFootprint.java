@@ -69,11 +69,16 @@ public final class StorageFootprint {
      *
      * @param table      the table
      * @param rows       its live rows
-     * @param heapBytes  its main fork
+     * @param heapBytes  its main fork, free-space map and visibility map
      * @param toastBytes its TOAST table and index
      * @param indexBytes its indexes
      */
     public record TableBytes(String table, long rows, long heapBytes, long toastBytes, long indexBytes) {
+
+        /** @return all its bytes: {@code pg_total_relation_size} */
+        public long total() {
+            return heapBytes + toastBytes + indexBytes;
+        }
     }
 
     /**
@@ -124,7 +129,7 @@ public final class StorageFootprint {
         }
         List<TableBytes> v2 = current(initial, edited);
         long v1 = versionOne(initial, edited);
-        long v2Bytes = v2.stream().mapToLong(t -> t.heapBytes() + t.toastBytes() + t.indexBytes()).sum();
+        long v2Bytes = v2.stream().mapToLong(TableBytes::total).sum();
         return new Result(files, edits, initialBytes, editedBytes, v2Bytes, v1, v2);
     }
 
@@ -136,7 +141,6 @@ public final class StorageFootprint {
             for (CodeFile f : edited) {
                 store.append(id, Change.put(f));
             }
-            size(db.dataSource());
             return tables(db.dataSource());
         }
     }
@@ -170,7 +174,7 @@ public final class StorageFootprint {
                     s.executeQuery().close();
                 }
             }
-            return size(ds);
+            return tables(ds).stream().mapToLong(TableBytes::total).sum();
         }
     }
 
@@ -196,26 +200,19 @@ public final class StorageFootprint {
         return node;
     }
 
-    private static long size(DataSource ds) throws SQLException {
-        long total = 0;
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("VACUUM ANALYZE");
-            for (String table : TABLES) {
-                try (ResultSet r = s.executeQuery("SELECT coalesce(pg_total_relation_size(to_regclass('" + table
-                        + "')), 0)")) {
-                    r.next();
-                    total += r.getLong(1);
-                }
-            }
-        }
-        return total;
-    }
-
-    /** Table by table, after the {@code VACUUM} of {@link #size}; the parts add up to its total. */
+    /**
+     * The Gapless tables that exist in the database, after {@code VACUUM ANALYZE}, each split so that its parts add up
+     * to {@code pg_total_relation_size} (the heap part includes the free-space and visibility maps).
+     */
     private static List<TableBytes> tables(DataSource ds) throws SQLException {
         List<TableBytes> out = new ArrayList<>();
+        try (Connection v = ds.getConnection(); Statement vacuum = v.createStatement()) {
+            vacuum.execute("VACUUM ANALYZE");
+        }
         try (Connection c = ds.getConnection(); PreparedStatement s = c.prepareStatement("""
-                SELECT t.reltuples::bigint, pg_relation_size(t.oid),
+                SELECT t.reltuples::bigint,
+                       pg_total_relation_size(t.oid) - pg_indexes_size(t.oid)
+                           - coalesce(pg_total_relation_size(nullif(t.reltoastrelid, 0)), 0),
                        coalesce(pg_total_relation_size(nullif(t.reltoastrelid, 0)), 0), pg_indexes_size(t.oid)
                 FROM pg_class t WHERE t.oid = to_regclass(?)""")) {
             for (String table : TABLES) {
