@@ -104,12 +104,13 @@ public final class ArtifactStore {
      * @param type   the artifact type, e.g. {@code code}, not blank, at most 256 characters
      * @param title  a display title (used only when creating), at most 1,024 characters
      * @return the artifact
-     * @throws InvalidChangeException if an argument is blank, too long or has a NUL character
+     * @throws InvalidChangeException if an argument is blank, too long or has a NUL character, or the chat id or
+     *                                type has a control, invisible or formatting (bidirectional) character
      * @throws StorageException       if the database fails
      */
     public Artifact getOrCreate(String chatId, String type, String title) {
-        validator.validateField("chatId", chatId, true, InputValidator.MAX_ID_LENGTH);
-        validator.validateField("type", type, true, InputValidator.MAX_ID_LENGTH);
+        validator.validateId("chatId", chatId);
+        validator.validateId("type", type);
         validator.validateField("title", title == null ? "" : title, false, InputValidator.MAX_FIELD_LENGTH);
         return read(false, c -> Artifacts.getOrCreate(c, chatId, type, title == null ? "" : title));
     }

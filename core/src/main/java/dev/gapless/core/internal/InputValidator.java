@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>filenames are compared and stored in Unicode NFC ({@link #normalize}), so {@code ü.txt} typed as one code
  *       point or as {@code u} plus a combining diaeresis names one file;</li>
- *   <li>a relative path of {@code /}-separated segments (a {@code \} separates too), none empty, {@code .} or
+ *   <li>a relative path of {@code /}-separated segments, none empty, {@code .} or
  *       {@code ..}, none starting or ending with a space of any kind (so none made only of spaces, NBSP and
- *       U+2003 alike) or ending with a dot;</li>
+ *       U+2003 alike) or ending with a dot; a {@code \} is refused (after the checks for absolute paths and
+ *       {@code ..}, which it would otherwise slip past), since {@code src\b.txt} is {@code src/b.txt} on Windows;</li>
  *   <li>no control character (C0, DEL, C1), line or paragraph separator, and no invisible or formatting character
  *       (Unicode category Cf: bidirectional overrides such as U+202E, zero-width spaces and joiners, U+FEFF, soft
  *       hyphens), which would make two different names look alike;</li>
@@ -233,25 +234,7 @@ public final class InputValidator {
             throw new InvalidChangeException(Reason.BLANK_FILENAME, "filename must not be blank");
         }
         requireWellFormed("filename", filename);
-        for (int i = 0; i < filename.length(); ) {
-            int c = filename.codePointAt(i);
-            if (c == 0) {
-                throw new InvalidChangeException(Reason.NUL_CHARACTER,
-                        "filename must not contain the NUL character (at index " + i + ")");
-            }
-            int type = Character.getType(c);
-            if (type == Character.CONTROL || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR) {
-                throw new InvalidChangeException(Reason.CONTROL_CHARACTER, String.format(
-                        "filename must not contain control characters (U+%04X at index %d)", c, i));
-            }
-            if (type == Character.FORMAT) {
-                throw new InvalidChangeException(Reason.INVISIBLE_CHARACTER, String.format("filename must not"
-                        + " contain invisible or formatting characters such as bidirectional overrides or zero-width"
-                        + " spaces (U+%04X %s at index %d)", c, Character.getName(c), i));
-            }
-            i += Character.charCount(c);
-        }
+        requirePrintable("filename", filename);
         int length = filename.codePointCount(0, filename.length());
         if (length > MAX_FILENAME_LENGTH) {
             throw new InvalidChangeException(Reason.MALFORMED_PATH, "filename is " + length
@@ -269,6 +252,12 @@ public final class InputValidator {
                         "filename must not contain '..' segments, was '" + filename + "'");
             }
         }
+        int backslash = filename.indexOf('\\');
+        if (backslash >= 0) {
+            throw new InvalidChangeException(Reason.MALFORMED_PATH, "filename must separate directories with '/',"
+                    + " not '\\' (at index " + backslash + "), was '" + filename + "': on Windows it would be the same"
+                    + " file as '" + filename.replace('\\', '/') + "'");
+        }
         for (String segment : segments) {
             if (segment.isEmpty() || segment.equals(".") || isSpace(segment.codePointAt(0))
                     || isSpace(segment.codePointBefore(segment.length())) || segment.endsWith(".")) {
@@ -280,6 +269,29 @@ public final class InputValidator {
                 throw new InvalidChangeException(Reason.RESERVED_NAME, "filename has the segment '" + segment
                         + "', a device name Windows reserves; the artifact could not be written out there");
             }
+        }
+    }
+
+    /** No NUL, control, line or paragraph separator, or invisible formatting character (bidi overrides and the like). */
+    private static void requirePrintable(String name, String value) {
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            if (c == 0) {
+                throw new InvalidChangeException(Reason.NUL_CHARACTER,
+                        name + " must not contain the NUL character (at index " + i + ")");
+            }
+            int type = Character.getType(c);
+            if (type == Character.CONTROL || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
+                throw new InvalidChangeException(Reason.CONTROL_CHARACTER, String.format(
+                        "%s must not contain control characters (U+%04X at index %d)", name, c, i));
+            }
+            if (type == Character.FORMAT) {
+                throw new InvalidChangeException(Reason.INVISIBLE_CHARACTER, String.format("%s must not"
+                        + " contain invisible or formatting characters such as bidirectional overrides or zero-width"
+                        + " spaces (U+%04X %s at index %d)", name, c, Character.getName(c), i));
+            }
+            i += Character.charCount(c);
         }
     }
 
@@ -305,6 +317,20 @@ public final class InputValidator {
         }
         requireText(name, value);
         requireMaxLength(name, value, maxLength);
+    }
+
+    /**
+     * Validates an identifier such as a chat id or an artifact type: as {@link #validateField} (not blank, at most
+     * {@link #MAX_ID_LENGTH} code points), and, as a filename, no control character and no invisible or formatting
+     * character (a bidirectional override would make one chat's id look like another's in every log and listing).
+     *
+     * @param name  the field's name, for the message
+     * @param value the value
+     * @throws InvalidChangeException naming the field and the rule broken
+     */
+    public void validateId(String name, String value) {
+        validateField(name, value, true, MAX_ID_LENGTH);
+        requirePrintable(name, value);
     }
 
     /** Text that PostgreSQL can store exactly: well-formed UTF-16 and no NUL. */
