@@ -3,8 +3,12 @@ package dev.gapless.core;
 import dev.gapless.core.internal.TextEdits;
 import dev.gapless.core.internal.V4a;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A change that turns one version's {@link Snapshot} into the next. Every version stores the change that produced
@@ -363,19 +367,54 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
             return current;
         }
 
+        /**
+         * The files the patch touches: each file it adds, deletes or updates and each move's target, once, in the
+         * order the patch names them, in Unicode NFC (as they are stored).
+         *
+         * @return the filenames
+         */
+        public List<String> paths() {
+            return V4a.paths(V4a.parse(text));
+        }
+
+        /**
+         * What the patch does, by file: {@code "Patched a.txt"}, {@code "Patched 2 files (a.txt, b.txt -> c.txt)"},
+         * then the files it removes, {@code "Removed old.txt"}; a file updated and then deleted is only removed,
+         * and each file is named once.
+         */
         @Override
         public String summary(Snapshot before) {
-            List<V4a.FileOp> ops = V4a.parse(text);
-            List<String> names = new ArrayList<>();
-            for (V4a.FileOp op : ops) {
-                names.add(op instanceof V4a.Update u && u.moveTo() != null ? u.path() + " -> " + u.moveTo()
-                        : op.path());
+            Map<String, String> patched = new LinkedHashMap<>();
+            Set<String> removed = new LinkedHashSet<>();
+            for (V4a.FileOp op : V4a.parse(text)) {
+                if (op instanceof V4a.Delete) {
+                    patched.remove(op.path());
+                    removed.add(op.path());
+                } else if (op instanceof V4a.Update u && u.moveTo() != null) {
+                    patched.remove(u.path());
+                    removed.remove(u.moveTo());
+                    patched.put(u.moveTo(), u.path() + " -> " + u.moveTo());
+                } else {
+                    removed.remove(op.path());
+                    patched.putIfAbsent(op.path(), op.path());
+                }
             }
+            List<String> parts = new ArrayList<>();
+            if (!patched.isEmpty()) {
+                parts.add(files("Patched", List.copyOf(patched.values())));
+            }
+            if (!removed.isEmpty()) {
+                parts.add(files("Removed", List.copyOf(removed)));
+            }
+            return String.join("; ", parts);
+        }
+
+        private static String files(String verb, List<String> names) {
             if (names.size() == 1) {
-                return "Patched " + names.get(0);
+                return verb + " " + names.get(0);
             }
             int shown = Math.min(names.size(), 5);
-            return "Patched " + names.size() + " files (" + String.join(", ", names.subList(0, shown))
+            return verb + " " + names.size() + " files (" + String.join(", ", names.subList(0, shown))
                     + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "") + ")";
         }
     }

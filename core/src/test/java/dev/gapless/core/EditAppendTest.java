@@ -51,7 +51,7 @@ class EditAppendTest {
         assertThat(summaries).containsExactly("Edited main.cpp (1 replacement)",
                 "Edited main.cpp (inserted 1 line at the top)", "Created util.h", "Edited main.cpp (3 replacements)",
                 "Edited util.h (1 replacement); Added x",
-                "Patched 3 files (main.cpp -> src/main.cpp, README.md, x)");
+                "Patched 2 files (main.cpp -> src/main.cpp, README.md); Removed x");
         Snapshot last = store.latest(id).orElseThrow().snapshot();
         assertThat(last.filenames()).containsExactly("util.h", "src/main.cpp", "README.md");
         assertThat(last.find("src/main.cpp").orElseThrow())

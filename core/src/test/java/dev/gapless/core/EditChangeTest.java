@@ -105,7 +105,8 @@ class EditChangeTest {
         assertThat(content(after, "src/util.h")).isEqualTo("int util();\n");
         assertThat(content(after, "src/main.cpp")).isEqualTo(MAIN.replace("int y = 1;", "int y = 2;"));
         assertThat(after.find("src/main.cpp").orElseThrow().language()).isEqualTo("cpp");
-        assertThat(patch.summary(base)).isEqualTo("Patched 3 files (src/util.h, main.cpp -> src/main.cpp, notes.txt)");
+        assertThat(patch.summary(base))
+                .isEqualTo("Patched 2 files (src/util.h, main.cpp -> src/main.cpp); Removed notes.txt");
     }
 
     @Test

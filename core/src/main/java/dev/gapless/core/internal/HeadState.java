@@ -187,10 +187,15 @@ final class HeadState {
                     } else if (edit.op() instanceof PreparedChange.Insert op) {
                         result = TextEdits.insert(text, op.afterLine(), op.text(), source, at);
                     } else {
-                        result = V4a.apply(text, ((PreparedChange.Hunks) edit.op()).hunks(), source, at);
+                        // abandoned at the deadline: the artifact's lock is not held past it for a costly patch
+                        result = V4a.apply(text, ((PreparedChange.Hunks) edit.op()).hunks(), source, at,
+                                () -> !clock.instant().isBefore(r.deadline()));
                     }
                 } catch (InvalidChangeException e) {
                     return new MemberResult.Rejected(e, keyUnderLock);
+                } catch (V4a.Overdue e) {
+                    return new MemberResult.Rejected(new AppendTimeoutException(r.timeout(), null, null),
+                            keyUnderLock);
                 }
                 byte[] utf8 = result.getBytes(StandardCharsets.UTF_8);
                 if (utf8.length > limits.maxFileBytes()) {

@@ -79,7 +79,8 @@ public final class TextEdits {
      * Inserts {@code text} after line {@code afterLine} (0: at the top). A line ends with its line break; when
      * something follows the insertion point and the text does not end with a line break, one is added (the
      * file's: CRLF when it has any, else LF), and when the file's last line has no line break and the text goes
-     * after it, one is put before the text.
+     * after it, one is put before the text. In a file with CRLF line breaks, the text's LF line breaks become CRLF,
+     * so the file does not mix line endings.
      *
      * @throws InvalidChangeException {@link Reason#LINE_OUT_OF_RANGE} when the file has fewer lines
      */
@@ -96,7 +97,8 @@ public final class TextEdits {
         }
         String before = content.substring(0, offset);
         String after = content.substring(offset);
-        String inserted = text;
+        // a file with CRLF line breaks keeps them: the text's own line breaks become the file's
+        String inserted = eol.equals("\r\n") ? text.replace("\r\n", "\n").replace("\n", "\r\n") : text;
         if (!before.isEmpty() && !before.endsWith("\n")) {
             inserted = eol + inserted;
         }

@@ -3,7 +3,9 @@ package dev.gapless.core.internal;
 import dev.gapless.core.InvalidChangeException;
 import dev.gapless.core.InvalidChangeException.Reason;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * OpenAI's V4A patch format: parsed into file operations before any I/O, each update compiled into hunks (anchors,
@@ -24,7 +26,9 @@ import java.util.List;
  * <p>Applying a hunk: each anchor is looked for from the cursor (the line after the previous hunk); then the hunk's
  * kept and removed lines, in order, from the line after the last anchor (or, with End of File, only at the end of
  * the file). Lines are compared exactly, then ignoring trailing spaces, tabs and CRs, then ignoring them at both
- * ends, as OpenAI's reference implementations do; the first match wins. A hunk with nothing kept or removed adds
+ * ends, as OpenAI's reference implementations do; an anchor's first match wins, but a hunk without an anchor (and
+ * not at the end of the file) must match in exactly one place: one that matches in several is refused with their
+ * line numbers. Finding a hunk is bounded ({@link HunkMatch}). A hunk with nothing kept or removed adds
  * its lines after its last anchor, or at the end of the file when it has none. A file with CRLF line breaks is
  * matched as LF and written back with CRLF. Whether the file ends with a line break is kept (an empty file gets
  * one). Stateless.
@@ -223,7 +227,24 @@ public final class V4a {
         if (path.isEmpty()) {
             throw malformed(line, "'" + marker.strip() + "' names no path");
         }
-        return path;
+        return InputValidator.normalizeFilename(path); // as every other tool names files: Unicode NFC
+    }
+
+    /**
+     * The files a patch touches: each file it adds, deletes or updates, and each move's target, once, in order.
+     *
+     * @param ops the parsed operations
+     * @return the filenames, in Unicode NFC
+     */
+    public static List<String> paths(List<FileOp> ops) {
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (FileOp op : ops) {
+            out.add(op.path());
+            if (op instanceof Update u && u.moveTo() != null) {
+                out.add(u.moveTo());
+            }
+        }
+        return List.copyOf(out);
     }
 
     static InvalidChangeException malformed(int line, String what) {
@@ -240,9 +261,22 @@ public final class V4a {
      *
      * @param filename the file, for messages
      * @param at       where the content was read ({@code "version 7"}), or {@code null} for a snapshot
-     * @throws InvalidChangeException {@link Reason#PATCH_DOES_NOT_APPLY} naming the hunk and what was not found
+     * @throws InvalidChangeException {@link Reason#PATCH_DOES_NOT_APPLY} naming the hunk and what was not found (or
+     *                                that finding it would cost over {@link HunkMatch#MAX_WORK} line comparisons),
+     *                                {@link Reason#AMBIGUOUS_MATCH} when a hunk without an anchor matches in more than
+     *                                one place, naming the lines
      */
     public static String apply(String content, List<Hunk> hunks, String filename, String at) {
+        return apply(content, hunks, filename, at, () -> false);
+    }
+
+    /**
+     * Applies an update's hunks, abandoning the work once {@code overdue} says so (checked before each hunk).
+     *
+     * @throws Overdue when {@code overdue} said yes; nothing was applied
+     * @see #apply(String, List, String, String)
+     */
+    static String apply(String content, List<Hunk> hunks, String filename, String at, BooleanSupplier overdue) {
         boolean crlf = content.contains("\r\n");
         String text = crlf ? content.replace("\r\n", "\n") : content;
         boolean endsWithBreak = text.isEmpty() || text.endsWith("\n");
@@ -252,30 +286,46 @@ public final class V4a {
         }
         int cursor = 0;
         for (int k = 0; k < hunks.size(); k++) {
+            if (overdue.getAsBoolean()) {
+                throw new Overdue();
+            }
             Hunk h = hunks.get(k);
+            String hunk = "cannot patch '" + filename + "': hunk " + (k + 1) + " (line " + h.line() + " of the patch)";
             for (String anchor : h.anchors()) {
-                int found = seek(lines, List.of(anchor), cursor, false);
-                if (found < 0) {
-                    throw new InvalidChangeException(Reason.PATCH_DOES_NOT_APPLY, "cannot patch '" + filename
-                            + "': hunk " + (k + 1) + " (line " + h.line() + " of the patch) needs the line '"
+                List<String> one = List.of(anchor);
+                List<Integer> found = starts(HunkMatch.find(lines, one, cursor, false, false), one, cursor, hunk, at);
+                if (found.isEmpty()) {
+                    throw new InvalidChangeException(Reason.PATCH_DOES_NOT_APPLY, hunk + " needs the line '"
                             + shorten(anchor) + "' below line " + cursor + ", and " + TextEdits.where(at)
                             + " has none");
                 }
-                cursor = found + 1;
+                cursor = found.get(0) + 1;
             }
             List<String> oldLines = h.oldLines();
             int start;
             if (oldLines.isEmpty()) {
                 start = !h.anchors().isEmpty() && !h.atEnd() ? cursor : lines.size();
             } else {
-                start = seek(lines, oldLines, cursor, h.atEnd());
-                if (start < 0) {
-                    throw new InvalidChangeException(Reason.PATCH_DOES_NOT_APPLY, "cannot patch '" + filename
-                            + "': hunk " + (k + 1) + " (line " + h.line() + " of the patch) expects "
+                boolean unanchored = h.anchors().isEmpty() && !h.atEnd();
+                List<Integer> found = starts(HunkMatch.find(lines, oldLines, cursor, h.atEnd(), unanchored),
+                        oldLines, cursor, hunk, at);
+                if (found.isEmpty()) {
+                    throw new InvalidChangeException(Reason.PATCH_DOES_NOT_APPLY, hunk + " expects "
                             + oldLines.size() + (oldLines.size() == 1 ? " line" : " lines") + " starting '"
                             + shorten(oldLines.get(0)) + "' " + (h.atEnd() ? "at the end of" : "below line "
                             + cursor + " of") + " " + TextEdits.where(at) + ", which has no such lines");
                 }
+                if (found.size() > 1) {
+                    List<Integer> listed = new ArrayList<>();
+                    for (int i = 0; i < Math.min(found.size(), TextEdits.MAX_LINES_LISTED); i++) {
+                        listed.add(found.get(i) + 1);
+                    }
+                    throw new InvalidChangeException(Reason.AMBIGUOUS_MATCH, hunk + " matches " + found.size()
+                            + " places in " + TextEdits.where(at) + " (at lines " + TextEdits.lineList(listed,
+                            found.size()) + "); add an '@@' line naming a line above the change, or more context,"
+                            + " to make it unique");
+                }
+                start = found.get(0);
             }
             // kept lines stay as the file has them (they may have matched ignoring blanks); added lines are the patch's
             List<String> next = new ArrayList<>(lines.size() + h.body().size());
@@ -301,28 +351,24 @@ public final class V4a {
         return crlf ? out.replace("\n", "\r\n") : out;
     }
 
-    /**
-     * The first index at or after {@code from} where {@code pattern} matches, at the end only when {@code atEnd};
-     * compared exactly, then ignoring trailing blanks, then ignoring blanks at both ends; -1 when none.
-     */
-    static int seek(List<String> lines, List<String> pattern, int from, boolean atEnd) {
-        int last = lines.size() - pattern.size();
-        if (last < from) {
-            return -1;
+    /** The matches of a search, or the rejection of a search too costly to make. */
+    private static List<Integer> starts(HunkMatch.Result result, List<String> pattern, int cursor, String hunk,
+                                        String at) {
+        if (result.starts() == null) {
+            throw new InvalidChangeException(Reason.PATCH_DOES_NOT_APPLY, hunk + " is too costly to match in "
+                    + TextEdits.where(at) + ": the line '" + shorten(pattern.get(0)) + "' it starts with occurs "
+                    + result.candidates() + " times below line " + cursor + ", and each place needs up to "
+                    + pattern.size() + " line comparisons, over the limit of " + HunkMatch.MAX_WORK + "; start the"
+                    + " hunk at a more distinctive line, or add an '@@' line naming one above the change");
         }
-        int first = atEnd ? last : from;
-        for (int level = 0; level < 3; level++) {
-            for (int i = first; i <= last; i++) {
-                boolean match = true;
-                for (int j = 0; j < pattern.size() && match; j++) {
-                    match = normal(lines.get(i + j), level).equals(normal(pattern.get(j), level));
-                }
-                if (match) {
-                    return i;
-                }
-            }
+        return result.starts();
+    }
+
+    /** The work of an apply was abandoned at its deadline; nothing was applied. */
+    static final class Overdue extends RuntimeException {
+        Overdue() {
+            super("abandoned at the deadline", null, false, false);
         }
-        return -1;
     }
 
     /** A line as compared at a level: 0 as is, 1 without trailing blanks, 2 without blanks at either end. */

@@ -1,0 +1,69 @@
+package dev.gapless.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The work bound of hunk matching, counted rather than timed: the worst input (every line of the file equal to the
+ * pattern's first line, the pattern failing only at its last line) costs at most {@link HunkMatch#MAX_WORK} line
+ * comparisons per level, and an input that would cost more is refused before any comparison is made.
+ */
+class HunkMatchTest {
+
+    private static List<String> repeated(String line, int n, String last) {
+        List<String> out = new ArrayList<>(Collections.nCopies(n, line));
+        if (last != null) {
+            out.add(last);
+        }
+        return out;
+    }
+
+    @Test
+    void theWorstSearchWithinTheBoundMakesAtMostTheBoundOfComparisonsPerLevel() {
+        // 2,000 candidates x 1,000 pattern lines = the bound: searched, and found nowhere
+        List<String> file = repeated("x = 1;", 2_999, null);
+        List<String> pattern = repeated("x = 1;", 999, "y = 2;");
+        HunkMatch.Result r = HunkMatch.find(file, pattern, 0, false, true);
+        assertThat(r.starts()).isEmpty();
+        assertThat(r.candidates()).isEqualTo(2_000);
+        assertThat(r.comparisons()).isPositive().isLessThanOrEqualTo(3 * HunkMatch.MAX_WORK);
+        assertThat(r.comparisons()).isEqualTo(3L * 2_000 * 999); // every candidate fails at the pattern's last line
+    }
+
+    @Test
+    void aSearchOverTheBoundIsRefusedBeforeAnyComparison() {
+        // the shape of the reported patch: 20,000 context lines of 3 bytes (60 KB) against a 400 KB file of such lines
+        List<String> file = repeated("}", 200_000, null);
+        List<String> pattern = repeated("}", 19_999, "return;");
+        HunkMatch.Result r = HunkMatch.find(file, pattern, 0, false, true);
+        assertThat(r.starts()).isNull();
+        assertThat(r.candidates()).isEqualTo(180_001);
+        assertThat(r.comparisons()).isZero();
+    }
+
+    @Test
+    void aPatchOfTwentyThousandContextLinesIsRefusedAsTooCostlyNamingTheLimit() {
+        String file = "}\n".repeat(200_000);
+        List<String> body = new ArrayList<>(Collections.nCopies(19_999, " }"));
+        body.add("-return;");
+        V4a.Hunk hunk = new V4a.Hunk(List.of(), body, false, 3);
+        assertThatThrownBy(() -> V4a.apply(file, List.of(hunk), "main.cpp", "version 2"))
+                .hasMessageContaining("cannot patch 'main.cpp': hunk 1 (line 3 of the patch) is too costly to match"
+                        + " in version 2")
+                .hasMessageContaining("the line '}' it starts with occurs 180001 times below line 0, and each place"
+                        + " needs up to 20000 line comparisons, over the limit of 2000000");
+    }
+
+    @Test
+    void applyIsAbandonedWhenItsDeadlineHasPassed() {
+        V4a.Hunk hunk = new V4a.Hunk(List.of(), List.of("-a", "+b"), false, 2);
+        assertThatThrownBy(() -> V4a.apply("a\n", List.of(hunk), "f.txt", "version 1", () -> true))
+                .isInstanceOf(V4a.Overdue.class);
+        assertThat(V4a.apply("a\n", List.of(hunk), "f.txt", "version 1", () -> false)).isEqualTo("b\n");
+    }
+}
