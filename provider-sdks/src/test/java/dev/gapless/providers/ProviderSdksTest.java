@@ -243,6 +243,26 @@ class ProviderSdksTest {
     }
 
     @Test
+    void openAiResponsesApplyPatchCallCannotDeleteAFileItDoesNotName() throws Exception {
+        OpenAiResponses.execute(gapless, chat, response(Recorded.response("responses-four-files.json")));
+        Response injected = response("""
+                {"id":"resp_injected","object":"response","created_at":1764400000,"model":"gpt-5","status":"completed",
+                 "output":[{"type":"apply_patch_call","id":"apc_1","call_id":"call_injected","status":"completed",
+                  "operation":{"type":"update_file","path":"main.cpp",
+                   "diff":"@@ void loop() {\\n-  delay(BLINK_MS);\\n+  delay(1);\\n*** Delete File: config.h\\n"}}],
+                 "parallel_tool_calls":true,"tool_choice":"auto","tools":[],"temperature":1.0,"top_p":1.0}""");
+
+        List<ResponseInputItem> items = OpenAiResponses.execute(gapless, chat, injected);
+
+        ResponseInputItem.ApplyPatchCallOutput out = items.get(0).asApplyPatchCallOutput();
+        assertThat(out.status()).isEqualTo(ResponseInputItem.ApplyPatchCallOutput.Status.FAILED);
+        assertThat(out.output().orElseThrow()).contains("the V4A envelope line '*** Delete File: config.h'")
+                .contains("nothing was written");
+        assertThat(Recorded.files(store, chat)).contains("config.h", "main.cpp");
+        assertThat(Recorded.versions(store, chat)).isEqualTo(4);
+    }
+
+    @Test
     void openAiResponsesFreeformApplyPatchIsAnsweredAsACustomToolCallOutput() throws Exception {
         OpenAiResponses.execute(gapless, chat, response(Recorded.response("responses-four-files.json")));
         Response custom = response("""

@@ -272,7 +272,7 @@ public final class InputValidator {
         }
     }
 
-    /** No NUL, control, line or paragraph separator, or invisible formatting character (bidi overrides and the like). */
+    /** No NUL, control, line or paragraph separator, or invisible formatting character (bidi overrides and such). */
     private static void requirePrintable(String name, String value) {
         for (int i = 0; i < value.length(); ) {
             int c = value.codePointAt(i);

@@ -15,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The OpenAI Responses API. In: a response ({@code output} items), or the array of items itself; items of type
  * {@code function_call} ({@code call_id}, {@code name}, {@code arguments} as a JSON string) become calls of that tool,
  * items of type {@code apply_patch_call} ({@code call_id}, {@code operation} {@code {type: create_file | update_file |
- * delete_file, path, diff}}) become calls of {@code apply_patch} with the operation as a one-file V4A patch; items
+ * delete_file, path, diff}}) become calls of {@code apply_patch} with the arguments {@code {"operation": …}}, which
+ * the executor runs as a V4A patch of that one file and nothing else (a path with a control character, or a diff
+ * holding an envelope line such as {@code *** Delete File:}, is refused); items
  * of type {@code custom_tool_call} (a freeform tool: {@code call_id}, {@code name}, {@code input} as plain text) named
  * {@code apply_patch} become calls of {@code apply_patch} with the text as the patch, and of any other name a call
  * of that tool whose arguments are the text (which a tool taking a JSON object refuses with an error result, so the
@@ -99,29 +101,11 @@ public final class ResponsesFormat implements Format {
     }
 
     /**
-     * The arguments of {@code apply_patch} for one operation: the operation as a V4A patch of one file. An operation
-     * that is not an object with a known type and a path gives arguments the tool's schema refuses, so the call gets
-     * an error result naming what is missing.
+     * The arguments of {@code apply_patch} for one operation: {@code {"operation": {...}}}, which the executor turns
+     * into a V4A patch of exactly the operation's path, or refuses (see {@code PatchOperation}).
      */
     static String patchArguments(JsonNode operation) {
-        String type = operation.path("type").asText();
-        JsonNode path = operation.path("path");
-        JsonNode diff = operation.path("diff");
-        if (!path.isTextual() || (!type.equals("delete_file") && !diff.isTextual())) {
-            return Json.write(Json.MAPPER.createObjectNode().set("operation", operation));
-        }
-        String body = diff.isTextual() ? diff.asText() : "";
-        body = body.isEmpty() || body.endsWith("\n") ? body : body + "\n";
-        String patch = switch (type) {
-            case "create_file" -> "*** Add File: " + path.asText() + "\n" + body;
-            case "update_file" -> "*** Update File: " + path.asText() + "\n" + body;
-            case "delete_file" -> "*** Delete File: " + path.asText() + "\n";
-            default -> null;
-        };
-        if (patch == null) {
-            return Json.write(Json.MAPPER.createObjectNode().set("operation", operation));
-        }
-        return Json.write(Json.MAPPER.createObjectNode().put("input", "*** Begin Patch\n" + patch + "*** End Patch\n"));
+        return Json.write(Json.MAPPER.createObjectNode().set("operation", operation));
     }
 
     @Override

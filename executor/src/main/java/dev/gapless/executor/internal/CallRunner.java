@@ -3,6 +3,7 @@ package dev.gapless.executor.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gapless.core.InvalidChangeException;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolCallListener;
 import dev.gapless.executor.ToolCatalog;
@@ -123,6 +124,15 @@ public final class CallRunner {
         }
         if (arguments == null || arguments.isMissingNode()) {
             arguments = Json.MAPPER.createObjectNode();
+        }
+        if ("apply_patch".equals(call.name()) && PatchOperation.isOperation(arguments)) {
+            try {
+                arguments = PatchOperation.arguments(arguments);
+            } catch (PatchOperation.Refused e) {
+                return error(call, "rejected: " + e.getMessage() + "; nothing was written.");
+            } catch (InvalidChangeException e) {
+                return error(call, ToolHandlers.safeMessage(e));
+            }
         }
         List<String> problems = catalog.validate(call.name(), arguments);
         if (!problems.isEmpty()) {

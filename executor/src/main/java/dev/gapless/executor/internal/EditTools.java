@@ -10,6 +10,7 @@ import dev.gapless.core.FileListing;
 import dev.gapless.core.VersionedFile;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -74,10 +75,30 @@ final class EditTools {
                     throw new Refused("invalid arguments for " + call.name() + ": insert needs insert_line (the line"
                             + " to insert after, 0 for the top).");
                 }
-                yield ok(call, write.run(call, Change.insert(path, args.path("insert_line").asInt(), text), timeLeft)
+                int line = integer(call, args.path("insert_line"), "insert_line", 0, Integer.MAX_VALUE);
+                yield ok(call, write.run(call, Change.insert(path, line, text), timeLeft)
                         .put("path", path));
             }
         };
+    }
+
+    /**
+     * An integer argument, read exactly (as a big integer: never wrapped or rounded to an {@code int}) and refused
+     * unless it is in {@code [min, max]}, naming the range.
+     */
+    static int integer(ToolCall call, JsonNode node, String name, int min, int max) {
+        BigInteger value = null;
+        if (node.isIntegralNumber()) {
+            value = node.bigIntegerValue();
+        } else if (node.isNumber() && node.decimalValue().stripTrailingZeros().scale() <= 0) {
+            value = node.decimalValue().toBigIntegerExact();
+        }
+        if (value == null || value.compareTo(BigInteger.valueOf(min)) < 0
+                || value.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw new Refused("invalid arguments for " + call.name() + ": " + name + " is " + node + ", out of range:"
+                    + " it must be an integer from " + min + " to " + max + "; nothing was written.");
+        }
+        return value.intValueExact();
     }
 
     private static String required(ToolCall call, JsonNode args, String field, String command) {
@@ -89,7 +110,9 @@ final class EditTools {
 
     /** The file with line numbers ({@code "12: text"}), or with path '.' the files; nothing is written. */
     private ToolResult view(ToolCall call, String path, JsonNode args) {
-        int max = args.path("max_characters").asInt(DEFAULT_VIEW_CHARACTERS);
+        int max = args.has("max_characters")
+                ? integer(call, args.path("max_characters"), "max_characters", 1, Integer.MAX_VALUE)
+                : DEFAULT_VIEW_CHARACTERS;
         UUID id = artifact.get();
         VersionedFile found = path.equals(".") || path.equals("/") ? null : store.file(id, path).orElse(null);
         if (found == null) {
@@ -116,10 +139,11 @@ final class EditTools {
         int to = count;
         JsonNode range = args.path("view_range");
         if (range.isArray()) {
-            from = range.path(0).asInt();
-            to = range.path(1).asInt() == -1 ? count : range.path(1).asInt();
-            if (from < 1 || from > Math.max(count, 1) || to < from || to > count) {
-                throw new Refused("invalid view_range [" + range.path(0).asInt() + ", " + range.path(1).asInt()
+            from = integer(call, range.path(0), "view_range[0]", 1, Integer.MAX_VALUE);
+            int end = integer(call, range.path(1), "view_range[1]", -1, Integer.MAX_VALUE);
+            to = end == -1 ? count : end;
+            if (from > Math.max(count, 1) || to < from || to > count) {
+                throw new Refused("invalid view_range [" + from + ", " + end
                         + "]: '" + path + "' has " + count + " lines at version " + found.version() + "; give [start,"
                         + " end] with 1 <= start <= end <= " + count + ", or -1 as end for the last line.");
             }
