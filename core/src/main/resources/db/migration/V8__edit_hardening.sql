@@ -2,7 +2,8 @@
 --  * an insert into a file with CRLF line breaks turns the text's LF line breaks into CRLF;
 --  * finding a hunk is bounded: at each level the candidates are the lines equal to the pattern's first line, and a
 --    search whose candidates times pattern lines is over 2,000,000 is refused before it is made;
---  * a hunk without an anchor (and not at the end of the file) that matches in several places is refused, naming them.
+--  * a hunk without an anchor (and not at the end of the file) that matches in several places is refused, naming them;
+--  * a new file whose name differs from an existing one's only in case is refused, naming the one that exists.
 
 CREATE OR REPLACE FUNCTION gapless_insert(p_content text, p_after integer, p_text text, p_filename text, p_at text)
     RETURNS text LANGUAGE plpgsql IMMUTABLE AS
@@ -200,3 +201,247 @@ END
 $$;
 
 DROP FUNCTION gapless_seek(text[], text[], integer, boolean);
+
+-- Case twins: a new file (or a move's target) whose name differs from an existing file's only in ASCII case
+-- (main.cpp, MAIN.CPP) is refused, naming the file that exists: they would be one file on Windows and macOS.
+-- gapless_fold is HeadState.fold; artifact_files is indexed by it, so the check is one index lookup per new name.
+CREATE FUNCTION gapless_fold(p_name text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$
+    SELECT translate(p_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+$$;
+
+CREATE INDEX artifact_files_fold ON artifact_files (artifact_id, gapless_fold(filename));
+
+-- The existing file (the least name, if several) whose name differs from p_name only in case, other than p_except
+-- (a move's source: a move may change only the case of a name), or NULL.
+CREATE FUNCTION gapless_case_twin(p_artifact uuid, p_name text, p_except text DEFAULT NULL)
+    RETURNS text LANGUAGE sql STABLE AS
+$$
+    SELECT f.filename FROM artifact_files f
+     WHERE f.artifact_id = p_artifact AND gapless_fold(f.filename) = gapless_fold(p_name) AND f.filename <> p_name
+       AND f.filename IS DISTINCT FROM p_except
+     ORDER BY f.filename COLLATE "C" LIMIT 1
+$$;
+
+-- gapless_append as in V4, with the case-twin checks.
+CREATE OR REPLACE FUNCTION gapless_append(p_artifact uuid, p_change jsonb, p_sha256 bytea[], p_contents text[],
+                               p_key text,
+                               p_request_sha256 bytea, p_expected integer, p_max_files integer,
+                               p_max_bytes bigint, p_lock_timeout_ms integer,
+                               p_max_file_bytes integer DEFAULT 1048576,
+                               OUT o_version integer, OUT o_summary text, OUT o_deduplicated boolean)
+    LANGUAGE plpgsql VOLATILE AS
+$$
+DECLARE
+    v_head         integer;
+    v_files        integer;
+    v_bytes        bigint;
+    v_since        integer;
+    v_files_before integer;
+    v_bytes_before bigint;
+    v_request      bytea;
+    v_leaf         record;
+    v_name         text;
+    v_old          artifact_files%ROWTYPE;
+    v_parts        text[] := ARRAY []::text[];
+    v_leaves       integer := 0;
+    v_stored       jsonb := p_change;
+    v_op           text;
+    v_part         text;
+    v_source       text;
+    v_verb         text;
+    v_at           text;
+    v_content      text;
+    v_result       text;
+    v_count        integer;
+    v_sha          bytea;
+    v_size         integer;
+    v_new_leaf     jsonb;
+    v_twin         text;
+BEGIN
+    PERFORM set_config('lock_timeout', greatest(p_lock_timeout_ms, 1)::text, true);
+    INSERT INTO artifact_contents (artifact_id, sha256, content)
+    SELECT p_artifact, t.h, t.c FROM unnest(p_sha256, p_contents) AS t(h, c) ORDER BY t.h
+    ON CONFLICT DO NOTHING;
+    SELECT a.head_version, a.file_count, a.total_bytes, a.changes_since_manifest
+      INTO v_head, v_files, v_bytes, v_since
+      FROM artifacts a WHERE a.id = p_artifact FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no artifact with id %', p_artifact USING ERRCODE = 'GL003';
+    END IF;
+    IF p_key IS NOT NULL THEN
+        SELECT v.version_number, v.change_summary, v.request_sha256 INTO o_version, o_summary, v_request
+          FROM artifact_versions v
+         WHERE v.artifact_id = p_artifact AND v.idempotency_key = p_key;
+        IF FOUND THEN
+            IF v_request IS NOT NULL AND p_request_sha256 IS NOT NULL AND v_request <> p_request_sha256 THEN
+                RAISE EXCEPTION 'idempotency key % was already used by version % for another change', p_key,
+                    o_version USING ERRCODE = 'GL006', DETAIL = o_version::text;
+            END IF;
+            o_deduplicated := true;
+            RETURN;
+        END IF;
+    END IF;
+    IF p_expected IS NOT NULL AND p_expected <> v_head THEN
+        RAISE EXCEPTION 'artifact % is at version %, expected %', p_artifact, v_head, p_expected
+            USING ERRCODE = 'GL002', DETAIL = v_head::text;
+    END IF;
+    v_files_before := v_files;
+    v_bytes_before := v_bytes;
+    v_at := 'version ' || v_head;
+    FOR v_leaf IN SELECT l.leaf_index, l.leaf, l.leaf_path FROM gapless_change_leaves(p_change) l
+                   ORDER BY l.leaf_index LOOP
+        v_leaves := v_leaves + 1;
+        v_op := v_leaf.leaf ->> 'op';
+        v_new_leaf := NULL;
+        IF v_op IN ('put', 'create', 'add') THEN
+            v_name := v_leaf.leaf -> 'file' ->> 'filename';
+            SELECT * INTO v_old FROM artifact_files f WHERE f.artifact_id = p_artifact AND f.filename = v_name;
+            IF FOUND AND v_op <> 'put' THEN
+                PERFORM gapless_edit_rejected('FILE_EXISTS', format('cannot %s ''%s'': the file already exists in %s;'
+                    || ' edit it, or delete it first', v_op, v_name, v_at));
+            END IF;
+            IF NOT FOUND THEN
+                v_twin := gapless_case_twin(p_artifact, v_name);
+                IF v_twin IS NOT NULL THEN
+                    PERFORM gapless_edit_rejected('FILE_EXISTS', format('cannot %s ''%s'': the file ''%s'' already'
+                        || ' exists in %s, and names that differ only in case are one file on Windows and macOS; edit'
+                        || ' it, or delete it first', CASE WHEN v_op = 'put' THEN 'add' ELSE v_op END, v_name, v_twin,
+                        v_at));
+                END IF;
+            END IF;
+            IF FOUND THEN
+                UPDATE artifact_files
+                   SET language = v_leaf.leaf -> 'file' ->> 'language',
+                       description = v_leaf.leaf -> 'file' ->> 'description',
+                       sha256 = decode(v_leaf.leaf -> 'file' ->> 'sha256', 'hex'),
+                       bytes = (v_leaf.leaf -> 'file' ->> 'bytes')::integer
+                 WHERE artifact_id = p_artifact AND filename = v_name;
+                v_bytes := v_bytes - v_old.bytes + (v_leaf.leaf -> 'file' ->> 'bytes')::bigint;
+                v_part := 'Updated ' || v_name;
+            ELSE
+                INSERT INTO artifact_files (artifact_id, filename, language, description, sha256, bytes,
+                                            added_version, added_index)
+                VALUES (p_artifact, v_name, v_leaf.leaf -> 'file' ->> 'language',
+                        v_leaf.leaf -> 'file' ->> 'description', decode(v_leaf.leaf -> 'file' ->> 'sha256', 'hex'),
+                        (v_leaf.leaf -> 'file' ->> 'bytes')::integer, v_head + 1, v_leaf.leaf_index);
+                v_files := v_files + 1;
+                v_bytes := v_bytes + (v_leaf.leaf -> 'file' ->> 'bytes')::bigint;
+                v_part := 'Added ' || v_name;
+            END IF;
+        ELSIF v_op = 'delete' THEN
+            v_name := v_leaf.leaf ->> 'filename';
+            DELETE FROM artifact_files f WHERE f.artifact_id = p_artifact AND f.filename = v_name
+            RETURNING f.bytes INTO v_old.bytes;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'cannot delete ''%'': the artifact has no such file in %', v_name, v_at
+                    USING ERRCODE = 'GL001';
+            END IF;
+            v_files := v_files - 1;
+            v_bytes := v_bytes - v_old.bytes;
+            v_part := 'Removed ' || v_name;
+        ELSIF v_op IN ('edit', 'insert', 'update') THEN
+            v_name := v_leaf.leaf ->> 'filename';
+            v_source := coalesce(v_leaf.leaf ->> 'source', v_name);
+            v_verb := CASE v_op WHEN 'edit' THEN 'edit' WHEN 'insert' THEN 'insert into' ELSE 'patch' END;
+            SELECT * INTO v_old FROM artifact_files f WHERE f.artifact_id = p_artifact AND f.filename = v_source;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'cannot % ''%'': the artifact has no such file in %', v_verb, v_source, v_at
+                    USING ERRCODE = 'GL001';
+            END IF;
+            IF v_source <> v_name AND EXISTS (SELECT 1 FROM artifact_files f
+                                               WHERE f.artifact_id = p_artifact AND f.filename = v_name) THEN
+                PERFORM gapless_edit_rejected('FILE_EXISTS', format('cannot move ''%s'' to ''%s'': the file already'
+                    || ' exists in %s; edit it, or delete it first', v_source, v_name, v_at));
+            END IF;
+            IF v_source <> v_name THEN
+                v_twin := gapless_case_twin(p_artifact, v_name, v_source);
+                IF v_twin IS NOT NULL THEN
+                    PERFORM gapless_edit_rejected('FILE_EXISTS', format('cannot move ''%s'' to ''%s'': the file ''%s'''
+                        || ' already exists in %s, and names that differ only in case are one file on Windows and'
+                        || ' macOS; edit it, or delete it first', v_source, v_name, v_twin, v_at));
+                END IF;
+            END IF;
+            SELECT c.content INTO v_content FROM artifact_contents c
+             WHERE c.artifact_id = p_artifact AND c.sha256 = v_old.sha256;
+            v_count := 0;
+            IF v_op = 'edit' THEN
+                SELECT r.o_text, r.o_count INTO v_result, v_count
+                  FROM gapless_replace(v_content, v_leaf.leaf ->> 'old_string', v_leaf.leaf ->> 'new_string',
+                                       (v_leaf.leaf ->> 'replace_all')::boolean, v_source, v_at) r;
+            ELSIF v_op = 'insert' THEN
+                v_result := gapless_insert(v_content, (v_leaf.leaf ->> 'insert_line')::integer,
+                                           v_leaf.leaf ->> 'text', v_source, v_at);
+            ELSE
+                v_result := gapless_apply_hunks(v_content, v_leaf.leaf -> 'hunks', v_source, v_at);
+            END IF;
+            v_size := octet_length(convert_to(v_result, 'UTF8'));
+            IF v_size > p_max_file_bytes THEN
+                PERFORM gapless_edit_rejected('CONTENT_TOO_LARGE', format('the edit would make ''%s'' %s bytes, over'
+                    || ' the limit of %s bytes', v_name, v_size, p_max_file_bytes));
+            END IF;
+            v_sha := sha256(convert_to(v_result, 'UTF8'));
+            -- after the lock, unlike every other content: the edit's result was not known before it
+            INSERT INTO artifact_contents (artifact_id, sha256, content) VALUES (p_artifact, v_sha, v_result)
+            ON CONFLICT DO NOTHING;
+            IF v_source = v_name THEN
+                UPDATE artifact_files SET sha256 = v_sha, bytes = v_size
+                 WHERE artifact_id = p_artifact AND filename = v_name;
+                v_bytes := v_bytes - v_old.bytes + v_size;
+            ELSE
+                INSERT INTO artifact_files (artifact_id, filename, language, description, sha256, bytes,
+                                            added_version, added_index)
+                VALUES (p_artifact, v_name, v_old.language, v_old.description, v_sha, v_size, v_head + 1,
+                        v_leaf.leaf_index);
+                v_files := v_files + 1;
+                v_bytes := v_bytes + v_size;
+            END IF;
+            v_part := format('Edited %s (%s %s)', v_name, v_count,
+                             CASE WHEN v_count = 1 THEN 'replacement' ELSE 'replacements' END);
+            v_new_leaf := (v_leaf.leaf - 'summary' - 'hunks') || jsonb_build_object('file', jsonb_build_object(
+                'filename', v_name, 'language', v_old.language, 'description', v_old.description,
+                'sha256', encode(v_sha, 'hex'), 'bytes', v_size));
+        ELSE
+            RAISE EXCEPTION 'unknown change op %', v_op USING ERRCODE = '22023';
+        END IF;
+        IF v_leaf.leaf ? 'summary' THEN
+            v_part := v_leaf.leaf ->> 'summary';
+            v_new_leaf := coalesce(v_new_leaf, v_leaf.leaf - 'summary');
+        END IF;
+        IF v_part <> '' THEN
+            v_parts := v_parts || v_part;
+        END IF;
+        IF v_new_leaf IS NOT NULL THEN
+            v_stored := CASE WHEN cardinality(v_leaf.leaf_path) = 0 THEN v_new_leaf
+                             ELSE jsonb_set(v_stored, v_leaf.leaf_path, v_new_leaf) END;
+        END IF;
+    END LOOP;
+    IF v_files > p_max_files AND v_files > v_files_before THEN
+        RAISE EXCEPTION 'the change would leave % files, over the limit of %', v_files, p_max_files
+            USING ERRCODE = 'GL004', DETAIL = v_files::text;
+    END IF;
+    IF v_bytes > p_max_bytes AND v_bytes > v_bytes_before THEN
+        RAISE EXCEPTION 'the change would make the artifact % bytes, over the limit of %', v_bytes, p_max_bytes
+            USING ERRCODE = 'GL005', DETAIL = v_bytes::text;
+    END IF;
+    o_version := v_head + 1;
+    o_summary := array_to_string(v_parts, '; ');
+    o_deduplicated := false;
+    INSERT INTO artifact_versions (artifact_id, version_number, change_json, change_summary, idempotency_key,
+                                   file_count, request_sha256)
+    VALUES (p_artifact, o_version, v_stored, o_summary, p_key, v_files,
+            CASE WHEN p_key IS NULL THEN NULL ELSE p_request_sha256 END);
+    v_since := v_since + v_leaves;
+    IF v_since >= greatest(64, v_files) THEN
+        INSERT INTO artifact_manifests (artifact_id, version_number, files)
+        SELECT p_artifact, o_version, coalesce(jsonb_agg(jsonb_build_array(f.filename, f.language, f.description,
+                                                                            encode(f.sha256, 'hex'), f.bytes)
+                                                         ORDER BY f.added_version, f.added_index), '[]'::jsonb)
+          FROM artifact_files f WHERE f.artifact_id = p_artifact;
+        v_since := 0;
+    END IF;
+    UPDATE artifacts
+       SET head_version = o_version, file_count = v_files, total_bytes = v_bytes, changes_since_manifest = v_since
+     WHERE id = p_artifact;
+END
+$$;

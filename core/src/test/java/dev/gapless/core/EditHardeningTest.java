@@ -121,6 +121,55 @@ class EditHardeningTest {
         assertThat(store.files(id).files()).isEmpty();
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
+    void caseOnlyTwinsAreRefusedNamingTheFileThatExists(String strategy) {
+        ArtifactStore store = store(strategy);
+        UUID id = artifact(store, CodeFile.of("main.cpp", "int x;\n"), CodeFile.of("other.txt", "o\n"));
+        String exists = "the file 'main.cpp' already exists in version 2, and names that differ only in case are one"
+                + " file on Windows and macOS; edit it, or delete it first";
+        Object[][] twins = {
+            {Change.put(CodeFile.of("MAIN.CPP", "twin")), "cannot add 'MAIN.CPP': "},
+            {Change.create(CodeFile.of("Main.cpp", "twin")), "cannot create 'Main.cpp': "},
+            {Change.patch("*** Begin Patch\n*** Add File: main.CPP\n+twin\n*** End Patch"), "cannot add 'main.CPP': "},
+            {Change.patch("*** Begin Patch\n*** Update File: other.txt\n*** Move to: MAIN.cpp\n*** End Patch"),
+                "cannot move 'other.txt' to 'MAIN.cpp': "}};
+        for (Object[] twin : twins) {
+            assertThatThrownBy(() -> store.append(id, (Change) twin[0])).isInstanceOf(InvalidChangeException.class)
+                    .hasMessage(twin[1] + exists)
+                    .satisfies(e -> assertThat(((InvalidChangeException) e).reason()).isEqualTo(Reason.FILE_EXISTS));
+        }
+        assertThatThrownBy(() -> store.append(id, Change.batch(java.util.List.of(
+                Change.put(CodeFile.of("B.txt", "b")), Change.put(CodeFile.of("b.txt", "b"))))))
+                .hasMessageStartingWith("cannot add 'b.txt': the file 'B.txt' already exists in version 2");
+        assertThat(store.history(id)).hasSize(2);
+        // a twin may replace the file it is the twin of: deleted first, or moved (a move may change only the case)
+        store.append(id, Change.batch(java.util.List.of(Change.delete("main.cpp"),
+                Change.put(CodeFile.of("MAIN.CPP", "int y;\n")))));
+        store.append(id, Change.patch("*** Begin Patch\n*** Update File: MAIN.CPP\n*** Move to: Main.cpp\n"
+                + "*** End Patch"));
+        assertThat(store.files(id).files()).extracting(FileInfo::filename).containsExactlyInAnyOrder("other.txt",
+                "Main.cpp");
+    }
+
+    @Test
+    void theCaseTwinLookupIsAnIndexScan() throws Exception {
+        try (java.sql.Connection c = PG.dataSource().getConnection();
+             java.sql.Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("SET LOCAL enable_seqscan = off");
+            StringBuilder plan = new StringBuilder();
+            try (java.sql.ResultSet rows = st.executeQuery("EXPLAIN SELECT filename FROM artifact_files WHERE"
+                    + " artifact_id = '00000000-0000-0000-0000-000000000001' AND gapless_fold(filename) = 'main.cpp'")) {
+                while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
+                }
+            }
+            c.rollback();
+            assertThat(plan.toString()).contains("artifact_files_fold");
+        }
+    }
+
     @Test
     void aBackslashInAFilenameIsRefusedNamingTheFileItWouldBeOnWindows() {
         ArtifactStore store = ArtifactStore.create(PG.dataSource());

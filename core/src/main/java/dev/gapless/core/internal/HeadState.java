@@ -75,6 +75,8 @@ final class HeadState {
     private final Map<String, FileRow> original;
     private final Map<String, FileRow> current;
     private final Map<String, KeyRow> keys;
+    /** Every name read or written, by {@link #fold}: the case twins a new name must not have. */
+    private final Map<String, Set<String>> byFold = new HashMap<>();
     /** The latest content of the files edits read, as read or as accepted members left them. */
     private final Map<String, String> contents;
     /** The contents the accepted edits produced, to store (in digest order) before the files that use them. */
@@ -110,6 +112,46 @@ final class HeadState {
         this.current = new HashMap<>(rows);
         this.keys = new HashMap<>(keys);
         this.contents = new HashMap<>(contents);
+        rows.keySet().forEach(this::indexFold);
+    }
+
+    /**
+     * A name with ASCII letters in lower case: two names with the same fold are one file on a case-insensitive file
+     * system ({@code main.cpp}, {@code MAIN.CPP}). {@code gapless_fold} in SQL is the same function, and
+     * {@code artifact_files} is indexed by it.
+     */
+    static String fold(String name) {
+        StringBuilder out = null;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (out == null) {
+                    out = new StringBuilder(name);
+                }
+                out.setCharAt(i, (char) (c + ('a' - 'A')));
+            }
+        }
+        return out == null ? name : out.toString();
+    }
+
+    private void indexFold(String name) {
+        byFold.computeIfAbsent(fold(name), k -> new HashSet<>()).add(name);
+    }
+
+    /**
+     * The existing file (the least name, if several) whose name differs from {@code name} only in case, other than
+     * {@code except} (a move's source: a move may change only the case of a name), or null.
+     */
+    private String twin(String name, String except, Map<String, FileRow> overlay) {
+        String found = null;
+        for (String other : byFold.getOrDefault(fold(name), Set.of())) {
+            boolean exists = overlay.containsKey(other) ? overlay.get(other) != null : current.get(other) != null;
+            boolean twin = exists && !other.equals(name) && !other.equals(except);
+            if (twin && (found == null || other.compareTo(found) < 0)) {
+                found = other;
+            }
+        }
+        return found;
     }
 
     /**
@@ -157,6 +199,11 @@ final class HeadState {
                 if (put.createVerb() != null && before != null) {
                     return new MemberResult.Rejected(TextEdits.fileExists(put.createVerb(), name, at), keyUnderLock);
                 }
+                String twin = before == null ? twin(name, null, overlay) : null;
+                if (twin != null) {
+                    return new MemberResult.Rejected(TextEdits.caseTwin(put.createVerb() == null ? "add"
+                            : put.createVerb(), name, twin, at), keyUnderLock);
+                }
                 after = new FileRow(name, put.file().language(), put.file().description(), put.sha256(),
                         put.bytes(), before == null ? number : before.addedVersion(),
                         before == null ? i : before.addedIndex());
@@ -170,6 +217,11 @@ final class HeadState {
                 }
                 if (!source.equals(name) && before != null) {
                     return new MemberResult.Rejected(TextEdits.fileExists("move '" + source + "' to", name, at),
+                            keyUnderLock);
+                }
+                String twin = !source.equals(name) ? twin(name, source, overlay) : null;
+                if (twin != null) {
+                    return new MemberResult.Rejected(TextEdits.caseTwin("move '" + source + "' to", name, twin, at),
                             keyUnderLock);
                 }
                 String text = edited.containsKey(source) ? edited.get(source) : contents.get(source);
@@ -218,6 +270,7 @@ final class HeadState {
                 part = "Removed " + name;
             }
             overlay.put(name, after);
+            indexFold(name);
             files += (after == null ? 0 : 1) - (before == null ? 0 : 1);
             bytes += (after == null ? 0 : after.bytes()) - (before == null ? 0 : before.bytes());
             String label = leaf.label() == null ? part : leaf.label();

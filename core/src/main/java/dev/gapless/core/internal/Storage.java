@@ -174,8 +174,12 @@ final class Storage {
 
     private static void readTouchedRows(Script s, UUID id, Collection<String> filenames, Collection<String> keys,
                                         Map<String, HeadState.FileRow> rows, Map<String, HeadState.KeyRow> found) {
+        // the touched files and their case twins (by gapless_fold, which artifact_files is indexed by)
         s.add("SELECT true, filename, language, description, sha256, bytes, added_version, added_index"
                 + " FROM artifact_files WHERE artifact_id = ? AND filename = ANY (?::text[])"
+                + " UNION ALL"
+                + " SELECT true, filename, language, description, sha256, bytes, added_version, added_index"
+                + " FROM artifact_files WHERE artifact_id = ? AND gapless_fold(filename) = ANY (?::text[])"
                 + " UNION ALL"
                 + " SELECT false, idempotency_key, change_summary, NULL, request_sha256, version_number, NULL, NULL"
                 + " FROM artifact_versions WHERE artifact_id = ? AND idempotency_key = ANY (?::text[])", row -> {
@@ -188,7 +192,9 @@ final class Storage {
                         found.put(row.getString(2), new HeadState.KeyRow(row.getInt(6), row.getString(3),
                                 request == null ? null : Digest.ofBytes(request)));
                     }
-                }, id, filenames.toArray(String[]::new), id, keys.toArray(String[]::new));
+                }, id, filenames.toArray(String[]::new), id,
+                filenames.stream().map(HeadState::fold).distinct().toArray(String[]::new), id,
+                keys.toArray(String[]::new));
     }
 
     /**

@@ -148,6 +148,13 @@ public final class TextEdits {
                 + " already exists in " + (at == null ? "the snapshot" : at) + "; edit it, or delete it first");
     }
 
+    /** The rejection of a new file (or a move) whose name differs from an existing file's only in case. */
+    public static InvalidChangeException caseTwin(String verb, String filename, String existing, String at) {
+        return new InvalidChangeException(Reason.FILE_EXISTS, "cannot " + verb + " '" + filename + "': the file '"
+                + existing + "' already exists in " + (at == null ? "the snapshot" : at) + ", and names that differ"
+                + " only in case are one file on Windows and macOS; edit it, or delete it first");
+    }
+
     /** The rejection of an edit whose result is over the per-file limit. */
     static InvalidChangeException resultTooLarge(String filename, long bytes, int limit) {
         return new InvalidChangeException(Reason.CONTENT_TOO_LARGE, "the edit would make '" + filename + "' "
