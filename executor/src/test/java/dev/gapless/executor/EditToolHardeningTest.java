@@ -152,6 +152,17 @@ class EditToolHardeningTest {
     }
 
     @Test
+    void aDirectoryNamedInNfdListsItsNfcFiles() {
+        ToolResult put = executor.execute(new ToolCall("nfc", "str_replace_based_edit_tool", "{\"command\":\"create\","
+                + "\"path\":\"caf\u00e9/menu.txt\",\"file_text\":\"x\"}"));
+        assertThat(put.error()).as(put.content()).isFalse();
+        ToolResult listing = executor.execute(new ToolCall("nfd", "str_replace_based_edit_tool", "{\"command\":"
+                + "\"view\",\"path\":\"cafe\u0301\"}"));
+        assertThat(listing.error()).as(listing.content()).isFalse();
+        assertThat(listing.content()).contains("caf\u00e9/menu.txt (1 bytes)");
+    }
+
+    @Test
     void insertLineOutOfTheIntRangeIsRefusedNamingTheRange() {
         for (String line : List.of("4294967298", "4611686018427387904", "2147483648", "1e40")) {
             ToolResult r = executor.execute(new ToolCall("i" + line, "str_replace_based_edit_tool",

@@ -11,6 +11,7 @@ import dev.gapless.core.VersionedFile;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
 import java.math.BigInteger;
+import java.text.Normalizer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -59,7 +60,8 @@ final class EditTools {
 
     private ToolResult textEditor(ToolCall call, JsonNode args, Duration timeLeft) {
         String command = args.path("command").asText();
-        String path = args.path("path").asText();
+        // NFC, as the store names files: a directory typed in NFD lists the same files
+        String path = Normalizer.normalize(args.path("path").asText(), Normalizer.Form.NFC);
         return switch (command) {
             case "view" -> view(call, path, args);
             case "create" -> ok(call, write.run(call, Change.create(CodeFile.of(path,
