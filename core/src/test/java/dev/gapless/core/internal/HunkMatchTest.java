@@ -3,15 +3,25 @@ package dev.gapless.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gapless.core.AppendTimeoutException;
+import dev.gapless.core.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * The work bound of hunk matching, counted rather than timed: the worst input (every line of the file equal to the
  * pattern's first line, the pattern failing only at its last line) costs at most {@link HunkMatch#MAX_WORK} line
- * comparisons per level, and an input that would cost more is refused before any comparison is made.
+ * comparisons per level, and an input that would cost more is refused before any comparison is made; and a patch
+ * applied under the artifact's lock is abandoned once the write's deadline passes.
  */
 class HunkMatchTest {
 
@@ -65,5 +75,42 @@ class HunkMatchTest {
         assertThatThrownBy(() -> V4a.apply("a\n", List.of(hunk), "f.txt", "version 1", () -> true))
                 .isInstanceOf(V4a.Overdue.class);
         assertThat(V4a.apply("a\n", List.of(hunk), "f.txt", "version 1", () -> false)).isEqualTo("b\n");
+    }
+
+    @Test
+    void aPatchUnderTheLockIsAbandonedOnceItsDeadlinePassesWithNothingWritten() {
+        // the clock passes the deadline after the write's own start check: the patch's first hunk sees it
+        Instant deadline = Instant.parse("2026-01-01T00:00:10Z");
+        Clock clock = new Clock() {
+            private int reads;
+
+            @Override
+            public Instant instant() {
+                return reads++ == 0 ? deadline.minusSeconds(1) : deadline;
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+        HeadState.FileRow row = new HeadState.FileRow("f.txt", "", "", Digest.of("a\n"), 2, 1, 0);
+        HeadState state = new HeadState(new Limits(100, 1 << 20, 1 << 24), clock, 1, 1, 2, 0,
+                Map.of("f.txt", row), Map.of(), Map.of("f.txt", "a\n"));
+        PreparedChange change = PreparedChange.of(dev.gapless.core.Change.patch(
+                "*** Begin Patch\n*** Update File: f.txt\n@@\n-a\n+b\n*** End Patch"));
+        Member member = new Member(new AppendRequest(UUID.randomUUID(), change, null, null, Duration.ofSeconds(10),
+                deadline, System.nanoTime()));
+        MemberResult result = state.apply(member, 1, true);
+        assertThat(result).isInstanceOf(MemberResult.Rejected.class);
+        assertThat(((MemberResult.Rejected) result).failure()).isInstanceOf(AppendTimeoutException.class)
+                .satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.NOT_APPLIED));
+        assertThat(state.versions()).isEmpty();
+        assertThat(state.upserts()).isEmpty();
     }
 }
