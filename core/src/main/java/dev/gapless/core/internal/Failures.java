@@ -12,11 +12,73 @@ import dev.gapless.core.StorageException;
 import dev.gapless.core.VersionConflictException;
 import dev.gapless.core.WriteConflictException;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** Maps database failures of an append to the public exceptions, with the outcome the member's history allows. */
 final class Failures {
 
     private Failures() {
+    }
+
+    /**
+     * A rejection recorded under an idempotency key (table {@code artifact_key_failures}), as first raised.
+     *
+     * @param type    the exception's simple class name
+     * @param reason  its reason, where its type has one, else {@code null}
+     * @param message its message
+     */
+    record Recorded(String type, String reason, String message) {
+    }
+
+    /**
+     * One type of failure that depends on the artifact's state, and how it is recorded and raised again.
+     *
+     * @param type   the exception type
+     * @param reason its reason as recorded (or {@code null}); the whole mapping must be reversible by {@code raise}
+     * @param raise  the exception again, from the recorded reason and message
+     */
+    private record Recordable<E extends GaplessException>(Class<E> type, Function<E, String> reason,
+                                                          BiFunction<String, String, E> raise) {
+
+        Recorded record(GaplessException e) {
+            return new Recorded(type.getSimpleName(), reason.apply(type.cast(e)), e.getMessage());
+        }
+    }
+
+    /**
+     * The failures a keyed append keeps its key for: found under the artifact's lock (or a compare-and-set of its
+     * head), so they depend on the artifact's state and a replay must meet them again, not run again. Every
+     * {@link InvalidChangeException} that reaches the engine is of this kind (input validation throws before).
+     * A new type of such failure is one entry here (and, if PL/pgSQL raises it, its SQLSTATE in
+     * {@code gapless_try_append}).
+     */
+    private static final List<Recordable<?>> RECORDABLE = List.of(
+            new Recordable<>(InvalidChangeException.class, e -> e.reason().name(),
+                    (reason, message) -> new InvalidChangeException(InvalidChangeException.Reason.valueOf(reason),
+                            message)));
+
+    /** The record of {@code failure} under its key, or {@code null} when a failure of its kind is not kept. */
+    static Recorded recordable(GaplessException failure) {
+        for (Recordable<?> r : RECORDABLE) {
+            if (r.type().isInstance(failure)) {
+                return r.record(failure);
+            }
+        }
+        return null;
+    }
+
+    /** The failure {@code recorded} stands for, raised again: same type, reason and message, nothing written. */
+    static GaplessException replay(Recorded recorded) {
+        for (Recordable<?> r : RECORDABLE) {
+            if (r.type().getSimpleName().equals(recorded.type())) {
+                return r.raise().apply(recorded.reason(), recorded.message());
+            }
+        }
+        return new StorageException("the rejection recorded for this idempotency key is of an unknown type "
+                + recorded.type() + " (written by a newer Gapless?); nothing was written", null, null, null,
+                Outcome.NOT_APPLIED);
     }
 
     /** What the caller of {@code member} is told about {@code failure}. */

@@ -17,6 +17,9 @@ public final class SqlErrors {
     /** The unique constraint that makes idempotency keys exactly-once. */
     public static final String IDEMPOTENCY_CONSTRAINT = "artifact_versions_artifact_id_idempotency_key_key";
 
+    /** The primary key of the rejections recorded under idempotency keys: one per key, like a version's. */
+    public static final String KEY_FAILURE_CONSTRAINT = "artifact_key_failures_key";
+
     /** Gapless's own SQLSTATE for a compare-and-set on {@code head_version} that found the head moved. */
     public static final String CAS_LOST = "GL409";
     /** Raised by {@code gapless_append}: a delete names a file the artifact does not have. */
@@ -41,7 +44,7 @@ public final class SqlErrors {
     public enum Kind {
         /** 23505 on the version constraint: another writer took the version; safe to retry from the read. */
         VERSION_CONFLICT,
-        /** 23505 on the idempotency constraint: this append was already applied. */
+        /** 23505 on the idempotency constraint (or the recorded rejections' key): this key was already spent. */
         ALREADY_APPLIED,
         /** 40001: serialization failure; safe to retry the whole transaction. */
         SERIALIZATION_FAILURE,
@@ -173,7 +176,8 @@ public final class SqlErrors {
         Kind kind;
         if ("23505".equals(state) && VERSION_CONSTRAINT.equals(constraint)) {
             kind = Kind.VERSION_CONFLICT;
-        } else if ("23505".equals(state) && IDEMPOTENCY_CONSTRAINT.equals(constraint)) {
+        } else if ("23505".equals(state) && (IDEMPOTENCY_CONSTRAINT.equals(constraint)
+                || KEY_FAILURE_CONSTRAINT.equals(constraint))) {
             kind = Kind.ALREADY_APPLIED;
         } else if (CAS_LOST.equals(state)) {
             kind = Kind.VERSION_CONFLICT;
