@@ -118,8 +118,9 @@ public final class ToolHandlers {
         if (e instanceof InvalidChangeException || e instanceof VersionConflictException) {
             return "rejected: " + e.getMessage() + "; " + written;
         } else if (e instanceof IdempotencyKeyReusedException reused) {
-            return "rejected: the tool call id '" + reused.key() + "' was already used for a different call (version "
-                    + reused.version() + "); " + written + " Use a new id for a new call.";
+            return "rejected: the tool call id '" + reused.key() + "' was already used for a different call ("
+                    + (reused.version() > 0 ? "version " + reused.version() : "which was rejected") + "); " + written
+                    + " Use a new id for a new call.";
         } else if (e instanceof AppendTimeoutException t) {
             return "timed out after " + t.timeout().toMillis() + " ms; " + written
                     + (e.outcome() == Outcome.NOT_APPLIED ? " Retrying with the same tool call id is safe." : "");
