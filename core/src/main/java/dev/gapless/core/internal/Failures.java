@@ -1,6 +1,7 @@
 package dev.gapless.core.internal;
 
 import dev.gapless.core.AppendTimeoutException;
+import dev.gapless.core.ConfigurationException;
 import dev.gapless.core.ArtifactNotFoundException;
 import dev.gapless.core.ConnectionLostException;
 import dev.gapless.core.ConnectionUnavailableException;
@@ -107,6 +108,7 @@ final class Failures {
                     + " artifact " + r.artifactId() + "; " + (r.idempotencyKey() == null
                     ? "with no idempotency key it was not retried, and if" : "if") + " COMMIT was in flight whether"
                     + " it landed is unknown (SQLSTATE " + c.sqlState() + ")", c.sqlState(), failure);
+            case CONFIGURATION -> configuration(failure, c.sqlState());
             case NO_CONNECTION -> new ConnectionUnavailableException("no database connection could be obtained for"
                     + " an append to artifact " + r.artifactId() + " (pool exhausted or database unreachable);"
                     + " nothing was sent", c.sqlState(), failure);
@@ -115,12 +117,41 @@ final class Failures {
         };
     }
 
-    /** Whether a failure of this kind was raised after the key was checked under the artifact's lock. */
-    static boolean checkedKeyUnderLock(SqlErrors.Kind kind) {
-        return switch (kind) {
-            case NO_SUCH_FILE, EXPECTED_VERSION, TOO_MANY_FILES, ARTIFACT_TOO_LARGE, KEY_REUSED, EDIT_REJECTED -> true;
-            default -> false;
-        };
+    /**
+     * A failure no retry can fix, in words that name it: what is wrong, the SQLSTATE, what the database said, and
+     * what to check.
+     *
+     * @param failure  the failure
+     * @param sqlState the SQLSTATE it was classified by ({@link SqlErrors.Kind#CONFIGURATION})
+     * @return the exception
+     */
+    static ConfigurationException configuration(Throwable failure, String sqlState) {
+        String said = SqlErrors.describe(failure, sqlState);
+        String cause = "(SQLSTATE " + sqlState + (said == null ? "" : ": " + said) + ")";
+        ConfigurationException.Problem problem;
+        String text;
+        if (sqlState.startsWith("28")) {
+            problem = ConfigurationException.Problem.AUTHENTICATION;
+            text = "the database refused the login " + cause + "; check the user and password of the data source";
+        } else if (sqlState.startsWith("3")) {
+            problem = ConfigurationException.Problem.UNKNOWN_DATABASE;
+            text = "the database or schema named by the data source does not exist " + cause
+                    + "; check the JDBC URL";
+        } else if (sqlState.startsWith("08")) {
+            problem = ConfigurationException.Problem.UNREACHABLE;
+            text = "the database server refused the connection and no connection was ever had from this data"
+                    + " source " + cause + "; check the host and port of the JDBC URL";
+        } else if ("42501".equals(sqlState)) {
+            problem = ConfigurationException.Problem.INSUFFICIENT_PRIVILEGE;
+            text = "the database user lacks a privilege on Gapless's tables " + cause + "; grant it SELECT,"
+                    + " INSERT, UPDATE and DELETE on them (and EXECUTE on the gapless_ functions)";
+        } else {
+            problem = ConfigurationException.Problem.SCHEMA_NOT_APPLIED;
+            text = "the Gapless schema is not applied in this database, or is older than this Gapless " + cause
+                    + "; run Schema.apply(dataSource) (or its migrations) first";
+        }
+        return new ConfigurationException(problem, text + "; nothing was written, and no retry was made",
+                sqlState, failure);
     }
 
     /** The reason {@code gapless_append} named in the DETAIL of an edit it rejected. */

@@ -170,7 +170,8 @@ final class TransactionEngine implements Engine {
     }
 
     /** The contents this attempt stored that no member it writes brought: only rejected members needed them. */
-    private static Set<Digest> unreferenced(Set<Digest> inserted, List<Member> open, Map<Member, MemberResult> results) {
+    private static Set<Digest> unreferenced(Set<Digest> inserted, List<Member> open,
+                                            Map<Member, MemberResult> results) {
         Set<Digest> out = new HashSet<>(inserted);
         for (Member m : open) {
             if (results.get(m) instanceof MemberResult.Done done && !done.result().deduplicated()) {
