@@ -123,6 +123,29 @@ class ExecCommandTest {
         assertThat(gapless(withDb("history", "--chat", chat, "--json")).json()).hasSize(64);
     }
 
+    /** Regression (issue 18 item 11): the replay ran the failed delete again and deleted the file the add wrote. */
+    @Test
+    void aResponseExecutedTwiceOneCallAtATimeChangesNothingOnTheReplay(@TempDir Path dir) throws Exception {
+        String chat = "chat-" + UUID.randomUUID();
+        Path response = dir.resolve("delete-then-add.json");
+        Files.writeString(response, "{\"choices\": [{\"message\": {\"role\": \"assistant\", \"tool_calls\": ["
+                + "{\"id\": \"call_del\", \"type\": \"function\", \"function\": {\"name\": \"delete_code_file\","
+                + " \"arguments\": \"{\\\"filename\\\": \\\"g.txt\\\"}\"}},"
+                + "{\"id\": \"call_add\", \"type\": \"function\", \"function\": {\"name\": \"add_code_file\","
+                + " \"arguments\": \"{\\\"filename\\\": \\\"g.txt\\\", \\\"language\\\": \\\"\\\", \\\"content\\\": \\\"x\\\"}\"}}]}}]}");
+        Run first = gapless(withDb("exec", "--chat", chat, "--parallelism", "1", response.toString()));
+        Run replay = gapless(withDb("exec", "--chat", chat, "--parallelism", "1", response.toString()));
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        assertThat(first.json().get(0).path("content").asText()).contains("no such file");
+        assertThat(replay.json().get(0)).isEqualTo(first.json().get(0));
+        assertThat(replay.json().get(1).path("content").asText()).contains("\"deduplicated\":true");
+        JsonNode history = gapless(withDb("history", "--chat", chat, "--json")).json();
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).path("files").asInt()).isEqualTo(1);
+    }
+
     @Test
     void badCallsAreErrorResultsButTheRunSucceeds() throws Exception {
         String chat = "chat-" + UUID.randomUUID();

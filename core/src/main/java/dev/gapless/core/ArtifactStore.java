@@ -47,7 +47,6 @@ public final class ArtifactStore {
     /** Default deadline of one append, including waits for the pool, locks and retries. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-    private final DataSource dataSource;
     private final WriteStrategy strategy;
     private final Limits limits;
     private final InputValidator validator;
@@ -56,13 +55,12 @@ public final class ArtifactStore {
     private final Writer writer;
 
     private ArtifactStore(Builder builder) {
-        this.dataSource = builder.dataSource;
         this.strategy = builder.strategy;
         this.limits = new Limits(builder.maxFiles, builder.maxFileBytes, builder.maxArtifactBytes);
         this.validator = new InputValidator(builder.maxFileBytes);
         this.defaultTimeout = builder.defaultTimeout;
         this.clock = builder.clock;
-        this.writer = new Writer(strategy, dataSource, limits, clock, builder.sleeper, builder.listener);
+        this.writer = new Writer(strategy, builder.dataSource, limits, clock, builder.sleeper, builder.listener);
     }
 
     /**
@@ -106,6 +104,7 @@ public final class ArtifactStore {
      * @return the artifact
      * @throws InvalidChangeException if an argument is blank, too long or has a NUL character, or the chat id or
      *                                type has a control, invisible or formatting (bidirectional) character
+     * @throws ConfigurationException at once, if the configuration is wrong (login, database, schema)
      * @throws StorageException       if the database fails
      */
     public Artifact getOrCreate(String chatId, String type, String title) {
@@ -120,6 +119,7 @@ public final class ArtifactStore {
      *
      * @param artifactId the id
      * @return the artifact, or empty
+     * @throws ConfigurationException at once, if the configuration is wrong (login, database, schema)
      * @throws StorageException if the database fails
      */
     public Optional<Artifact> find(UUID artifactId) {
@@ -133,6 +133,7 @@ public final class ArtifactStore {
      * @param chatId the chat
      * @param type   the type
      * @return the artifact, or empty
+     * @throws ConfigurationException at once, if the configuration is wrong (login, database, schema)
      * @throws StorageException if the database fails
      */
     public Optional<Artifact> find(String chatId, String type) {
@@ -174,6 +175,7 @@ public final class ArtifactStore {
      * @throws AppendTimeoutException         if the deadline passed
      * @throws ConnectionLostException        if the connection broke and the outcome could not be settled
      * @throws ConnectionUnavailableException if no connection could be had in time
+     * @throws ConfigurationException         at once, if the configuration is wrong (login, database, schema)
      * @throws StorageException               if the database failed otherwise
      */
     public AppendResult append(UUID artifactId, Change change, AppendOptions options) {
@@ -201,6 +203,7 @@ public final class ArtifactStore {
      * @param artifactId the artifact
      * @return the latest version, or empty before the first append
      * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws ConfigurationException    at once, if the configuration is wrong (login, database, schema)
      * @throws StorageException          if the database fails
      */
     public Optional<Version> latest(UUID artifactId) {
@@ -215,6 +218,7 @@ public final class ArtifactStore {
      * @return the version, or empty if there is no such version
      * @throws ArtifactNotFoundException if no artifact has that id
      * @throws IllegalArgumentException  if {@code number} is less than 1
+     * @throws ConfigurationException    at once, if the configuration is wrong (login, database, schema)
      * @throws StorageException          if the database fails
      */
     public Optional<Version> version(UUID artifactId, int number) {
@@ -235,6 +239,7 @@ public final class ArtifactStore {
      * @param artifactId the artifact
      * @return the version and its files (version 0 and no files before the first append)
      * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws ConfigurationException    at once, if the configuration is wrong (login, database, schema)
      * @throws StorageException          if the database fails
      */
     public FileListing files(UUID artifactId) {
@@ -249,6 +254,7 @@ public final class ArtifactStore {
      * @param filename   the file's name (compared in Unicode NFC, as names are stored)
      * @return the file and the version it was read from, or empty when the latest version has no such file
      * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws ConfigurationException    at once, if the configuration is wrong (login, database, schema)
      * @throws StorageException          if the database fails
      */
     public Optional<VersionedFile> file(UUID artifactId, String filename) {
@@ -264,6 +270,7 @@ public final class ArtifactStore {
      * @param artifactId the artifact
      * @return one entry per version
      * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws ConfigurationException    at once, if the configuration is wrong (login, database, schema)
      * @throws StorageException          if the database fails
      */
     public List<VersionSummary> history(UUID artifactId) {
@@ -280,7 +287,7 @@ public final class ArtifactStore {
      * one state of the artifact.
      */
     private <T> T read(boolean snapshot, Read<T> body) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = writer.readConnection()) {
             if (!snapshot) {
                 return body.run(connection);
             }
@@ -299,8 +306,7 @@ public final class ArtifactStore {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StorageException("database read failed (SQLSTATE " + e.getSQLState() + ")", e.getSQLState(),
-                    null, e);
+            throw Writer.readFailure(e);
         }
     }
 

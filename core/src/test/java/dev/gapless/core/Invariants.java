@@ -21,7 +21,8 @@ final class Invariants {
 
     /**
      * Versions are exactly 1..head, {@code head_version} = max, every version is its predecessor with its own
-     * change applied, and each idempotency key appears at most once.
+     * change applied, and each idempotency key appears at most once (on a version or on a recorded rejection, never
+     * on both).
      */
     static void check(DataSource dataSource, ArtifactStore store, UUID artifactId) {
         List<Integer> numbers = new ArrayList<>();
@@ -45,6 +46,17 @@ final class Invariants {
                             keys.add(r.getString(2));
                         }
                     }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT f.idempotency_key FROM artifact_key_failures f"
+                    + " JOIN artifact_versions v USING (artifact_id, idempotency_key) WHERE f.artifact_id = ?")) {
+                s.setObject(1, artifactId);
+                try (ResultSet r = s.executeQuery()) {
+                    List<String> both = new ArrayList<>();
+                    while (r.next()) {
+                        both.add(r.getString(1));
+                    }
+                    assertThat(both).as("keys of %s both rejected and written", artifactId).isEmpty();
                 }
             }
         } catch (SQLException e) {

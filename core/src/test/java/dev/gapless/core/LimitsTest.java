@@ -55,9 +55,15 @@ class LimitsTest {
         store.append(id, Change.put(CodeFile.of("c", "33")));
         store.append(id, Change.batch(List.of(Change.delete("a"), Change.put(CodeFile.of("d", "4")))));
         assertThat(store.files(id).files()).extracting(FileInfo::filename).containsExactly("b", "c", "d");
-        // the rejected key was not spent
-        assertThat(store.append(id, Change.put(CodeFile.of("b", "22")),
-                AppendOptions.defaults().withIdempotencyKey("call_d")).deduplicated()).isFalse();
+        // the rejected key is spent (issue 18 item 11): its replay meets the rejection again, even though d would
+        // now be a replacement, and another change under it is a reuse of the key
+        assertThatThrownBy(() -> store.append(id, Change.put(CodeFile.of("d", "4")),
+                AppendOptions.defaults().withIdempotencyKey("call_d")))
+                .isInstanceOfSatisfying(InvalidChangeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_FILES));
+        assertThatThrownBy(() -> store.append(id, Change.put(CodeFile.of("b", "22")),
+                AppendOptions.defaults().withIdempotencyKey("call_d")))
+                .isInstanceOf(IdempotencyKeyReusedException.class);
         Invariants.check(PG.dataSource(), store, id);
     }
 

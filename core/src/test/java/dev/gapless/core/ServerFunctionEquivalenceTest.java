@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code server-function} applies changes in PL/pgSQL; for any sequence of changes, edits included, its versions
  * (content, summary, stored change, file rows, counters) and its rejections (missing files, limits, reused keys,
- * edits that do not match, with their messages) must equal what the Java write path produces.
+ * edits that do not match, with their messages) must equal what the Java write path produces; and a keyed call
+ * replayed by the other implementation must meet its first result, a recorded rejection included.
  */
 class ServerFunctionEquivalenceTest {
 
@@ -65,6 +66,32 @@ class ServerFunctionEquivalenceTest {
         }
         assertThat(storedChanges(a)).as("change_json as stored").isEqualTo(storedChanges(b));
         Invariants.check(PG.dataSource(), plpgsql, a);
+        // every keyed call replayed by the other implementation meets its first result (a rejection recorded by
+        // PL/pgSQL reads the same in Java, and the other way round) and writes nothing
+        assertThat(replayed(java, a, workload)).isEqualTo(firstResults(outcomesA, workload));
+        assertThat(replayed(plpgsql, b, workload)).isEqualTo(firstResults(outcomesB, workload));
+        assertThat(plpgsql.find(a).orElseThrow().headVersion()).isEqualTo(head);
+        assertThat(java.find(b).orElseThrow().headVersion()).isEqualTo(head);
+    }
+
+    private static List<String> replayed(ArtifactStore store, UUID id, Gens.Workload workload) {
+        List<String> out = new ArrayList<>();
+        for (Gens.Op op : workload.ops()) {
+            if (op.key() != null) {
+                out.add(outcome(store, id, op.change(), op.key()).replace(" (dedup)", ""));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> firstResults(List<String> outcomes, Gens.Workload workload) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < workload.ops().size(); i++) {
+            if (workload.ops().get(i).key() != null) {
+                out.add(outcomes.get(i + 1).replace(" (dedup)", ""));
+            }
+        }
+        return out;
     }
 
     /** Every version's change_json, as PostgreSQL normalises jsonb. */

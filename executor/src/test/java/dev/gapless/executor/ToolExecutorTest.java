@@ -251,7 +251,8 @@ class ToolExecutorTest {
         try (ToolExecutor executor = ToolExecutor.builder(ArtifactStore.create(broken), chat).build()) {
             ToolResult result = executor.execute(add("c", "a.txt", "x"));
             assertThat(result.error()).isTrue();
-            assertThat(json(result).path("error").asText()).contains("storage failure (SQLSTATE 28P01)")
+            assertThat(json(result).path("error").asText())
+                    .contains("the store's database configuration is wrong (authentication, SQLSTATE 28P01)")
                     .doesNotContain("password");
         }
     }
@@ -270,5 +271,20 @@ class ToolExecutorTest {
         assertThat(appender.list).isNotEmpty().allSatisfy(e -> {
             assertThat(e.getMDCPropertyMap()).containsEntry("chat_id", chat).containsEntry("tool_call_id", "call_log");
         });
+    }
+
+    /** Issue 22 item 3: a store whose database lacks the schema answers at once, saying so, without internals. */
+    @Test
+    void aMisconfiguredStoreAnswersEveryCallAtOnceWithoutInternals() throws Exception {
+        try (dev.gapless.testkit.TestDatabase bare = PG.server().createDatabase("no_schema");
+             ToolExecutor executor = ToolExecutor.builder(ArtifactStore.create(bare.dataSource()), "chat")
+                     .callTimeout(Duration.ofMinutes(10)).build()) {
+            ToolResult r = executor.execute(List.of(new ToolCall("call_1", "add_code_file",
+                    "{\"filename\": \"a.txt\", \"language\": \"\", \"content\": \"x\"}"))).get(0);
+            assertThat(r.error()).isTrue();
+            assertThat(Json.MAPPER.readTree(r.content()).path("error").asText()).isEqualTo("the store's database"
+                    + " configuration is wrong (schema not applied, SQLSTATE 42P01); nothing was written. Retrying"
+                    + " will not help until the store is reconfigured.");
+        }
     }
 }

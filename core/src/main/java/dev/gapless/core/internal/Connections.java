@@ -32,6 +32,8 @@ final class Connections {
 
     private final DataSource dataSource;
     private final Clock clock;
+    /** Whether a connection was ever had from the data source: until then, a refused connection is configuration. */
+    private volatile boolean connected;
 
     Connections(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -89,8 +91,23 @@ final class Connections {
 
     /** A read: any pooled connection, no deadline. */
     <T> T read(Body<T> body) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connect()) {
             return body.run(connection);
+        }
+    }
+
+    /**
+     * A pooled connection, for a read, without a deadline of its own.
+     *
+     * @throws SqlErrors.NoConnectionException if the data source gave none
+     */
+    Connection connect() throws SQLException {
+        try {
+            Connection connection = dataSource.getConnection();
+            connected = true;
+            return connection;
+        } catch (SQLException e) {
+            throw new SqlErrors.NoConnectionException(e, !connected);
         }
     }
 
@@ -125,12 +142,16 @@ final class Connections {
         Connection connection;
         try {
             connection = dataSource.getConnection();
+            connected = true;
         } catch (SQLException e) {
-            // nothing was sent: a pool that gave up waiting is a timeout when the deadline has passed too
-            if (remaining(deadline).toMillis() <= 0) {
+            SqlErrors.NoConnectionException failure = new SqlErrors.NoConnectionException(e, !connected);
+            // nothing was sent: a pool that gave up waiting is a timeout when the deadline has passed too, unless
+            // it said why, and no retry can change that
+            if (remaining(deadline).toMillis() <= 0
+                    && SqlErrors.classify(failure).kind() != SqlErrors.Kind.CONFIGURATION) {
                 throw new Expired(e);
             }
-            throw new SqlErrors.NoConnectionException(e);
+            throw failure;
         } finally {
             alarm.cancel(false);
             synchronized (guard) {

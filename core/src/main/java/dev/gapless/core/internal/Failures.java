@@ -1,6 +1,7 @@
 package dev.gapless.core.internal;
 
 import dev.gapless.core.AppendTimeoutException;
+import dev.gapless.core.ConfigurationException;
 import dev.gapless.core.ArtifactNotFoundException;
 import dev.gapless.core.ConnectionLostException;
 import dev.gapless.core.ConnectionUnavailableException;
@@ -12,11 +13,73 @@ import dev.gapless.core.StorageException;
 import dev.gapless.core.VersionConflictException;
 import dev.gapless.core.WriteConflictException;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** Maps database failures of an append to the public exceptions, with the outcome the member's history allows. */
 final class Failures {
 
     private Failures() {
+    }
+
+    /**
+     * A rejection recorded under an idempotency key (table {@code artifact_key_failures}), as first raised.
+     *
+     * @param type    the exception's simple class name
+     * @param reason  its reason, where its type has one, else {@code null}
+     * @param message its message
+     */
+    record Recorded(String type, String reason, String message) {
+    }
+
+    /**
+     * One type of failure that depends on the artifact's state, and how it is recorded and raised again.
+     *
+     * @param type   the exception type
+     * @param reason its reason as recorded (or {@code null}); the whole mapping must be reversible by {@code raise}
+     * @param raise  the exception again, from the recorded reason and message
+     */
+    private record Recordable<E extends GaplessException>(Class<E> type, Function<E, String> reason,
+                                                          BiFunction<String, String, E> raise) {
+
+        Recorded record(GaplessException e) {
+            return new Recorded(type.getSimpleName(), reason.apply(type.cast(e)), e.getMessage());
+        }
+    }
+
+    /**
+     * The failures a keyed append keeps its key for: found under the artifact's lock (or a compare-and-set of its
+     * head), so they depend on the artifact's state and a replay must meet them again, not run again. Every
+     * {@link InvalidChangeException} that reaches the engine is of this kind (input validation throws before).
+     * A new type of such failure is one entry here (and, if PL/pgSQL raises it, its SQLSTATE in
+     * {@code gapless_try_append}).
+     */
+    private static final List<Recordable<?>> RECORDABLE = List.of(
+            new Recordable<>(InvalidChangeException.class, e -> e.reason().name(),
+                    (reason, message) -> new InvalidChangeException(InvalidChangeException.Reason.valueOf(reason),
+                            message)));
+
+    /** The record of {@code failure} under its key, or {@code null} when a failure of its kind is not kept. */
+    static Recorded recordable(GaplessException failure) {
+        for (Recordable<?> r : RECORDABLE) {
+            if (r.type().isInstance(failure)) {
+                return r.record(failure);
+            }
+        }
+        return null;
+    }
+
+    /** The failure {@code recorded} stands for, raised again: same type, reason and message, nothing written. */
+    static GaplessException replay(Recorded recorded) {
+        for (Recordable<?> r : RECORDABLE) {
+            if (r.type().getSimpleName().equals(recorded.type())) {
+                return r.raise().apply(recorded.reason(), recorded.message());
+            }
+        }
+        return new StorageException("the rejection recorded for this idempotency key is of an unknown type "
+                + recorded.type() + " (written by a newer Gapless?); nothing was written", null, null, null,
+                Outcome.NOT_APPLIED);
     }
 
     /** What the caller of {@code member} is told about {@code failure}. */
@@ -45,6 +108,7 @@ final class Failures {
                     + " artifact " + r.artifactId() + "; " + (r.idempotencyKey() == null
                     ? "with no idempotency key it was not retried, and if" : "if") + " COMMIT was in flight whether"
                     + " it landed is unknown (SQLSTATE " + c.sqlState() + ")", c.sqlState(), failure);
+            case CONFIGURATION -> configuration(failure, c.sqlState());
             case NO_CONNECTION -> new ConnectionUnavailableException("no database connection could be obtained for"
                     + " an append to artifact " + r.artifactId() + " (pool exhausted or database unreachable);"
                     + " nothing was sent", c.sqlState(), failure);
@@ -53,12 +117,41 @@ final class Failures {
         };
     }
 
-    /** Whether a failure of this kind was raised after the key was checked under the artifact's lock. */
-    static boolean checkedKeyUnderLock(SqlErrors.Kind kind) {
-        return switch (kind) {
-            case NO_SUCH_FILE, EXPECTED_VERSION, TOO_MANY_FILES, ARTIFACT_TOO_LARGE, KEY_REUSED, EDIT_REJECTED -> true;
-            default -> false;
-        };
+    /**
+     * A failure no retry can fix, in words that name it: what is wrong, the SQLSTATE, what the database said, and
+     * what to check.
+     *
+     * @param failure  the failure
+     * @param sqlState the SQLSTATE it was classified by ({@link SqlErrors.Kind#CONFIGURATION})
+     * @return the exception
+     */
+    static ConfigurationException configuration(Throwable failure, String sqlState) {
+        String said = SqlErrors.describe(failure, sqlState);
+        String cause = "(SQLSTATE " + sqlState + (said == null ? "" : ": " + said) + ")";
+        ConfigurationException.Problem problem;
+        String text;
+        if (sqlState.startsWith("28")) {
+            problem = ConfigurationException.Problem.AUTHENTICATION;
+            text = "the database refused the login " + cause + "; check the user and password of the data source";
+        } else if (sqlState.startsWith("3")) {
+            problem = ConfigurationException.Problem.UNKNOWN_DATABASE;
+            text = "the database or schema named by the data source does not exist " + cause
+                    + "; check the JDBC URL";
+        } else if (sqlState.startsWith("08")) {
+            problem = ConfigurationException.Problem.UNREACHABLE;
+            text = "the database server refused the connection and no connection was ever had from this data"
+                    + " source " + cause + "; check the host and port of the JDBC URL";
+        } else if ("42501".equals(sqlState)) {
+            problem = ConfigurationException.Problem.INSUFFICIENT_PRIVILEGE;
+            text = "the database user lacks a privilege on Gapless's tables " + cause + "; grant it SELECT,"
+                    + " INSERT, UPDATE and DELETE on them (and EXECUTE on the gapless_ functions)";
+        } else {
+            problem = ConfigurationException.Problem.SCHEMA_NOT_APPLIED;
+            text = "the Gapless schema is not applied in this database, or is older than this Gapless " + cause
+                    + "; run Schema.apply(dataSource) (or its migrations) first";
+        }
+        return new ConfigurationException(problem, text + "; nothing was written, and no retry was made",
+                sqlState, failure);
     }
 
     /** The reason {@code gapless_append} named in the DETAIL of an edit it rejected. */

@@ -43,13 +43,28 @@ final class HeadState {
     }
 
     /**
-     * A version already written with a key this write carries.
+     * A version already written with a key this write carries, or the rejection recorded under it.
      *
-     * @param version the version
-     * @param summary its summary
+     * @param version the version (0 for a rejection)
+     * @param summary its summary ({@code null} for a rejection)
      * @param request the digest of its change, or {@code null} for a version written before digests were kept
+     * @param failure the rejection recorded under the key, or {@code null} when a version holds it
      */
-    record KeyRow(int version, String summary, Digest request) {
+    record KeyRow(int version, String summary, Digest request, Failures.Recorded failure) {
+
+        KeyRow(int version, String summary, Digest request) {
+            this(version, summary, request, null);
+        }
+    }
+
+    /**
+     * A rejection to record under its key, in the transaction that found it.
+     *
+     * @param key     the idempotency key
+     * @param request the digest of the change
+     * @param failure the rejection
+     */
+    record FailureRow(String key, Digest request, Failures.Recorded failure) {
     }
 
     /**
@@ -82,6 +97,7 @@ final class HeadState {
     /** The contents the accepted edits produced, to store (in digest order) before the files that use them. */
     private final SortedMap<Digest, String> results = new TreeMap<>();
     private final List<VersionRow> versions = new ArrayList<>();
+    private final List<FailureRow> failures = new ArrayList<>();
 
     /**
      * @param head                 the head version when locked
@@ -162,16 +178,32 @@ final class HeadState {
      */
     MemberResult apply(Member member, int attempt, boolean keyUnderLock) {
         AppendRequest r = member.request();
-        if (r.idempotencyKey() != null) {
-            KeyRow done = keys.get(r.idempotencyKey());
-            if (done != null) {
-                if (done.request() != null && !done.request().equals(r.change().digest())) {
-                    return new MemberResult.Rejected(new IdempotencyKeyReusedException(r.artifactId(),
-                            r.idempotencyKey(), done.version()), keyUnderLock);
-                }
-                return new MemberResult.Done(member.result(done.version(), done.summary(), attempt, true));
+        String key = r.idempotencyKey();
+        KeyRow done = key == null ? null : keys.get(key);
+        if (done != null) {
+            if (done.request() != null && !done.request().equals(r.change().digest())) {
+                return new MemberResult.Rejected(new IdempotencyKeyReusedException(r.artifactId(), key,
+                        done.version()), keyUnderLock);
             }
+            if (done.failure() != null) {
+                // a committed record: what the first call met, whoever reads it and however
+                return new MemberResult.Rejected(Failures.replay(done.failure()), true);
+            }
+            return new MemberResult.Done(member.result(done.version(), done.summary(), attempt, true));
         }
+        MemberResult result = applyChange(member, attempt, keyUnderLock);
+        Failures.Recorded recorded = key != null && result instanceof MemberResult.Rejected rejected
+                ? Failures.recordable(rejected.failure()) : null;
+        if (recorded != null) {
+            failures.add(new FailureRow(key, r.change().digest(), recorded));
+            keys.put(key, new KeyRow(0, null, r.change().digest(), recorded));
+        }
+        return result;
+    }
+
+    /** Applies a member whose key (if any) is not spent yet. */
+    private MemberResult applyChange(Member member, int attempt, boolean keyUnderLock) {
+        AppendRequest r = member.request();
         if (r.expectedVersion() != null && r.expectedVersion() != head) {
             return new MemberResult.Rejected(new VersionConflictException(r.artifactId(), r.expectedVersion(), head),
                     keyUnderLock);
@@ -316,6 +348,14 @@ final class HeadState {
     /** The versions the accepted members write, in order. */
     List<VersionRow> versions() {
         return versions;
+    }
+
+    /**
+     * The rejections of keyed members to record under their keys, in order: valid only where the head was read
+     * under the lock or is compare-and-set when they are written.
+     */
+    List<FailureRow> failures() {
+        return failures;
     }
 
     int startHead() {

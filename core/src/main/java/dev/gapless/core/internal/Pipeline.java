@@ -26,7 +26,7 @@ final class Pipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
-    /** Which failures of a whole attempt a strategy retries. */
+    /** Which failures of a whole attempt a strategy retries ({@link SqlErrors.Classified#retryable} decides). */
     enum Scope {
         /** Only a collision on the version constraint: what the original fix retried. */
         VERSION_CONFLICTS,
@@ -116,17 +116,16 @@ final class Pipeline {
             if (c.isAmbiguous()) {
                 open.forEach(Member::markAmbiguous);
             }
-            if (Failures.checkedKeyUnderLock(c.kind())) {
+            if (c.kind().keyCheckedUnderLock()) {
                 open.forEach(Member::settleAmbiguity);
             }
-            boolean retryable = scope == Scope.VERSION_CONFLICTS
-                    ? c.kind() == SqlErrors.Kind.VERSION_CONFLICT || c.kind() == SqlErrors.Kind.ALREADY_APPLIED
-                    : c.isRetryable(true) || c.kind() == SqlErrors.Kind.ALREADY_APPLIED;
+            boolean versionConflictsOnly = scope == Scope.VERSION_CONFLICTS;
+            boolean retryable = c.retryable(versionConflictsOnly, true);
             final SQLException cause = failure;
-            if (retryable && c.isAmbiguous()) {
-                // without a key a retry could write the same change twice if the COMMIT did land
+            if (retryable) {
+                // without a key a retry after a lost connection could write the same change twice if COMMIT landed
                 open.removeIf(m -> {
-                    if (m.request().idempotencyKey() == null) {
+                    if (!c.retryable(versionConflictsOnly, m.request().idempotencyKey() != null)) {
                         fail(m, n, Failures.translate(cause, m, limits), earlier, false);
                         return true;
                     }

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An attempt as one call of {@code gapless_append(…)}, a PL/pgSQL function that stores the contents, takes the
- * artifact's row lock and does everything else under it. The call is sent with the transaction's isolation and
+ * An attempt as one call of {@code gapless_try_append(…)}, a PL/pgSQL function that stores the contents, takes the
+ * artifact's row lock and does everything else under it (a keyed append's rejection is recorded under its key and
+ * returned, not raised). The call is sent with the transaction's isolation and
  * deadline before it and COMMIT after it, all in one round trip: one member, one round trip. Immutable and
  * thread-safe.
  */
@@ -33,6 +34,10 @@ final class ServerFunctionEngine implements Engine {
             call.add("COMMIT", null);
             call.run(c);
             Storage.FunctionResult f = result[0];
+            if (f.failure() != null) {
+                // found under the lock and committed with the call: the key is spent on this rejection
+                return Map.of(member, new MemberResult.Rejected(Failures.replay(f.failure()), true));
+            }
             return Map.of(member, new MemberResult.Done(member.result(f.version(), f.summary(), attempt,
                     f.deduplicated())));
         });

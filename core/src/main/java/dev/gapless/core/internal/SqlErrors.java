@@ -1,7 +1,9 @@
 package dev.gapless.core.internal;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -16,6 +18,9 @@ public final class SqlErrors {
     public static final String VERSION_CONSTRAINT = "artifact_versions_artifact_id_version_number_key";
     /** The unique constraint that makes idempotency keys exactly-once. */
     public static final String IDEMPOTENCY_CONSTRAINT = "artifact_versions_artifact_id_idempotency_key_key";
+
+    /** The primary key of the rejections recorded under idempotency keys: one per key, like a version's. */
+    public static final String KEY_FAILURE_CONSTRAINT = "artifact_key_failures_key";
 
     /** Gapless's own SQLSTATE for a compare-and-set on {@code head_version} that found the head moved. */
     public static final String CAS_LOST = "GL409";
@@ -37,40 +42,83 @@ public final class SqlErrors {
      */
     public static final String EDIT_REJECTED = "GL007";
 
-    /** What a failure means to a writer. */
+    /** Whether a failure of a whole attempt may be retried (the one rule: {@link Classified#retryable}). */
+    public enum Retry {
+        /** Always: nothing was written, and the next attempt may well succeed. */
+        ALWAYS,
+        /**
+         * Only with an idempotency key: a COMMIT may have landed unseen, and only the key lets the next attempt find
+         * it instead of writing the change twice.
+         */
+        WITH_KEY,
+        /** Never: the next attempt would meet the same failure (or the deadline already passed). */
+        NEVER
+    }
+
+    /** What a failure means to a writer, and how it is retried. */
     public enum Kind {
         /** 23505 on the version constraint: another writer took the version; safe to retry from the read. */
-        VERSION_CONFLICT,
-        /** 23505 on the idempotency constraint: this append was already applied. */
-        ALREADY_APPLIED,
+        VERSION_CONFLICT(Retry.ALWAYS, false),
+        /**
+         * 23505 on the idempotency constraint (or the recorded rejections' key): this key was already spent; the
+         * retry finds what spent it.
+         */
+        ALREADY_APPLIED(Retry.ALWAYS, false),
         /** 40001: serialization failure; safe to retry the whole transaction. */
-        SERIALIZATION_FAILURE,
+        SERIALIZATION_FAILURE(Retry.ALWAYS, false),
         /** 40P01: deadlock detected; safe to retry the whole transaction. */
-        DEADLOCK,
-        /** 55P03: lock_timeout expired. */
-        LOCK_TIMEOUT,
+        DEADLOCK(Retry.ALWAYS, false),
+        /** 55P03: lock_timeout expired (it is set to the deadline, so the deadline has passed). */
+        LOCK_TIMEOUT(Retry.NEVER, false),
         /** 57014: statement_timeout expired (or the statement was cancelled). */
-        STATEMENT_TIMEOUT,
+        STATEMENT_TIMEOUT(Retry.NEVER, false),
         /** 08xxx or 57P01–57P03: the connection or server went away; a COMMIT in flight has an unknown outcome. */
-        CONNECTION,
+        CONNECTION(Retry.WITH_KEY, false),
         /** No connection could be had from the data source: nothing was sent, so a retry is always safe. */
-        NO_CONNECTION,
+        NO_CONNECTION(Retry.ALWAYS, false),
+        /**
+         * A configuration no retry can fix: a refused login (28xxx), an unknown database (3D000) or schema
+         * (3F000), a missing privilege (42501), the Gapless schema not applied or older than this code (42P01,
+         * 42883, 42703), or a server this store never reached refusing the connection (08001, 08004).
+         */
+        CONFIGURATION(Retry.NEVER, false),
         /** 23503 (a foreign key points nowhere) or GL003: the artifact does not exist. */
-        NO_SUCH_ARTIFACT,
+        NO_SUCH_ARTIFACT(Retry.NEVER, false),
         /** GL001: a delete of a missing file, found by the server function. */
-        NO_SUCH_FILE,
+        NO_SUCH_FILE(Retry.NEVER, true),
         /** GL002: the head is not the expected version, found by the server function. */
-        EXPECTED_VERSION,
+        EXPECTED_VERSION(Retry.NEVER, true),
         /** GL004: the change would pass the file-count limit, found by the server function. */
-        TOO_MANY_FILES,
+        TOO_MANY_FILES(Retry.NEVER, true),
         /** GL005: the change would pass the size limit, found by the server function. */
-        ARTIFACT_TOO_LARGE,
+        ARTIFACT_TOO_LARGE(Retry.NEVER, true),
         /** GL006: the idempotency key was used for another change, found by the server function. */
-        KEY_REUSED,
+        KEY_REUSED(Retry.NEVER, true),
         /** GL007: an edit does not apply to the latest content, found by the server function. */
-        EDIT_REJECTED,
+        EDIT_REJECTED(Retry.NEVER, true),
         /** Anything else: not retried. */
-        OTHER
+        OTHER(Retry.NEVER, false);
+
+        private final Retry retry;
+        private final boolean keyCheckedUnderLock;
+
+        Kind(Retry retry, boolean keyCheckedUnderLock) {
+            this.retry = retry;
+            this.keyCheckedUnderLock = keyCheckedUnderLock;
+        }
+
+        /** @return how a failure of this kind is retried */
+        public Retry retry() {
+            return retry;
+        }
+
+        /**
+         * @return whether a failure of this kind is raised only after the key was looked up under the artifact's
+         *         lock, which proves that no earlier attempt of the append committed
+         */
+        public boolean keyCheckedUnderLock() {
+            return keyCheckedUnderLock;
+        }
     }
 
     /**
@@ -93,15 +141,18 @@ public final class SqlErrors {
         }
 
         /**
-         * Whether a writer may run the whole transaction again: after a lost race, after failing to get a
-         * connection (nothing was sent), and after a lost connection only when an idempotency key lets the retry
-         * find an earlier attempt that did commit.
+         * The one retry rule of the write path: whether a writer may run the whole transaction again after this
+         * failure (within its policy's budgets and its deadline).
          *
-         * @param keyed whether the append carries an idempotency key
-         * @return whether a retry is safe
+         * @param versionConflictsOnly whether the strategy retries only collisions on the version (the baselines)
+         * @param keyed                whether the append carries an idempotency key
+         * @return whether a retry is safe and may help
          */
-        public boolean isRetryable(boolean keyed) {
-            return isConflict() || kind == Kind.NO_CONNECTION || (isAmbiguous() && keyed);
+        public boolean retryable(boolean versionConflictsOnly, boolean keyed) {
+            if (versionConflictsOnly) {
+                return kind == Kind.VERSION_CONFLICT || kind == Kind.ALREADY_APPLIED;
+            }
+            return kind.retry() == Retry.ALWAYS || kind.retry() == Retry.WITH_KEY && keyed;
         }
     }
 
@@ -111,21 +162,21 @@ public final class SqlErrors {
     /** Wraps a failure to obtain a connection, before anything was sent to the server. */
     public static final class NoConnectionException extends SQLException {
 
-        private final boolean transientFailure;
+        private final boolean firstUse;
 
-        /** @param cause what the data source threw */
-        public NoConnectionException(SQLException cause) {
+        /**
+         * @param cause    what the data source threw
+         * @param firstUse whether no connection was ever had from this data source (so a refused connection is more
+         *                 likely a wrong host or port than a server restarting)
+         */
+        public NoConnectionException(SQLException cause, boolean firstUse) {
             super("no database connection could be obtained: " + cause.getMessage(), cause.getSQLState(), cause);
-            String state = cause.getSQLState();
-            // a pool that timed out (HikariCP: SQLTransientConnectionException) or an unreachable server may heal;
-            // a refused login (28xxx) or a missing database (3D000) will not
-            this.transientFailure = cause instanceof java.sql.SQLTransientException || state == null
-                    || state.startsWith("08");
+            this.firstUse = firstUse;
         }
 
-        /** @return whether waiting and trying again may succeed */
-        public boolean isTransient() {
-            return transientFailure;
+        /** @return whether no connection was ever had from this data source */
+        public boolean firstUse() {
+            return firstUse;
         }
     }
 
@@ -136,9 +187,26 @@ public final class SqlErrors {
      * @return its classification; {@link Kind#OTHER} when no SQLSTATE is found
      */
     public static Classified classify(Throwable failure) {
-        if (failure instanceof NoConnectionException e && e.isTransient()) {
-            return new Classified(Kind.NO_CONNECTION, e.getSQLState(), null);
+        Classified c = classifyChain(failure);
+        if (!(failure instanceof NoConnectionException e) || c.kind() == Kind.CONFIGURATION) {
+            return c;
         }
+        // nothing was sent: a pool that timed out (HikariCP: SQLTransientConnectionException, with the pool's last
+        // connection failure as its next exception, looked at above), an unreachable or restarting server, too
+        // many connections may heal; a server never reached that refuses the connection is a wrong host or port
+        String state = c.sqlState();
+        if (e.firstUse() && ("08001".equals(state) || "08004".equals(state))) {
+            return new Classified(Kind.CONFIGURATION, state, null);
+        }
+        if (c.kind() == Kind.CONNECTION || state == null || state.startsWith("53")
+                || e.getCause() instanceof java.sql.SQLTransientException) {
+            return new Classified(Kind.NO_CONNECTION, state, null);
+        }
+        return c;
+    }
+
+    /** The first classification found in the cause chain and each link's next exceptions. */
+    private static Classified classifyChain(Throwable failure) {
         Classified fallback = null;
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable t = failure; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
@@ -164,6 +232,42 @@ public final class SqlErrors {
         return fallback != null ? fallback : new Classified(Kind.OTHER, null, null);
     }
 
+    /**
+     * What the database said about the failure with {@code sqlState}: the server's message where it sent one
+     * (found behind wrappers and in next exceptions), else the driver's. For telling a person, never for deciding.
+     *
+     * @param failure  the failure
+     * @param sqlState the SQLSTATE it was classified by
+     * @return the text, or {@code null}
+     */
+    public static String describe(Throwable failure, String sqlState) {
+        List<SQLException> all = new ArrayList<>();
+        collect(failure, all, new IdentityHashMap<>());
+        String driver = null;
+        for (SQLException e : all) {
+            if (sqlState == null || !sqlState.equals(e.getSQLState())) {
+                continue;
+            }
+            if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                return psql.getServerErrorMessage().getMessage();
+            }
+            if (driver == null && e instanceof PSQLException) {
+                driver = e.getMessage();
+            }
+        }
+        return driver;
+    }
+
+    /** Every SQLException behind {@code t}: its causes and their next exceptions, depth first. */
+    private static void collect(Throwable t, List<SQLException> into, Map<Throwable, Boolean> seen) {
+        for (; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                into.add(sql);
+                collect(sql.getNextException(), into, seen);
+            }
+        }
+    }
+
     private static Classified classifyOne(SQLException e) {
         String state = e.getSQLState();
         String constraint = constraintOf(e);
@@ -173,7 +277,8 @@ public final class SqlErrors {
         Kind kind;
         if ("23505".equals(state) && VERSION_CONSTRAINT.equals(constraint)) {
             kind = Kind.VERSION_CONFLICT;
-        } else if ("23505".equals(state) && IDEMPOTENCY_CONSTRAINT.equals(constraint)) {
+        } else if ("23505".equals(state) && (IDEMPOTENCY_CONSTRAINT.equals(constraint)
+                || KEY_FAILURE_CONSTRAINT.equals(constraint))) {
             kind = Kind.ALREADY_APPLIED;
         } else if (CAS_LOST.equals(state)) {
             kind = Kind.VERSION_CONFLICT;
@@ -188,6 +293,10 @@ public final class SqlErrors {
         } else if (state.startsWith("08") || "57P01".equals(state) || "57P02".equals(state)
                 || "57P03".equals(state)) {
             kind = Kind.CONNECTION;
+        } else if (state.startsWith("28") || "3D000".equals(state) || "3F000".equals(state)
+                || "42501".equals(state) || "42P01".equals(state) || "42883".equals(state)
+                || "42703".equals(state)) {
+            kind = Kind.CONFIGURATION;
         } else if ("23503".equals(state) || NO_SUCH_ARTIFACT.equals(state)) {
             kind = Kind.NO_SUCH_ARTIFACT;
         } else if (NO_SUCH_FILE.equals(state)) {

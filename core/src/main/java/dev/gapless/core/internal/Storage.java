@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.UUID;
 
@@ -103,6 +104,15 @@ final class Storage {
      * parameter per content, so that the driver encodes each as it sends it instead of building one array of all.
      */
     static void insertContents(Script s, UUID id, SortedMap<Digest, String> contents) {
+        insertContents(s, id, contents, null);
+    }
+
+    /**
+     * As {@link #insertContents(Script, UUID, SortedMap)}, adding to {@code inserted} (when not {@code null}) the
+     * digests this transaction stored, not those stored before: only these may be removed again
+     * ({@link #deleteContents}).
+     */
+    static void insertContents(Script s, UUID id, SortedMap<Digest, String> contents, Set<Digest> inserted) {
         if (contents.isEmpty()) {
             return;
         }
@@ -115,7 +125,25 @@ final class Storage {
             params[i++] = e.getKey().bytes();
             params[i++] = e.getValue();
         }
-        s.add(sql.append(" ON CONFLICT DO NOTHING").toString(), null, params);
+        sql.append(" ON CONFLICT DO NOTHING");
+        if (inserted == null) {
+            s.add(sql.toString(), null, params);
+        } else {
+            s.add(sql.append(" RETURNING sha256").toString(), row -> inserted.add(Digest.ofBytes(row.getBytes(1))),
+                    params);
+        }
+    }
+
+    /**
+     * Removes contents that this transaction stored and that nothing it writes refers to: those only rejected
+     * members brought, when the transaction commits to keep their rejections ({@link #writeAndCommit}). No other
+     * transaction can refer to a content before this one commits it.
+     */
+    static void deleteContents(Script s, UUID id, Collection<Digest> digests) {
+        if (!digests.isEmpty()) {
+            s.add("DELETE FROM artifact_contents WHERE artifact_id = ? AND sha256 = ANY (?::bytea[])", null, id,
+                    digests.stream().map(Digest::bytes).toArray(byte[][]::new));
+        }
     }
 
     /** The head and counters as they were read (and, for the locking statements, locked). */
@@ -175,25 +203,32 @@ final class Storage {
     private static void readTouchedRows(Script s, UUID id, Collection<String> filenames, Collection<String> keys,
                                         Map<String, HeadState.FileRow> rows, Map<String, HeadState.KeyRow> found) {
         // the touched files and their case twins (by gapless_fold, which artifact_files is indexed by)
-        s.add("SELECT true, filename, language, description, sha256, bytes, added_version, added_index"
+        s.add("SELECT true, filename, language, description, sha256, bytes, added_version, added_index, NULL::text"
                 + " FROM artifact_files WHERE artifact_id = ? AND filename = ANY (?::text[])"
                 + " UNION ALL"
-                + " SELECT true, filename, language, description, sha256, bytes, added_version, added_index"
+                + " SELECT true, filename, language, description, sha256, bytes, added_version, added_index, NULL"
                 + " FROM artifact_files WHERE artifact_id = ? AND gapless_fold(filename) = ANY (?::text[])"
                 + " UNION ALL"
-                + " SELECT false, idempotency_key, change_summary, NULL, request_sha256, version_number, NULL, NULL"
-                + " FROM artifact_versions WHERE artifact_id = ? AND idempotency_key = ANY (?::text[])", row -> {
+                + " SELECT false, idempotency_key, change_summary, NULL, request_sha256, version_number, NULL, NULL,"
+                + " NULL FROM artifact_versions WHERE artifact_id = ? AND idempotency_key = ANY (?::text[])"
+                + " UNION ALL"
+                + " SELECT false, idempotency_key, message, reason, request_sha256, 0, NULL, NULL, failure_type"
+                + " FROM artifact_key_failures WHERE artifact_id = ? AND idempotency_key = ANY (?::text[])", row -> {
                     if (row.getBoolean(1)) {
                         rows.put(row.getString(2), new HeadState.FileRow(row.getString(2), row.getString(3),
                                 row.getString(4), Digest.ofBytes(row.getBytes(5)), row.getInt(6), row.getInt(7),
                                 row.getInt(8)));
                     } else {
                         byte[] request = row.getBytes(5);
-                        found.put(row.getString(2), new HeadState.KeyRow(row.getInt(6), row.getString(3),
-                                request == null ? null : Digest.ofBytes(request)));
+                        String failureType = row.getString(9);
+                        found.put(row.getString(2), new HeadState.KeyRow(row.getInt(6), failureType == null
+                                ? row.getString(3) : null, request == null ? null : Digest.ofBytes(request),
+                                failureType == null ? null
+                                        : new Failures.Recorded(failureType, row.getString(4), row.getString(3))));
                     }
                 }, id, filenames.toArray(String[]::new), id,
                 filenames.stream().map(HeadState::fold).distinct().toArray(String[]::new), id,
+                keys.toArray(String[]::new), id,
                 keys.toArray(String[]::new));
     }
 
@@ -299,10 +334,30 @@ final class Storage {
                 }
             });
         }
+        List<HeadState.FailureRow> failures = state.failures();
+        if (!failures.isEmpty()) {
+            int m = failures.size();
+            String[] failedKeys = new String[m];
+            byte[][] digests = new byte[m][];
+            String[] types = new String[m];
+            String[] reasons = new String[m];
+            String[] messages = new String[m];
+            for (int i = 0; i < m; i++) {
+                HeadState.FailureRow f = failures.get(i);
+                failedKeys[i] = f.key();
+                digests[i] = f.request().bytes();
+                types[i] = f.failure().type();
+                reasons[i] = f.failure().reason();
+                messages[i] = f.failure().message();
+            }
+            s.add("INSERT INTO artifact_key_failures (artifact_id, idempotency_key, request_sha256, failure_type,"
+                    + " reason, message) SELECT ?, t.* FROM unnest(?::text[], ?::bytea[], ?::text[], ?::text[],"
+                    + " ?::text[]) AS t", null, id, failedKeys, digests, types, reasons, messages);
+        }
         s.add("COMMIT", null);
     }
 
-    /** The versions written with any of {@code keys}, by key. */
+    /** The versions written with any of {@code keys} (or the rejections recorded under them), by key. */
     static Map<String, HeadState.KeyRow> findKeys(Connection c, UUID id, Collection<String> keys)
             throws SQLException {
         Map<String, HeadState.KeyRow> found = new HashMap<>();
@@ -316,18 +371,21 @@ final class Storage {
     // ---- the server function ----------------------------------------------------------------------------------
 
     /**
-     * The outcome of {@code gapless_append}.
+     * The outcome of {@code gapless_try_append}.
      *
      * @param version      the version written or found
      * @param summary      its summary
      * @param deduplicated whether the key had been applied before
+     * @param failure      the rejection of a keyed append, recorded under its key (then nothing else is set), or
+     *                     {@code null}
      */
-    record FunctionResult(int version, String summary, boolean deduplicated) {
+    record FunctionResult(int version, String summary, boolean deduplicated, Failures.Recorded failure) {
     }
 
     /**
-     * Adds the call of {@code gapless_append}: contents, lock, read, apply, insert, in one statement. After
-     * {@link #begin} and followed by {@code COMMIT}, the whole transaction is one round trip.
+     * Adds the call of {@code gapless_try_append}: contents, lock, read, apply, insert, in one statement; a keyed
+     * append's rejection is recorded and returned rather than raised, so that the COMMIT after it keeps the record.
+     * After {@link #begin} and followed by {@code COMMIT}, the whole transaction is one round trip.
      */
     static void callAppendFunction(Script s, AppendRequest r, Limits limits, long timeoutMs,
                                    FunctionResult[] into) {
@@ -339,9 +397,11 @@ final class Storage {
             digests[i] = e.getKey().bytes();
             texts[i++] = e.getValue();
         }
-        s.add("SELECT o_version, o_summary, o_deduplicated"
-                + " FROM gapless_append(?, ?::jsonb, ?::bytea[], ?::text[], ?, ?, ?, ?, ?, ?, ?)",
-                row -> into[0] = new FunctionResult(row.getInt(1), row.getString(2), row.getBoolean(3)),
+        s.add("SELECT o_version, o_summary, o_deduplicated, o_failure_type, o_reason, o_message"
+                + " FROM gapless_try_append(?, ?::jsonb, ?::bytea[], ?::text[], ?, ?, ?, ?, ?, ?, ?)",
+                row -> into[0] = new FunctionResult(row.getInt(1), row.getString(2), row.getBoolean(3),
+                        row.getString(4) == null ? null
+                                : new Failures.Recorded(row.getString(4), row.getString(5), row.getString(6))),
                 r.artifactId(), r.change().json(), digests, texts,
                 r.idempotencyKey() == null ? Script.Null.TEXT : r.idempotencyKey(), r.change().digest().bytes(),
                 r.expectedVersion() == null ? Script.Null.INTEGER : r.expectedVersion(), limits.maxFiles(),

@@ -5,6 +5,7 @@ import dev.gapless.core.VersionConflictException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -105,7 +106,8 @@ final class TransactionEngine implements Engine {
                 }
                 first = new Script();
             }
-            Storage.insertContents(first, id, contents);
+            Set<Digest> inserted = new HashSet<>();
+            Storage.insertContents(first, id, contents, inserted);
             if (speculate) {
                 Map<Member, MemberResult> done = speculate(c, first, open, attempt, filenames, keys, editSources);
                 if (done != null) {
@@ -113,7 +115,7 @@ final class TransactionEngine implements Engine {
                 }
                 first = new Script(); // the speculation did not hold: lock, and apply again on what is there
             }
-            return lockApplyAndWrite(c, first, open, attempt, filenames, keys, editSources);
+            return lockApplyAndWrite(c, first, open, attempt, filenames, keys, editSources, inserted);
         });
     }
 
@@ -123,7 +125,8 @@ final class TransactionEngine implements Engine {
      */
     private Map<Member, MemberResult> lockApplyAndWrite(java.sql.Connection c, Script script, List<Member> open,
                                                         int attempt, Set<String> filenames, Set<String> keys,
-                                                        Set<String> editSources) throws SQLException {
+                                                        Set<String> editSources, Set<Digest> inserted)
+            throws SQLException {
         UUID id = open.get(0).request().artifactId();
         Storage.Locked[] locked = new Storage.Locked[1];
         switch (locking) {
@@ -150,18 +153,32 @@ final class TransactionEngine implements Engine {
         for (Member m : open) {
             results.put(m, state.apply(m, attempt, locking.locks()));
         }
-        if (state.versions().isEmpty()) {
+        if (state.versions().isEmpty() && state.failures().isEmpty()) {
             c.rollback(); // nothing to write: undo the head move
             return results;
         }
-        boolean manifest = state.takeManifest();
+        boolean manifest = !state.versions().isEmpty() && state.takeManifest();
         Script write = new Script();
         // an edit's result is known only now, under the lock: see "Lock order" in docs/architecture.md
         Storage.insertContents(write, id, state.results());
-        Storage.writeAndCommit(write, id, locking == Locking.COMPARE_AND_SET ? state.startHead() : null, state,
-                manifest);
+        Storage.deleteContents(write, id, unreferenced(inserted, open, results));
+        // rejections read without the lock are recorded only if the head is still what they were read at
+        boolean compareAndSet = locking == Locking.COMPARE_AND_SET || !locking.locks() && !state.failures().isEmpty();
+        Storage.writeAndCommit(write, id, compareAndSet ? state.startHead() : null, state, manifest);
         write.run(c);
         return results;
+    }
+
+    /** The contents this attempt stored that no member it writes brought: only rejected members needed them. */
+    private static Set<Digest> unreferenced(Set<Digest> inserted, List<Member> open,
+                                            Map<Member, MemberResult> results) {
+        Set<Digest> out = new HashSet<>(inserted);
+        for (Member m : open) {
+            if (results.get(m) instanceof MemberResult.Done done && !done.result().deduplicated()) {
+                out.removeAll(m.request().change().contents().keySet());
+            }
+        }
+        return out;
     }
 
     /**

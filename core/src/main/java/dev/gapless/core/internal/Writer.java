@@ -2,9 +2,13 @@ package dev.gapless.core.internal;
 
 import dev.gapless.core.AppendListener;
 import dev.gapless.core.AppendResult;
+import dev.gapless.core.ConfigurationException;
 import dev.gapless.core.RetryPolicy;
 import dev.gapless.core.Sleeper;
+import dev.gapless.core.StorageException;
 import dev.gapless.core.strategy.WriteStrategy;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
@@ -17,6 +21,7 @@ import javax.sql.DataSource;
  */
 public final class Writer {
 
+    private final Connections connections;
     private final Pipeline pipeline;
     private final Engine engine;
     private final RetryPolicy policy;
@@ -33,7 +38,7 @@ public final class Writer {
      */
     public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, Clock clock, Sleeper sleeper,
                   AppendListener listener) {
-        Connections connections = new Connections(dataSource, clock);
+        this.connections = new Connections(dataSource, clock);
         this.pipeline = new Pipeline(connections, limits, sleeper, listener);
         this.policy = strategy.retryPolicy();
         this.scope = strategy.isBaseline() ? Pipeline.Scope.VERSION_CONFLICTS : Pipeline.Scope.SAFE_FAILURES;
@@ -54,6 +59,32 @@ public final class Writer {
             default -> throw new IllegalArgumentException("no machinery for strategy " + strategy.name());
         };
         this.lanes = engine.batches() ? new GroupCommitLanes(pipeline, engine, policy, strategy.maxBatch()) : null;
+    }
+
+    /**
+     * A connection from the store's data source, for a read.
+     *
+     * @return the connection, to close
+     * @throws SQLException if the data source gave none ({@link #readFailure} says what to tell the caller)
+     */
+    public Connection readConnection() throws SQLException {
+        return connections.connect();
+    }
+
+    /**
+     * What the caller of a read is told about its failure: a {@link ConfigurationException} when no retry can fix
+     * it, else a {@link StorageException} with the SQLSTATE.
+     *
+     * @param failure the failure
+     * @return the exception to throw
+     */
+    public static StorageException readFailure(SQLException failure) {
+        SqlErrors.Classified c = SqlErrors.classify(failure);
+        if (c.kind() == SqlErrors.Kind.CONFIGURATION) {
+            return Failures.configuration(failure, c.sqlState());
+        }
+        return new StorageException("database read failed (SQLSTATE " + failure.getSQLState() + ")",
+                failure.getSQLState(), null, failure);
     }
 
     /**

@@ -209,8 +209,9 @@ public final class WriteStrategy {
     }
 
     /**
-     * One round trip per append: the PL/pgSQL function {@code gapless_append} stores the contents, takes the row
-     * lock, applies the change and inserts the version, as one autocommitted statement.
+     * One round trip per append: the PL/pgSQL function {@code gapless_try_append} (around {@code gapless_append})
+     * stores the contents, takes the row lock, applies the change and inserts the version (or records a keyed
+     * append's rejection under its key), in one round trip.
      *
      * @return the strategy
      */

@@ -94,4 +94,40 @@ class SqlErrorsTest {
                 .isEqualTo(SqlErrors.Kind.CONNECTION);
         assertThat(SqlErrors.classify(new IllegalStateException("no sql")).kind()).isEqualTo(SqlErrors.Kind.OTHER);
     }
+
+    /** Issue 22 item 3: one rule decides what a writer retries, and a configuration no retry can fix is not retried. */
+    @Test
+    void oneRuleDecidesWhatIsRetriedAndAConfigurationErrorIsNot() throws Exception {
+        SQLException login = new SQLException("password authentication failed for user \"x\"", "28P01");
+        // HikariCP's timeout copies the pool's last failure's state and chains it as the next exception
+        SQLTransientConnectionException hikari = new SQLTransientConnectionException(
+                "pool - Connection is not available, request timed out after 1000ms", "28P01", login);
+        hikari.setNextException(login);
+        SqlErrors.Classified refusedLogin = SqlErrors.classify(new SqlErrors.NoConnectionException(hikari, false));
+        assertThat(refusedLogin.kind()).isEqualTo(SqlErrors.Kind.CONFIGURATION);
+        assertThat(refusedLogin.retryable(false, true)).isFalse();
+
+        SqlErrors.Classified poolTimeout = SqlErrors.classify(new SqlErrors.NoConnectionException(
+                new SQLTransientConnectionException("pool - Connection is not available", (String) null), false));
+        assertThat(poolTimeout.kind()).isEqualTo(SqlErrors.Kind.NO_CONNECTION);
+        assertThat(poolTimeout.retryable(false, false)).isTrue();
+
+        SQLException refused = new SQLException("Connection to 127.0.0.1:1 refused", "08001");
+        assertThat(SqlErrors.classify(new SqlErrors.NoConnectionException(refused, true)).kind())
+                .as("refused before any connection was had: a wrong host or port")
+                .isEqualTo(SqlErrors.Kind.CONFIGURATION);
+        assertThat(SqlErrors.classify(new SqlErrors.NoConnectionException(refused, false)).kind())
+                .as("refused after connections were had: a server restarting").isEqualTo(SqlErrors.Kind.NO_CONNECTION);
+
+        SqlErrors.Classified lost = SqlErrors.classify(new SQLException("connection reset", "08006"));
+        assertThat(lost.retryable(false, true)).as("a lost COMMIT is retried only with a key").isTrue();
+        assertThat(lost.retryable(false, false)).isFalse();
+        SqlErrors.Classified deadlock = SqlErrors.classify(new SQLException("deadlock", "40P01"));
+        assertThat(deadlock.retryable(false, false)).isTrue();
+        assertThat(deadlock.retryable(true, false)).as("the baselines retry only version collisions").isFalse();
+        assertThat(SqlErrors.classify(fail("SELECT * FROM no_such_table_here")).kind())
+                .isEqualTo(SqlErrors.Kind.CONFIGURATION);
+        assertThat(SqlErrors.describe(new RuntimeException(fail("SELECT * FROM no_such_table_here")), "42P01"))
+                .isEqualTo("relation \"no_such_table_here\" does not exist");
+    }
 }

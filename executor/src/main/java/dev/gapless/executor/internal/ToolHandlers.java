@@ -10,6 +10,7 @@ import dev.gapless.core.Artifact;
 import dev.gapless.core.ArtifactNotFoundException;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Change;
+import dev.gapless.core.ConfigurationException;
 import dev.gapless.core.CodeFile;
 import dev.gapless.core.ConnectionLostException;
 import dev.gapless.core.ConnectionUnavailableException;
@@ -30,6 +31,7 @@ import dev.gapless.executor.ToolResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -118,8 +120,9 @@ public final class ToolHandlers {
         if (e instanceof InvalidChangeException || e instanceof VersionConflictException) {
             return "rejected: " + e.getMessage() + "; " + written;
         } else if (e instanceof IdempotencyKeyReusedException reused) {
-            return "rejected: the tool call id '" + reused.key() + "' was already used for a different call (version "
-                    + reused.version() + "); " + written + " Use a new id for a new call.";
+            return "rejected: the tool call id '" + reused.key() + "' was already used for a different call ("
+                    + (reused.version() > 0 ? "version " + reused.version() : "which was rejected") + "); " + written
+                    + " Use a new id for a new call.";
         } else if (e instanceof AppendTimeoutException t) {
             return "timed out after " + t.timeout().toMillis() + " ms; " + written
                     + (e.outcome() == Outcome.NOT_APPLIED ? " Retrying with the same tool call id is safe." : "");
@@ -133,6 +136,10 @@ public final class ToolHandlers {
             return "another write to the artifact won the race; " + written + " Retry the call.";
         } else if (e instanceof ArtifactNotFoundException) {
             return "the chat's artifact does not exist; " + written;
+        } else if (e instanceof ConfigurationException c) {
+            return "the store's database configuration is wrong (" + c.problem().name().toLowerCase(Locale.ROOT)
+                    .replace('_', ' ') + c.sqlState().map(state -> ", SQLSTATE " + state).orElse("") + "); "
+                    + written + " Retrying will not help until the store is reconfigured.";
         } else if (e instanceof ConnectionUnavailableException) {
             return "no database connection was available (pool exhausted or database unreachable); " + written
                     + " Retrying later with the same tool call id is safe.";
