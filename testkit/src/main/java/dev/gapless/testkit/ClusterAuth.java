@@ -40,6 +40,8 @@ final class ClusterAuth {
             # The server listens on 127.0.0.1 and has no Unix socket (unix_socket_directories = '').
             host all all 127.0.0.1/32 scram-sha-256
             host all all ::1/128 scram-sha-256
+            host replication all 127.0.0.1/32 scram-sha-256
+            host replication all ::1/128 scram-sha-256
             """;
 
     private ClusterAuth() {

@@ -70,9 +70,10 @@ final class PostgresBinaries {
     }
 
     /** As {@link #binDirectory()}, in the given directory. */
-    static Path binDirectory(Path root) throws IOException {
+    static Path binDirectory(Path configured) throws IOException {
         synchronized (EXTRACT_LOCK) {
-            createPrivate(root);
+            createPrivate(configured);
+            Path root = configured.toRealPath(); // the directories above are checked as they are, not as linked
             checkAncestors(root);
             if (archive == null) {
                 archive = archive();
