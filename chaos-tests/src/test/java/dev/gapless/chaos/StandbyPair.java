@@ -82,7 +82,7 @@ final class StandbyPair implements AutoCloseable {
             Files.writeString(b.resolve("standby.signal"), "");
             Files.writeString(b.resolve("postgresql.auto.conf"), String.join("\n",
                     "primary_conninfo = 'host=localhost port=" + Chaos.port(primary.jdbcUrl("postgres"))
-                            + " user=" + primary.user() + "'",
+                            + " user=" + primary.user() + " password=" + primary.password() + "'",
                     "primary_slot_name = '" + STANDBY_NAME + "'",
                     "cluster_name = '" + STANDBY_NAME + "'",
                     ""), StandardOpenOption.APPEND);

@@ -48,7 +48,22 @@ public final class Main implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setParameterExceptionHandler(Main::usageError);
         commandLine.setExecutionExceptionHandler(Main::unexpectedError);
+        commandLine.setExecutionStrategy(Main::refuseUnmatchedThenRun);
         return commandLine;
+    }
+
+    /**
+     * picocli skips its check for unmatched arguments when --help or --version is given, so
+     * {@code gapless checkout --version} printed the version and exited 0; an unknown command or argument is a usage
+     * error whatever follows it.
+     */
+    private static int refuseUnmatchedThenRun(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (!p.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+            }
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     /** Without a subcommand: the usage, as a usage error. */

@@ -8,6 +8,8 @@ import dev.gapless.micrometer.GaplessMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.Callable;
@@ -60,15 +62,20 @@ final class McpCommand implements Callable<Integer> {
             + " (default: $" + TOKEN_VARIABLE + ", else one is generated and printed).")
     String token;
 
+    @Option(names = "--token-file", paramLabel = "FILE", description = "With --http: tokens scoped to chats, one a"
+            + " line: TOKEN PATTERN... ('*' stands for any characters, e.g. team-a-*); the file must be readable by"
+            + " its owner only (chmod 600). Without it, the one token may use every chat.")
+    Path tokenFile;
+
     @Override
     public Integer call() throws Exception {
         storage.validate(spec.commandLine());
         if (chat != null) {
             StoreOptions.requireChat(spec.commandLine(), chat);
         }
-        if (!http && (host != null || port != null || token != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--host, --port and --token need --http (on stdio the client starts the server itself)");
+        if (!http && (host != null || port != null || token != null || tokenFile != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--host, --port, --token and --token-file"
+                    + " need --http (on stdio the client starts the server itself)");
         }
         if (port != null && (port < 0 || port > 65_535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535, was "
@@ -92,10 +99,18 @@ final class McpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String source = token != null ? "--token" : System.getenv(TOKEN_VARIABLE) != null ? TOKEN_VARIABLE : null;
-        String bearer = token != null ? token : source != null ? System.getenv(TOKEN_VARIABLE) : generatedToken();
-        if (bearer.length() < 16 || bearer.chars().anyMatch(Character::isWhitespace)) {
+        String bearer = token != null ? token : source != null ? System.getenv(TOKEN_VARIABLE)
+                : tokenFile != null ? null : generatedToken();
+        if (bearer != null && (bearer.length() < 16 || bearer.chars().anyMatch(Character::isWhitespace))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the bearer token (" + source + ") must"
                     + " have at least 16 characters and no white space");
+        }
+        if (tokenFile != null) {
+            try {
+                McpHttpServer.checkTokenFile(tokenFile); // before the database starts: a usage error changes nothing
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--token-file: " + e.getMessage());
+            }
         }
         GaplessMetrics metrics = GaplessMetrics.create(WriteStrategy.named(storage.strategy));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -114,14 +129,26 @@ final class McpCommand implements Callable<Integer> {
                     : ToolExecutor.builder(open.store(), chat);
             try (ToolExecutor executor = builder.listener(metrics).build()) {
                 metrics.monitor(executor).bindTo(registry);
-                McpHttpServer.Builder server = McpHttpServer.builder(executor, version).token(bearer)
+                McpHttpServer.Builder server = McpHttpServer.builder(executor, version)
                         .metrics(registry::scrape).host(host == null ? "127.0.0.1" : host)
                         .port(port == null ? 8765 : port);
+                if (bearer != null) {
+                    server.token(bearer);
+                }
+                if (tokenFile != null) {
+                    server.tokenFile(tokenFile);
+                }
                 try (McpHttpServer running = start(server)) {
                     out.println("MCP endpoint: " + running.endpoint());
                     out.println("metrics: " + running.endpoint().resolve("/metrics"));
-                    out.println(source == null ? "bearer token: " + bearer + "   (generated for this run; choose one"
-                            + " with --token or $" + TOKEN_VARIABLE + ")" : "bearer token: from " + source);
+                    if (bearer != null) {
+                        out.println(source == null ? "bearer token: " + bearer + "   (generated for this run; choose"
+                                + " one with --token or $" + TOKEN_VARIABLE + "; it may use every chat)"
+                                : "bearer token: from " + source + " (it may use every chat)");
+                    }
+                    if (tokenFile != null) {
+                        out.println("chat-scoped tokens: from " + tokenFile);
+                    }
                     out.flush();
                     Runtime.getRuntime().addShutdownHook(hook);
                     stop.await();

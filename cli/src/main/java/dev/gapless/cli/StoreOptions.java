@@ -50,10 +50,14 @@ final class StoreOptions {
      * Checks the options that can be checked without a database.
      *
      * @param commandLine for the usage error
-     * @throws picocli.CommandLine.ParameterException if the strategy is unknown, the URL is not a PostgreSQL one
-     *     or the wait is negative
+     * @throws picocli.CommandLine.ParameterException if the data directory is empty, the strategy is unknown, the URL
+     *     is not a PostgreSQL one or the wait is negative
      */
     void validate(picocli.CommandLine commandLine) {
+        if (dataDir != null && dataDir.toString().isBlank()) {
+            throw new picocli.CommandLine.ParameterException(commandLine,
+                    "--data-dir must name a directory, was empty");
+        }
         if (dataDirWait.isNegative()) {
             throw new picocli.CommandLine.ParameterException(commandLine,
                     "--data-dir-wait must not be negative, was " + dataDirWait);

@@ -13,6 +13,9 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code gapless mcp --http} in a child JVM: a generated token, a client of the SDK, and the Prometheus scrape. */
 class McpHttpCommandTest {
@@ -75,5 +79,20 @@ class McpHttpCommandTest {
         ArtifactStore store = ArtifactStore.create(PG.dataSource());
         assertThat(store.find(chat, ToolExecutor.ARTIFACT_TYPE).map(a -> store.history(a.id()).size()))
                 .contains(1);
+    }
+
+    @Test
+    void tokenOnTheCommandLineIsNeverWrittenToTheDataDirectoryLock(@TempDir Path home) throws Exception {
+        String token = "do-not-store-" + UUID.randomUUID();
+        Path dataDir = home.resolve("data");
+        try (ChildJvm server = ChildJvm.start("dev.gapless.cli.Main", "mcp", "--http", "--port", "0",
+                "--token", token, "--data-dir", dataDir.toString())) {
+            value(server, "MCP endpoint:");
+            assertThat(value(server, "bearer token:")).startsWith("from --token");
+            Path lock = dataDir.resolveSibling("data.lock");
+            // the JDK may cut a long command line short; either way the token is not in the file
+            assertThat(Files.readString(lock)).contains("pid=" + server.pid()).doesNotContain(token);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock))).isEqualTo("rw-------");
+        }
     }
 }

@@ -19,7 +19,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +31,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.EagerContentHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -56,11 +59,12 @@ public final class McpHttpServer implements AutoCloseable {
     private McpHttpServer(Builder b) throws Exception {
         this.host = b.host;
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
+        ServerTransportSecurityValidator validator = securityValidator(b.host);
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(mapper)
                 .mcpEndpoint(ENDPOINT)
                 .contextExtractor(McpHttpServer::context)
-                .securityValidator(securityValidator(b.host))
+                .securityValidator(validator)
                 .build();
         this.mcp = McpServer.sync(transport)
                 .serverInfo("gapless", b.version)
@@ -79,7 +83,9 @@ public final class McpHttpServer implements AutoCloseable {
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addFilter(new FilterHolder(new BearerTokenFilter(b.token)), "/*",
+        context.addFilter(new FilterHolder(new BearerTokenFilter(b.tokens)), "/*",
+                EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new HttpMessageFilter(new JsonRpcCheck(mapper), validator)), ENDPOINT,
                 EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         ServletHolder holder = new ServletHolder(transport);
         holder.setAsyncSupported(true);
@@ -87,7 +93,10 @@ public final class McpHttpServer implements AutoCloseable {
         if (b.metrics != null) {
             context.addServlet(new ServletHolder(new TextServlet(b.metrics)), "/metrics");
         }
-        jetty.setHandler(context);
+        // the whole body (up to the 16 MiB limit) is read without a thread before the request is handled, so
+        // clients that send their body slowly hold a connection each, never one of the threads
+        jetty.setHandler(new EagerContentHandler(context, new EagerContentHandler.RetainedContentLoaderFactory(
+                ClientStreams.MAX_LINE_BYTES + 1L, -1, false)));
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();
@@ -108,6 +117,26 @@ public final class McpHttpServer implements AutoCloseable {
      */
     public static Builder builder(ToolExecutor executor, String version) {
         return new Builder(executor, version);
+    }
+
+    /**
+     * Reads and checks a token file as {@link Builder#tokenFile(Path)} does, without starting anything, so that a
+     * command line can refuse a bad one before it opens a database. Thread-safe.
+     *
+     * @param file the token file
+     * @throws IllegalArgumentException naming the file (and line), if others may read it or it is malformed
+     * @throws java.io.UncheckedIOException if it cannot be read
+     */
+    public static void checkTokenFile(Path file) {
+        readTokenFile(file);
+    }
+
+    private static Map<String, ChatScope> readTokenFile(Path file) {
+        try {
+            return TokenFile.read(Objects.requireNonNull(file, "file"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the token file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** @return the port it listens on (the one the system chose, if configured with 0) */
@@ -133,6 +162,10 @@ public final class McpHttpServer implements AutoCloseable {
 
     private static McpTransportContext context(HttpServletRequest request) {
         Map<String, Object> values = new HashMap<>();
+        Object scope = request.getAttribute(BearerTokenFilter.SCOPE_ATTRIBUTE);
+        if (scope instanceof ChatScope chats) {
+            values.put(McpTools.SCOPE, chats);
+        }
         String chat = request.getHeader(CHAT_HEADER);
         if (chat != null && !chat.isBlank()) {
             values.put(McpTools.CHAT, chat.trim());
@@ -178,7 +211,7 @@ public final class McpHttpServer implements AutoCloseable {
         private final String version;
         private String host = "127.0.0.1";
         private int port;
-        private String token;
+        private final Map<String, ChatScope> tokens = new LinkedHashMap<>();
         private Supplier<String> metrics;
         private int maxThreads = 64;
 
@@ -214,7 +247,8 @@ public final class McpHttpServer implements AutoCloseable {
         }
 
         /**
-         * The bearer token every request must carry. Required.
+         * A bearer token that may use every chat. A token, or a {@link #tokenFile(Path) token file}, is required;
+         * whoever holds this token reads, writes and deletes the files of any chat it names.
          *
          * @param token at least 16 characters, no white space
          * @return this builder
@@ -226,7 +260,23 @@ public final class McpHttpServer implements AutoCloseable {
                 throw new IllegalArgumentException("the token must have at least " + BearerTokenFilter.MIN_LENGTH
                         + " characters and no white space");
             }
-            this.token = token;
+            this.tokens.put(token, ChatScope.ALL);
+            return this;
+        }
+
+        /**
+         * Bearer tokens scoped to chats, read from a file: one token a line followed by the chat-id patterns it may
+         * use ({@code *} for any characters), e.g. {@code 8c1f0e3a9b7d4c2e8f6a1b3c5d7e9f01 team-a-*}; {@code #}
+         * starts a comment. A call naming a chat outside its token's patterns gets an error result and nothing is
+         * read or written.
+         *
+         * @param file a file only its owner may read (mode 0600)
+         * @return this builder
+         * @throws IllegalArgumentException naming the file (and line), if others may read it or it is malformed
+         * @throws java.io.UncheckedIOException if it cannot be read
+         */
+        public Builder tokenFile(Path file) {
+            readTokenFile(file).forEach(tokens::put);
             return this;
         }
 
@@ -250,8 +300,8 @@ public final class McpHttpServer implements AutoCloseable {
          * @throws java.io.UncheckedIOException if it cannot listen (the port is taken, the host unknown)
          */
         public McpHttpServer start() {
-            if (token == null) {
-                throw new IllegalStateException("a bearer token is required");
+            if (tokens.isEmpty()) {
+                throw new IllegalStateException("a bearer token is required: give token(...) or tokenFile(...)");
             }
             try {
                 return new McpHttpServer(this);

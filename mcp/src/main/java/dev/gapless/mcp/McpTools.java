@@ -23,6 +23,8 @@ final class McpTools {
 
     /** The transport-context key under which a transport puts the chat its request names (HTTP: a header). */
     static final String CHAT = "gapless.chat";
+    /** The transport-context key of the {@link ChatScope} of the request's token (HTTP); absent: every chat. */
+    static final String SCOPE = "gapless.chat-scope";
     /** The {@code _meta} key of the chat a call works on. */
     static final String META_CHAT = "chat_id";
 
@@ -75,6 +77,13 @@ final class McpTools {
                     .createObjectNode().put("error", "no chat: name the chat whose code artifact the tools work on,"
                             + " in the request's _meta as \"" + META_CHAT + "\" or in the " + McpHttpServer.CHAT_HEADER
                             + " header; nothing was written."))).build();
+        }
+        Object scope = context == null ? null : context.get(SCOPE);
+        if (scope instanceof ChatScope chats && !chats.allows(chat.get())) {
+            return McpSchema.CallToolResult.builder().isError(true).addTextContent(Json.write(Json.MAPPER
+                    .createObjectNode().put("error", "this bearer token may not use chat '" + chat.get()
+                            + "' (it may use: " + String.join(", ", chats.patterns()) + "); nothing was read or"
+                            + " written."))).build();
         }
         ToolResult result = executor.execute(chat.get(), call);
         return McpSchema.CallToolResult.builder()

@@ -6,12 +6,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,9 @@ final class DirectoryLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryLock.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final int MAX_COMMAND_LENGTH = 300;
+    private static final Pattern SECRET_OPTION = Pattern.compile(
+            "(?i)(--?[\\w.-]*(?:token|password|passwd|secret)[\\w.-]*)(=|\\s+)\\S+");
+    private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)((?:password|token)=)[^&\\s]+");
 
     /**
      * Directories this JVM holds. Needed because the OS lock is per process: a second channel on the same file
@@ -143,8 +150,7 @@ final class DirectoryLock implements AutoCloseable {
         Path file = lockFileOf(dataDirectory);
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = open(file);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 ByteBuffer buffer = ByteBuffer.allocate(4096);
@@ -168,9 +174,29 @@ final class DirectoryLock implements AutoCloseable {
         }
     }
 
-    /** A command line short enough for a message: a class path says nothing to the reader, so it is elided. */
-    private static String clip(String command) {
-        String shorter = command.replaceAll("(-cp|-classpath|--class-path) \\S+", "$1 …");
+    /** Opens the lock file, creating it with mode 0600 where the file system has modes. */
+    private static FileChannel open(Path file) throws IOException {
+        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        if (Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) == null) {
+            return FileChannel.open(file, options);
+        }
+        FileChannel channel = FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------")); // one made by 0.1
+        return channel;
+    }
+
+    /**
+     * A command line short enough for a message, with no secret in it: the value of every option whose name holds
+     * {@code token}, {@code password} or {@code secret} (and a {@code password=} in a URL) is replaced by
+     * {@code ***}, since the lock file and messages outlive the process; a class path says nothing to the reader,
+     * so it is elided.
+     */
+    static String clip(String command) {
+        String redacted = SECRET_OPTION.matcher(command).replaceAll("$1$2***");
+        redacted = SECRET_PARAMETER.matcher(redacted).replaceAll("$1***");
+        String shorter = redacted.replaceAll("(-cp|-classpath|--class-path) \\S+", "$1 …");
         return shorter.length() <= MAX_COMMAND_LENGTH ? shorter : shorter.substring(0, MAX_COMMAND_LENGTH) + "…";
     }
 

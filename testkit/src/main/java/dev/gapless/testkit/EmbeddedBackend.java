@@ -1,37 +1,53 @@
 package dev.gapless.testkit;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A zonky embedded PostgreSQL started by this JVM. A persistent one holds its data directory's
+ * An embedded PostgreSQL 17 (zonky's bundled binaries, run by {@link PostgresServerProcess}) started by this JVM.
+ * Clients log in as {@code postgres} with the cluster's generated password ({@link ClusterAuth}) over 127.0.0.1;
+ * no other local user gets in without reading the 0600 password file. A persistent one holds its data directory's
  * {@link DirectoryLock} from before {@code initdb} until after the server has stopped; see {@link ClusterDirectory}
  * for what happens to directories left by killed runs.
  */
 final class EmbeddedBackend implements ServerBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBackend.class);
-    /** zonky's lock file inside a data directory. */
+    /** zonky's lock file inside a data directory, left there by gapless versions that started zonky's server. */
     static final String ZONKY_LOCK = "epg-lock";
+    private static final Map<String, String> SETTINGS = Map.of("synchronous_commit", "on", "fsync", "on",
+            "max_connections", "400", "timezone", "UTC", "password_encryption", "scram-sha-256");
 
-    private final EmbeddedPostgres postgres;
+    private final PostgresServerProcess server;
+    private final Path dataDirectory;
+    private final boolean temporary;
     private final DirectoryLock lock;
+    private final String password;
     private final String description;
+    private final Thread shutdownHook;
+    private boolean stopped;
 
-    private EmbeddedBackend(EmbeddedPostgres postgres, DirectoryLock lock, String description) {
-        this.postgres = postgres;
+    private EmbeddedBackend(PostgresServerProcess server, Path dataDirectory, boolean temporary, DirectoryLock lock,
+            String password, String description) {
+        this.server = server;
+        this.dataDirectory = dataDirectory;
+        this.temporary = temporary;
         this.lock = lock;
+        this.password = password;
         this.description = description;
+        this.shutdownHook = new Thread(this::stop, "gapless-embedded-postgres-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
@@ -42,92 +58,74 @@ final class EmbeddedBackend implements ServerBackend {
      *                      absent and is deleted on {@link #stop()}
      * @param lockWait      for a persistent directory, how long to wait while another process holds it
      * @throws DataDirectoryInUseException if a persistent directory stays held for {@code lockWait}
-     * @throws IOException                 if the server cannot be started
+     * @throws IOException                 if the server cannot be started; the message has the server's own words
      */
     static EmbeddedBackend start(Path dataDirectory, boolean persistent, Duration lockWait) throws IOException {
         long startNanos = System.nanoTime();
+        Path bin = PostgresBinaries.binDirectory();
         if (!persistent) {
-            return started(configured(dataDirectory).setCleanDataDirectory(true).start(), null, "temporary",
-                    dataDirectory, startNanos);
+            if (!ClusterDirectory.isEmpty(dataDirectory)) {
+                throw new IllegalStateException(dataDirectory + " is not empty; a temporary server needs a new or"
+                        + " empty directory.");
+            }
+            Files.createDirectories(dataDirectory);
+            try {
+                String password = ClusterAuth.newPassword();
+                PostgresServerProcess.initdb(bin, dataDirectory, password);
+                return started(bin, dataDirectory, true, null, "temporary", startNanos);
+            } catch (IOException | RuntimeException e) {
+                ClusterDirectory.deleteRecursively(dataDirectory);
+                throw e;
+            }
         }
         Files.createDirectories(dataDirectory.getParent());
         DirectoryLock lock = DirectoryLock.acquire(dataDirectory, lockWait);
         try {
-            ClusterDirectory.Outcome outcome = ClusterDirectory.prepare(dataDirectory, EmbeddedBackend::initialize);
-            EmbeddedPostgres pg = configured(dataDirectory).setCleanDataDirectory(false).start();
-            return started(pg, lock, outcome == ClusterDirectory.Outcome.NEW ? "new persistent"
-                    : "reused persistent", dataDirectory, startNanos);
+            ClusterDirectory.Outcome outcome = ClusterDirectory.prepare(dataDirectory,
+                    staging -> initialize(bin, staging));
+            return started(bin, dataDirectory, false, lock, outcome == ClusterDirectory.Outcome.NEW
+                    ? "new persistent" : "reused persistent", startNanos);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
         }
     }
 
-    /**
-     * Runs initdb alone. zonky has no call for that, but it runs its data-directory customizer after initdb has
-     * succeeded and before it starts the server, so a customizer that throws ends the start there, saving a start
-     * and a stop. zonky has by then locked {@code epg-lock} in the directory and keeps that handle; the file is
-     * deleted so that the server later started on the moved directory locks a new one. Windows cannot delete an
-     * open file, so there the server is started and stopped once instead.
-     */
-    private static void initialize(Path emptyDirectory) throws IOException {
-        EmbeddedPostgres.Builder builder = configured(emptyDirectory).setCleanDataDirectory(false);
-        if (File.separatorChar == '\\') {
-            builder.start().close();
-            return;
-        }
-        try {
-            builder.setDataDirectoryCustomizer(directory -> {
-                throw new InitdbFinished();
-            }).start().close(); // only if a zonky version no longer calls the customizer first: started, stopped
-        } catch (InitdbFinished expected) {
-            Files.deleteIfExists(emptyDirectory.resolve(ZONKY_LOCK));
-        }
-        if (Files.exists(emptyDirectory.resolve("postmaster.pid"))) {
-            throw new IOException("a server still runs on the new cluster in " + emptyDirectory);
-        }
+    /** initdb in an empty staging directory made by {@link ClusterDirectory}. */
+    private static void initialize(Path bin, Path emptyDirectory) throws IOException {
+        PostgresServerProcess.initdb(bin, emptyDirectory, ClusterAuth.newPassword());
     }
 
-    /** Ends zonky's start once initdb has finished. */
-    private static final class InitdbFinished extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        InitdbFinished() {
-            super("initdb finished", null, false, false);
-        }
-    }
-
-    private static EmbeddedPostgres.Builder configured(Path dataDirectory) {
-        return EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory)
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("fsync", "on")
-                .setServerConfig("max_connections", "400")
-                .setServerConfig("timezone", "UTC")
-                .setPGStartupWait(Duration.ofSeconds(60));
-    }
-
-    private static EmbeddedBackend started(EmbeddedPostgres pg, DirectoryLock lock, String kind, Path dataDirectory,
-            long startNanos) throws IOException {
+    private static EmbeddedBackend started(Path bin, Path dataDirectory, boolean temporary, DirectoryLock lock,
+            String kind, long startNanos) throws IOException {
+        String password = ClusterAuth.secure(bin, dataDirectory);
+        PostgresServerProcess server = PostgresServerProcess.start(bin, dataDirectory, password, SETTINGS);
         String version;
-        try (Connection c = pg.getPostgresDatabase().getConnection();
+        Properties props = new Properties();
+        props.setProperty("user", ClusterAuth.SUPERUSER);
+        props.setProperty("password", password);
+        try (Connection c = DriverManager.getConnection(url(server.port(), "postgres"), props);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SHOW server_version")) {
             rs.next();
             version = rs.getString(1).trim().split("\\s+")[0];
         } catch (SQLException e) {
-            pg.close();
+            server.stop();
             throw new IOException("embedded PostgreSQL started but cannot be queried", e);
         }
-        String description = "embedded PostgreSQL " + version + " on port " + pg.getPort() + " (" + kind
+        String description = "embedded PostgreSQL " + version + " on port " + server.port() + " (" + kind
                 + " data directory " + dataDirectory + ")";
         LOG.info("Started {} in {} ms", description, (System.nanoTime() - startNanos) / 1_000_000);
-        return new EmbeddedBackend(pg, lock, description);
+        return new EmbeddedBackend(server, dataDirectory, temporary, lock, password, description);
+    }
+
+    private static String url(int port, String database) {
+        return "jdbc:postgresql://" + PostgresServerProcess.HOST + ":" + port + "/" + database;
     }
 
     @Override
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + database;
+        return url(server.port(), database);
     }
 
     @Override
@@ -137,12 +135,12 @@ final class EmbeddedBackend implements ServerBackend {
 
     @Override
     public String user() {
-        return "postgres";
+        return ClusterAuth.SUPERUSER;
     }
 
     @Override
     public String password() {
-        return "";
+        return password;
     }
 
     @Override
@@ -150,11 +148,25 @@ final class EmbeddedBackend implements ServerBackend {
         return description;
     }
 
-    /** Stops the server, then releases the data directory. */
+    /** Stops the server, deletes a temporary directory, then releases a persistent one. Idempotent. */
     @Override
     public void stop() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
         try {
-            postgres.close();
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException | IllegalArgumentException shuttingDown) {
+            // the hook is running, or has
+        }
+        try {
+            server.stop();
+            if (temporary) {
+                ClusterDirectory.deleteRecursively(dataDirectory);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not stop {}", description, e);
         } finally {

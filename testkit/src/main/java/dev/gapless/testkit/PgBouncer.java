@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * otherwise refuses), and on the client side {@value #JDBC_PARAMETERS} in every URL ({@link #jdbcUrl(String)}):
  * PgBouncer before 1.21 does not track prepared statements, so pgjdbc's named server-side statements ({@code S_1},
  * {@code S_2}, …, used from the fifth execution of a statement on) would be looked up on whichever server connection
- * the transaction got. Clients are not authenticated ({@code auth_type = trust}, loopback only); PgBouncer logs in to
- * the server as the server's {@link PostgresServer#user() user}.
+ * the transaction got. Clients log in with the server's {@link PostgresServer#user() user} and
+ * {@link PostgresServer#password() password} ({@code auth_type = scram-sha-256}, loopback only), as PgBouncer does to
+ * the server, so no other local user gets through it.
  *
  * <p>Thread-safety: safe to share; {@link #close()} may race with nothing but itself (idempotent).
  */
@@ -300,7 +301,8 @@ public final class PgBouncer implements AutoCloseable {
             Path directory;
             try {
                 directory = Files.createTempDirectory("gapless-pgbouncer-");
-                // readable by the unprivileged user PgBouncer switches to when started as root; nothing secret here
+                // readable by the unprivileged user PgBouncer switches to when started as root; users.txt, which holds
+                // the password, is that user's alone (0600)
                 Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create PgBouncer's directory", e);

@@ -85,7 +85,8 @@ final class PgBouncerProcess {
                 "unix_socket_dir =",
                 "pidfile =",
                 "logfile =",
-                "auth_type = trust",
+                // clients log in with the server's own user and password: no other local user gets through
+                "auth_type = scram-sha-256",
                 "auth_file = " + directory.resolve("users.txt"),
                 "pool_mode = transaction",
                 "default_pool_size = " + poolSize,
@@ -97,7 +98,20 @@ final class PgBouncerProcess {
                 "log_disconnections = 0",
                 "");
         writeReadable(directory.resolve("pgbouncer.ini"), ini);
-        writeReadable(directory.resolve("users.txt"), quote(user) + " " + quote(password) + "\n");
+        writeSecret(directory.resolve("users.txt"), quote(user) + " " + quote(password) + "\n");
+    }
+
+    /**
+     * Readable by its owner only: the user PgBouncer switches to when started as root, else the current user. The
+     * file is created 0600 before the password is written.
+     */
+    private static void writeSecret(Path file, String text) throws IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        if (runningAsRoot()) {
+            Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(unprivilegedUser()));
+        }
+        Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
     private static Process launch(Path executable, Path directory, int port) throws IOException {
@@ -147,7 +161,7 @@ final class PgBouncerProcess {
         }
     }
 
-    /** Readable by the unprivileged user PgBouncer switches to when started as root; nothing secret in them. */
+    /** Readable by the unprivileged user PgBouncer switches to when started as root; nothing secret in it. */
     private static void writeReadable(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));

@@ -26,6 +26,7 @@ final class DataDirectoryUser {
                 PGSimpleDataSource ds = new PGSimpleDataSource();
                 ds.setURL(server.jdbcUrl("postgres"));
                 ds.setUser(server.user());
+                ds.setPassword(server.password());
                 Sql.execute(ds, "CREATE TABLE IF NOT EXISTS " + TABLE + " (pid bigint)");
                 Sql.execute(ds, "INSERT INTO " + TABLE + " VALUES (" + ProcessHandle.current().pid() + ")");
                 if (args[0].equals("hold")) {

@@ -168,6 +168,7 @@ class EmbeddedServerAfterACrashTest {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(server.jdbcUrl("postgres"));
         ds.setUser(server.user());
+        ds.setPassword(server.password());
         return ds;
     }
 }

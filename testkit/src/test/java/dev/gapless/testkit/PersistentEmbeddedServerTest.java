@@ -52,6 +52,7 @@ class PersistentEmbeddedServerTest {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(server.jdbcUrl("postgres"));
         ds.setUser(server.user());
+        ds.setPassword(server.password());
         return ds;
     }
 

@@ -47,6 +47,21 @@ class PgBouncerTest {
     }
 
     @Test
+    void aClientWithoutTheServersPasswordIsRefusedByPgBouncer() throws Exception {
+        try (PgBouncer bouncer = PgBouncer.inFrontOf(PostgresServer.shared()).poolSize(1).start()) {
+            Properties props = new Properties();
+            props.setProperty("user", PostgresServer.shared().user());
+            props.setProperty("password", "not-the-password");
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> DriverManager.getConnection(bouncer.jdbcUrl("postgres"), props).close())
+                    .isInstanceOf(SQLException.class).hasMessageContaining("SASL authentication failed");
+            try (Connection c = connect(bouncer.jdbcUrl("postgres"))) {
+                assertThat(Sql.queryString(c, "SELECT 1")).isEqualTo("1");
+            }
+        }
+    }
+
+    @Test
     void namedServerSideStatementsGoWrongWithoutPrepareThresholdZero() throws Exception {
         try (PgBouncer bouncer = PgBouncer.inFrontOf(PostgresServer.shared()).poolSize(2).start()) {
             List<String> anomalies = interleave(bouncer.jdbcUrlAsIs("postgres"));
