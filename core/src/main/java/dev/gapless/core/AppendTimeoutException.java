@@ -11,6 +11,7 @@ import java.util.Objects;
  */
 public final class AppendTimeoutException extends StorageException {
 
+    /** The deadline that passed. */
     private final Duration timeout;
 
     /**

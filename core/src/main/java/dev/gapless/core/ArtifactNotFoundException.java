@@ -5,6 +5,7 @@ import java.util.UUID;
 /** No artifact has the given id; nothing was written. */
 public final class ArtifactNotFoundException extends GaplessException {
 
+    /** The artifact that does not exist. */
     private final UUID artifactId;
 
     /** @param artifactId the id that was not found */

@@ -10,6 +10,7 @@ import java.util.Objects;
  */
 public abstract class GaplessException extends RuntimeException {
 
+    /** Whether anything may have been written. */
     private final Outcome outcome;
 
     /**

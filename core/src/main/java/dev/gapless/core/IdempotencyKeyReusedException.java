@@ -11,8 +11,11 @@ import java.util.UUID;
  */
 public final class IdempotencyKeyReusedException extends GaplessException {
 
+    /** The artifact the key was used on. */
     private final UUID artifactId;
+    /** The idempotency key given again. */
     private final String key;
+    /** The version the key first produced. */
     private final int version;
 
     /**

@@ -63,6 +63,7 @@ public final class InvalidChangeException extends GaplessException {
         INVALID_EDIT
     }
 
+    /** Why the input was rejected. */
     private final Reason reason;
 
     /**

@@ -8,6 +8,7 @@ package dev.gapless.core;
  */
 public final class RetriesExhaustedException extends GaplessException {
 
+    /** How many attempts were made. */
     private final int attempts;
 
     /**

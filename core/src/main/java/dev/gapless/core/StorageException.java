@@ -8,7 +8,9 @@ import java.util.Optional;
  */
 public class StorageException extends GaplessException {
 
+    /** The database's SQLSTATE, or {@code null}. */
     private final String sqlState;
+    /** The constraint violated, or {@code null}. */
     private final String constraint;
 
     /**

@@ -8,8 +8,11 @@ import java.util.UUID;
  */
 public final class VersionConflictException extends GaplessException {
 
+    /** The artifact appended to. */
     private final UUID artifactId;
+    /** The version the caller expected to be latest. */
     private final int expected;
+    /** The version that was latest. */
     private final int actual;
 
     /**
