@@ -147,6 +147,8 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      */
     record PutFile(CodeFile file) implements Change {
         /**
+         * Creates a {@code PutFile}.
+         *
          * @param file the file to put
          * @throws NullPointerException if {@code file} is {@code null}
          */
@@ -172,6 +174,8 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      */
     record DeleteFile(String filename) implements Change {
         /**
+         * Creates a {@code DeleteFile}.
+         *
          * @param filename the file to remove
          * @throws NullPointerException if {@code filename} is {@code null}
          */
@@ -201,6 +205,8 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      */
     record Batch(List<Change> changes) implements Change {
         /**
+         * Creates a {@code Batch}.
+         *
          * @param changes the changes, at least one
          * @throws NullPointerException if the list or an element is {@code null}
          */
@@ -239,6 +245,8 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      */
     record CreateFile(CodeFile file) implements Change {
         /**
+         * Creates a {@code CreateFile}.
+         *
          * @param file the file to create
          * @throws NullPointerException if {@code file} is {@code null}
          */
@@ -270,6 +278,8 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      */
     record EditFile(String filename, String oldText, String newText, boolean replaceAll) implements Change {
         /**
+         * Creates an {@code EditFile}.
+         *
          * @param filename the file
          * @param oldText the exact text to replace
          * @param newText its replacement
@@ -317,6 +327,8 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      */
     record InsertText(String filename, int afterLine, String text) implements Change {
         /**
+         * Creates an {@code InsertText}.
+         *
          * @param filename the file
          * @param afterLine the line to insert after
          * @param text the text to insert
@@ -349,6 +361,8 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      */
     record Patch(String text) implements Change {
         /**
+         * Creates a {@code Patch}.
+         *
          * @param text the patch, {@code Begin Patch} to {@code End Patch}
          * @throws NullPointerException   if {@code text} is {@code null}
          * @throws InvalidChangeException if it is not a well-formed patch

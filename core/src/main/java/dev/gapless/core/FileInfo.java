@@ -13,6 +13,8 @@ import java.util.Objects;
 public record FileInfo(String filename, String language, String description, long bytes) {
 
     /**
+     * Creates a {@code FileInfo}.
+     *
      * @param filename relative path of the file
      * @param language language tag, possibly empty
      * @param description one-line description, possibly empty

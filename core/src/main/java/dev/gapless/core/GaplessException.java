@@ -14,6 +14,8 @@ public abstract class GaplessException extends RuntimeException {
     private final Outcome outcome;
 
     /**
+     * Creates a {@code GaplessException}.
+     *
      * @param message what went wrong, naming the thing involved
      * @param cause   the underlying failure, or {@code null}
      * @param outcome whether anything may have been written

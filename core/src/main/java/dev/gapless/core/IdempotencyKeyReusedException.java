@@ -19,6 +19,8 @@ public final class IdempotencyKeyReusedException extends GaplessException {
     private final int version;
 
     /**
+     * Creates an {@code IdempotencyKeyReusedException}.
+     *
      * @param artifactId the artifact
      * @param key        the reused key
      * @param version    the version written earlier with that key
@@ -31,17 +33,17 @@ public final class IdempotencyKeyReusedException extends GaplessException {
         this.version = version;
     }
 
-    /** @return the artifact */
+    /** {@return the artifact} */
     public UUID artifactId() {
         return artifactId;
     }
 
-    /** @return the reused key */
+    /** {@return the reused key} */
     public String key() {
         return key;
     }
 
-    /** @return the version written earlier with the key */
+    /** {@return the version written earlier with the key} */
     public int version() {
         return version;
     }

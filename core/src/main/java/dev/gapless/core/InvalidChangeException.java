@@ -67,6 +67,8 @@ public final class InvalidChangeException extends GaplessException {
     private final Reason reason;
 
     /**
+     * Creates an {@code InvalidChangeException}.
+     *
      * @param reason  why the input was rejected
      * @param message a message naming the field and the rule broken
      */

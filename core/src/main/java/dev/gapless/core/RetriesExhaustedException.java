@@ -12,6 +12,8 @@ public final class RetriesExhaustedException extends GaplessException {
     private final int attempts;
 
     /**
+     * Creates a {@code RetriesExhaustedException}.
+     *
      * @param attempts the number of attempts made
      * @param last     the failure of the last attempt
      * @param outcome  whether an attempt may have committed unseen
@@ -21,7 +23,7 @@ public final class RetriesExhaustedException extends GaplessException {
         this.attempts = attempts;
     }
 
-    /** @return the number of attempts made */
+    /** {@return the number of attempts made} */
     public int attempts() {
         return attempts;
     }

@@ -26,6 +26,8 @@ public class StorageException extends GaplessException {
     }
 
     /**
+     * Creates a {@code StorageException}.
+     *
      * @param message    what failed
      * @param sqlState   the SQLSTATE, or {@code null} when unknown
      * @param constraint the constraint named by the server, or {@code null}

@@ -11,6 +11,8 @@ import java.util.Objects;
 public record VersionedFile(int version, CodeFile file) {
 
     /**
+     * Creates a {@code VersionedFile}.
+     *
      * @param version the version the file was read from
      * @param file the file, with its content
      * @throws NullPointerException if {@code file} is {@code null}
