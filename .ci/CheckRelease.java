@@ -96,7 +96,7 @@ public final class CheckRelease {
 
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("release dry run: " + p));
-            fail(problems.size() + " problem(s) in " + staging);
+            fail(problems.size() + " problem(s) in " + root.relativize(staging));
         }
         System.out.println("release dry run: " + expected.size() + " artifacts staged in " + root.relativize(staging)
                 + " (" + String.join(", ", expected.keySet()) + "), " + files + " files with matching .md5 and"
