@@ -76,17 +76,17 @@ public final class AppendOptions {
         return new AppendOptions(idempotencyKey, expectedVersion, timeout);
     }
 
-    /** @return the idempotency key, if any */
+    /** {@return the idempotency key, if any} */
     public Optional<String> idempotencyKey() {
         return Optional.ofNullable(idempotencyKey);
     }
 
-    /** @return the expected head version, if any */
+    /** {@return the expected head version, if any} */
     public Optional<Integer> expectedVersion() {
         return Optional.ofNullable(expectedVersion);
     }
 
-    /** @return the timeout, if one overrides the store's default */
+    /** {@return the timeout, if one overrides the store's default} */
     public Optional<Duration> timeout() {
         return Optional.ofNullable(timeout);
     }

@@ -11,6 +11,7 @@ import java.util.Objects;
  */
 public final class AppendTimeoutException extends StorageException {
 
+    /** The deadline that passed. */
     private final Duration timeout;
 
     /**
@@ -25,6 +26,8 @@ public final class AppendTimeoutException extends StorageException {
     }
 
     /**
+     * Creates an {@code AppendTimeoutException}.
+     *
      * @param timeout  the deadline the append had
      * @param sqlState the SQLSTATE that reported the expiry ({@code 55P03}, {@code 57014}), or {@code null}
      * @param cause    the underlying failure, or {@code null}
@@ -36,7 +39,7 @@ public final class AppendTimeoutException extends StorageException {
         this.timeout = timeout;
     }
 
-    /** @return the deadline the append had */
+    /** {@return the deadline the append had} */
     public Duration timeout() {
         return timeout;
     }

@@ -5,9 +5,14 @@ import java.util.UUID;
 /** No artifact has the given id; nothing was written. */
 public final class ArtifactNotFoundException extends GaplessException {
 
+    /** The artifact that does not exist. */
     private final UUID artifactId;
 
-    /** @param artifactId the id that was not found */
+    /**
+     * Creates an {@code ArtifactNotFoundException}.
+     *
+     * @param artifactId the id that was not found
+     */
     public ArtifactNotFoundException(UUID artifactId) {
         super("no artifact with id " + artifactId, null, Outcome.NOT_APPLIED);
         this.artifactId = artifactId;

@@ -150,7 +150,12 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      * @param file the file to put
      */
     record PutFile(CodeFile file) implements Change {
-        /** @throws NullPointerException if {@code file} is {@code null} */
+        /**
+         * Creates a {@code PutFile}.
+         *
+         * @param file the file to put
+         * @throws NullPointerException if {@code file} is {@code null}
+         */
         public PutFile {
             Objects.requireNonNull(file, "file");
         }
@@ -172,7 +177,12 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      * @param filename the file to remove
      */
     record DeleteFile(String filename) implements Change {
-        /** @throws NullPointerException if {@code filename} is {@code null} */
+        /**
+         * Creates a {@code DeleteFile}.
+         *
+         * @param filename the file to remove
+         * @throws NullPointerException if {@code filename} is {@code null}
+         */
         public DeleteFile {
             Objects.requireNonNull(filename, "filename");
         }
@@ -198,7 +208,12 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      * @param changes the changes, at least one
      */
     record Batch(List<Change> changes) implements Change {
-        /** @throws NullPointerException if the list or an element is {@code null} */
+        /**
+         * Creates a {@code Batch}.
+         *
+         * @param changes the changes, at least one
+         * @throws NullPointerException if the list or an element is {@code null}
+         */
         public Batch {
             changes = List.copyOf(changes);
         }
@@ -233,7 +248,12 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      * @param file the file to create
      */
     record CreateFile(CodeFile file) implements Change {
-        /** @throws NullPointerException if {@code file} is {@code null} */
+        /**
+         * Creates a {@code CreateFile}.
+         *
+         * @param file the file to create
+         * @throws NullPointerException if {@code file} is {@code null}
+         */
         public CreateFile {
             Objects.requireNonNull(file, "file");
         }
@@ -261,7 +281,15 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      * @param replaceAll whether every occurrence is replaced
      */
     record EditFile(String filename, String oldText, String newText, boolean replaceAll) implements Change {
-        /** @throws NullPointerException if an argument is {@code null} */
+        /**
+         * Creates an {@code EditFile}.
+         *
+         * @param filename the file
+         * @param oldText the exact text to replace
+         * @param newText its replacement
+         * @param replaceAll whether every occurrence is replaced
+         * @throws NullPointerException if an argument is {@code null}
+         */
         public EditFile {
             Objects.requireNonNull(filename, "filename");
             Objects.requireNonNull(oldText, "oldText");
@@ -302,7 +330,14 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      * @param text      the text to insert
      */
     record InsertText(String filename, int afterLine, String text) implements Change {
-        /** @throws NullPointerException if an argument is {@code null} */
+        /**
+         * Creates an {@code InsertText}.
+         *
+         * @param filename the file
+         * @param afterLine the line to insert after
+         * @param text the text to insert
+         * @throws NullPointerException if an argument is {@code null}
+         */
         public InsertText {
             Objects.requireNonNull(filename, "filename");
             Objects.requireNonNull(text, "text");
@@ -330,6 +365,9 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
      */
     record Patch(String text) implements Change {
         /**
+         * Creates a {@code Patch}.
+         *
+         * @param text the patch, {@code Begin Patch} to {@code End Patch}
          * @throws NullPointerException   if {@code text} is {@code null}
          * @throws InvalidChangeException if it is not a well-formed patch
          */

@@ -19,6 +19,10 @@ public record CodeFile(String filename, String language, String content, String 
     /**
      * Creates a file.
      *
+     * @param filename relative path of the file, e.g. {@code src/main.cpp}; never {@code null}
+     * @param language language tag, e.g. {@code cpp}; {@code null} is stored as the empty string
+     * @param content the full content of the file; never {@code null}
+     * @param description a one-line description; {@code null} is stored as the empty string
      * @throws NullPointerException if {@code filename} or {@code content} is {@code null}
      */
     public CodeFile {

@@ -11,6 +11,8 @@ package dev.gapless.core;
 public final class ConnectionLostException extends StorageException {
 
     /**
+     * Creates a {@code ConnectionLostException}.
+     *
      * @param message  what was lost
      * @param sqlState the SQLSTATE
      * @param cause    the underlying failure

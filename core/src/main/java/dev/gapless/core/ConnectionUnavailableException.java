@@ -7,6 +7,8 @@ package dev.gapless.core;
 public final class ConnectionUnavailableException extends StorageException {
 
     /**
+     * Creates a {@code ConnectionUnavailableException}.
+     *
      * @param message  what could not be had
      * @param sqlState the SQLSTATE the data source reported, or {@code null}
      * @param cause    what the data source threw

@@ -10,7 +10,13 @@ import java.util.List;
  */
 public record FileListing(int version, List<FileInfo> files) {
 
-    /** @throws NullPointerException if {@code files} or an element is {@code null} */
+    /**
+     * Creates a {@code FileListing}.
+     *
+     * @param version the version listed, 0 before the first append
+     * @param files its files, in snapshot order; copied
+     * @throws NullPointerException if {@code files} or an element is {@code null}
+     */
     public FileListing {
         files = List.copyOf(files);
     }

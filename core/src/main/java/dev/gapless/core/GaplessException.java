@@ -10,9 +10,12 @@ import java.util.Objects;
  */
 public abstract class GaplessException extends RuntimeException {
 
+    /** Whether anything may have been written. */
     private final Outcome outcome;
 
     /**
+     * Creates a {@code GaplessException}.
+     *
      * @param message what went wrong, naming the thing involved
      * @param cause   the underlying failure, or {@code null}
      * @param outcome whether anything may have been written

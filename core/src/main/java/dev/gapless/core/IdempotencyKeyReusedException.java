@@ -13,11 +13,16 @@ import java.util.UUID;
  */
 public final class IdempotencyKeyReusedException extends GaplessException {
 
+    /** The artifact the key was used on. */
     private final UUID artifactId;
+    /** The idempotency key given again. */
     private final String key;
+    /** The version the key first produced. */
     private final int version;
 
     /**
+     * Creates an {@code IdempotencyKeyReusedException}.
+     *
      * @param artifactId the artifact
      * @param key        the reused key
      * @param version    the version written earlier with that key, or 0 when the earlier call was rejected for the
@@ -32,17 +37,17 @@ public final class IdempotencyKeyReusedException extends GaplessException {
         this.version = version;
     }
 
-    /** @return the artifact */
+    /** {@return the artifact} */
     public UUID artifactId() {
         return artifactId;
     }
 
-    /** @return the reused key */
+    /** {@return the reused key} */
     public String key() {
         return key;
     }
 
-    /** @return the version written earlier with the key, or 0 when the earlier call was rejected */
+    /** {@return the version written earlier with the key, or 0 when the earlier call was rejected} */
     public int version() {
         return version;
     }

@@ -63,9 +63,12 @@ public final class InvalidChangeException extends GaplessException {
         INVALID_EDIT
     }
 
+    /** Why the input was rejected. */
     private final Reason reason;
 
     /**
+     * Creates an {@code InvalidChangeException}.
+     *
      * @param reason  why the input was rejected
      * @param message a message naming the field and the rule broken
      */

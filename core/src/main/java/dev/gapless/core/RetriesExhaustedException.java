@@ -8,9 +8,12 @@ package dev.gapless.core;
  */
 public final class RetriesExhaustedException extends GaplessException {
 
+    /** How many attempts were made. */
     private final int attempts;
 
     /**
+     * Creates a {@code RetriesExhaustedException}.
+     *
      * @param attempts the number of attempts made
      * @param last     the failure of the last attempt
      * @param outcome  whether an attempt may have committed unseen
@@ -20,7 +23,7 @@ public final class RetriesExhaustedException extends GaplessException {
         this.attempts = attempts;
     }
 
-    /** @return the number of attempts made */
+    /** {@return the number of attempts made} */
     public int attempts() {
         return attempts;
     }

@@ -83,17 +83,17 @@ public final class RetryPolicy {
         return builder().withMaxAttempts(1).build();
     }
 
-    /** @return the most attempts (the first included) */
+    /** {@return the most attempts (the first included)} */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** @return the longest time from the first attempt after which no retry is started */
+    /** {@return the longest time from the first attempt after which no retry is started} */
     public Duration maxDuration() {
         return maxDuration;
     }
 
-    /** @return how the delay is randomised */
+    /** {@return how the delay is randomised} */
     public Jitter jitter() {
         return jitter;
     }

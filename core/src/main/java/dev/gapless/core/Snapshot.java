@@ -20,6 +20,7 @@ public record Snapshot(List<CodeFile> files) {
     /**
      * Creates a snapshot.
      *
+     * @param files the files, in order; copied
      * @throws NullPointerException     if {@code files} or an element is {@code null}
      * @throws IllegalArgumentException if two files share a filename
      */

@@ -8,7 +8,9 @@ import java.util.Optional;
  */
 public class StorageException extends GaplessException {
 
+    /** The database's SQLSTATE, or {@code null}. */
     private final String sqlState;
+    /** The constraint violated, or {@code null}. */
     private final String constraint;
 
     /**
@@ -24,6 +26,8 @@ public class StorageException extends GaplessException {
     }
 
     /**
+     * Creates a {@code StorageException}.
+     *
      * @param message    what failed
      * @param sqlState   the SQLSTATE, or {@code null} when unknown
      * @param constraint the constraint named by the server, or {@code null}

@@ -8,11 +8,16 @@ import java.util.UUID;
  */
 public final class VersionConflictException extends GaplessException {
 
+    /** The artifact appended to. */
     private final UUID artifactId;
+    /** The version the caller expected to be latest. */
     private final int expected;
+    /** The version that was latest. */
     private final int actual;
 
     /**
+     * Creates a {@code VersionConflictException}.
+     *
      * @param artifactId the artifact
      * @param expected   the version the caller expected to be the head
      * @param actual     the head found
@@ -25,17 +30,17 @@ public final class VersionConflictException extends GaplessException {
         this.actual = actual;
     }
 
-    /** @return the artifact */
+    /** {@return the artifact} */
     public UUID artifactId() {
         return artifactId;
     }
 
-    /** @return the version the caller expected to be the head */
+    /** {@return the version the caller expected to be the head} */
     public int expected() {
         return expected;
     }
 
-    /** @return the head version found */
+    /** {@return the head version found} */
     public int actual() {
         return actual;
     }

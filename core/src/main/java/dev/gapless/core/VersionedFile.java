@@ -10,7 +10,13 @@ import java.util.Objects;
  */
 public record VersionedFile(int version, CodeFile file) {
 
-    /** @throws NullPointerException if {@code file} is {@code null} */
+    /**
+     * Creates a {@code VersionedFile}.
+     *
+     * @param version the version the file was read from
+     * @param file the file, with its content
+     * @throws NullPointerException if {@code file} is {@code null}
+     */
     public VersionedFile {
         Objects.requireNonNull(file, "file");
     }

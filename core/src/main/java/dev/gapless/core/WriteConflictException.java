@@ -8,6 +8,8 @@ package dev.gapless.core;
 public final class WriteConflictException extends StorageException {
 
     /**
+     * Creates a {@code WriteConflictException}.
+     *
      * @param message    what collided
      * @param sqlState   the SQLSTATE ({@code 23505}, {@code 40001} or {@code 40P01})
      * @param constraint the constraint, or {@code null}

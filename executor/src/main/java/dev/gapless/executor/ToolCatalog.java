@@ -44,12 +44,12 @@ public final class ToolCatalog {
         return DEFAULT;
     }
 
-    /** @return every tool, in a stable order */
+    /** {@return every tool, in a stable order} */
     public List<ToolDefinition> tools() {
         return tools;
     }
 
-    /** @return the names of the tools */
+    /** {@return the names of the tools} */
     public List<String> names() {
         return tools.stream().map(ToolDefinition::name).toList();
     }

@@ -60,6 +60,7 @@ public final class ToolExecutor implements AutoCloseable {
     private final ToolCallListener listener;
     private final CallRunner runner;
     private final FairScheduler workers;
+    private final boolean virtualThreads;
     private final Map<String, ToolHandlers> handlers = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ToolHandlers> eldest) {
@@ -75,7 +76,8 @@ public final class ToolExecutor implements AutoCloseable {
         this.callTimeout = b.callTimeout;
         this.listener = b.listener;
         this.runner = new CallRunner(catalog, b.callTimeout, b.maxArgumentBytes, b.maxJsonDepth, b.listener);
-        this.workers = new FairScheduler(b.maxParallelism, "gapless-tools");
+        this.virtualThreads = b.virtualThreads;
+        this.workers = new FairScheduler(b.maxParallelism, "gapless-tools", b.virtualThreads);
     }
 
     /**
@@ -103,18 +105,19 @@ public final class ToolExecutor implements AutoCloseable {
         return new Builder(store, Objects.requireNonNull(chatId, "chatId"));
     }
 
-    /** @return the tools this executor offers */
+    /** {@return the tools this executor offers} */
     public ToolCatalog catalog() {
         return catalog;
     }
 
-    /** @return the default chat given to {@link #builder(ArtifactStore, String)}, if any */
+    /** {@return the default chat given to {@link #builder(ArtifactStore, String)}, if any} */
     public Optional<String> defaultChat() {
         return Optional.ofNullable(chatId);
     }
 
     /**
-     * @return the default chat given to {@link #builder(ArtifactStore, String)}
+     * {@return the default chat given to {@link #builder(ArtifactStore, String)}}
+     *
      * @throws IllegalStateException if the executor has none
      */
     public String chatId() {
@@ -125,30 +128,36 @@ public final class ToolExecutor implements AutoCloseable {
         return chatId;
     }
 
-    /** @return the most one {@link #execute} may take for any call, as set by {@link Builder#callTimeout} */
+    /** {@return the most one {@link #execute} may take for any call, as set by {@link Builder#callTimeout}} */
     public Duration callTimeout() {
         return callTimeout;
     }
 
-    /** @return how many worker threads run calls, as set by {@link Builder#maxParallelism} */
+    /** {@return how many worker threads run calls, as set by {@link Builder#maxParallelism}} */
     public int maxParallelism() {
         return workers.threads();
     }
 
-    /** @return how many calls of all chats wait for a worker now */
+    /** {@return whether the calls run on virtual threads, as set by {@link Builder#virtualThreads}} */
+    public boolean virtualThreads() {
+        return virtualThreads;
+    }
+
+    /** {@return how many calls of all chats wait for a worker now} */
     public int queuedCalls() {
         return workers.queued();
     }
 
     /**
+     * {@return how many of its calls wait for a worker now}
+     *
      * @param chatId a chat
-     * @return how many of its calls wait for a worker now
      */
     public int queuedCalls(String chatId) {
         return workers.queued(Objects.requireNonNull(chatId, "chatId"));
     }
 
-    /** @return how many chats have calls waiting for a worker now */
+    /** {@return how many chats have calls waiting for a worker now} */
     public int waitingChats() {
         return workers.waitingChats();
     }
@@ -258,7 +267,7 @@ public final class ToolExecutor implements AutoCloseable {
             this.deadline = deadline;
         }
 
-        /** @return true if the task had not started and now never will */
+        /** {@return true if the task had not started and now never will} */
         boolean cancel() {
             return claimed.compareAndSet(false, true);
         }
@@ -321,6 +330,7 @@ public final class ToolExecutor implements AutoCloseable {
         private Duration callTimeout = Duration.ofSeconds(30);
         private int maxArgumentBytes = 4 << 20;
         private int maxJsonDepth = 16;
+        private boolean virtualThreads;
 
         private Builder(ArtifactStore store, String chatId) {
             this.store = Objects.requireNonNull(store, "store");
@@ -391,6 +401,25 @@ public final class ToolExecutor implements AutoCloseable {
                 throw new IllegalArgumentException("maxJsonDepth must be >= 2, was " + depth);
             }
             this.maxJsonDepth = depth;
+            return this;
+        }
+
+        /**
+         * Whether the workers that run the calls are virtual threads (Java 21 and newer); default {@code false},
+         * platform threads. There are {@link #maxParallelism} of them either way: the store's connections bound
+         * how many calls can run at once, not the threads. Gapless's own waits (the workers' queue, the store's
+         * retries) and pgjdbc's I/O use locks that let a virtual thread unmount, so calls do not pin their carrier
+         * threads once the classes are loaded.
+         *
+         * @param virtual {@code true} for virtual threads
+         * @return this builder
+         * @throws UnsupportedOperationException if {@code virtual} and this Java is older than 21
+         */
+        public Builder virtualThreads(boolean virtual) {
+            if (virtual && !FairScheduler.VIRTUAL_THREADS) {
+                throw new UnsupportedOperationException(FairScheduler.virtualThreadsUnsupported());
+            }
+            this.virtualThreads = virtual;
             return this;
         }
 

@@ -56,12 +56,12 @@ final class ClientStreams {
         this.drainTimeout = drainTimeout;
     }
 
-    /** @return what the SDK's transport reads */
+    /** {@return what the SDK's transport reads} */
     InputStream input() {
         return input;
     }
 
-    /** @return what the SDK's transport writes to; it synchronizes on this object per message, as replies here do */
+    /** {@return what the SDK's transport writes to; it synchronizes on this object per message, as replies here do} */
     OutputStream output() {
         return output;
     }

@@ -139,12 +139,12 @@ public final class McpHttpServer implements AutoCloseable {
         }
     }
 
-    /** @return the port it listens on (the one the system chose, if configured with 0) */
+    /** {@return the port it listens on (the one the system chose, if configured with 0)} */
     public int port() {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
-    /** @return the MCP endpoint's URL */
+    /** {@return the MCP endpoint's URL} */
     public URI endpoint() {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return URI.create("http://" + h + ":" + port() + ENDPOINT);

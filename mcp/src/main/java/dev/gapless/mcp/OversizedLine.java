@@ -25,11 +25,12 @@ final class OversizedLine {
     }
 
     /**
+     * {@return the id as JSON text, or {@code null} if it cannot be told}
+     *
      * @param kept       the first bytes of the line
      * @param headBytes  how many of them to look at
      * @param tail       a ring buffer of the line's last bytes
      * @param length     the line's length in bytes
-     * @return the id as JSON text, or {@code null} if it cannot be told
      */
     static String id(byte[] kept, int headBytes, byte[] tail, long length) {
         String fromHead = fromHead(kept, Math.min(headBytes, kept.length));

@@ -66,12 +66,12 @@ public final class ChildJvm implements AutoCloseable {
         return new ChildJvm(new ProcessBuilder(command).start());
     }
 
-    /** @return the child JVM's process id */
+    /** {@return the child JVM's process id} */
     public long pid() {
         return process.pid();
     }
 
-    /** @return the child's standard input; close it to send end of input */
+    /** {@return the child's standard input; close it to send end of input} */
     public OutputStream stdin() {
         return process.getOutputStream();
     }
@@ -107,14 +107,14 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** @return everything the child has printed to standard output so far */
+    /** {@return everything the child has printed to standard output so far} */
     public String output() {
         synchronized (lines) {
             return String.join("\n", lines);
         }
     }
 
-    /** @return everything the child has printed to standard error so far */
+    /** {@return everything the child has printed to standard error so far} */
     public String errors() {
         return errors.toString();
     }
@@ -135,7 +135,7 @@ public final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** @return the child's live descendants (processes it started), e.g. an embedded PostgreSQL */
+    /** {@return the child's live descendants (processes it started), e.g. an embedded PostgreSQL} */
     public List<ProcessHandle> descendants() {
         return process.descendants().filter(ProcessHandle::isAlive).toList();
     }

@@ -16,6 +16,7 @@ public final class DataDirectoryInUseException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path dataDirectory;
+    /** The process id of the server that holds the directory. */
     private final long holderPid;
 
     DataDirectoryInUseException(String message, Path dataDirectory, long holderPid) {

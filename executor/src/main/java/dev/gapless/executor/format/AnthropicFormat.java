@@ -17,6 +17,10 @@ import java.util.List;
  */
 public final class AnthropicFormat implements Format {
 
+    /** Creates the format; it holds no state, so one instance may serve every thread. */
+    public AnthropicFormat() {
+    }
+
     @Override
     public String name() {
         return "anthropic";

@@ -18,10 +18,10 @@ public interface Format {
     /** Documents deeper than this are refused while parsing. */
     int MAX_DOCUMENT_DEPTH = 64;
 
-    /** @return the format's name, e.g. {@code openai} */
+    /** {@return the format's name, e.g. {@code openai}} */
     String name();
 
-    /** @return what a document in this format is called, with its article, e.g. {@code an OpenAI Chat Completions} */
+    /** {@return what a document in this format is called, with its article, e.g. {@code an OpenAI Chat Completions}} */
     default String title() {
         return "a " + name();
     }

@@ -17,6 +17,10 @@ import java.util.List;
  */
 public final class OpenAiFormat implements Format {
 
+    /** Creates the format; it holds no state, so one instance may serve every thread. */
+    public OpenAiFormat() {
+    }
+
     @Override
     public String name() {
         return "openai";

@@ -32,6 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ResponsesFormat implements Format {
 
+    /** Creates the format; it holds no state, so one instance may serve every thread. */
+    public ResponsesFormat() {
+    }
+
     /** The output item type that answers each call not answered by a {@code function_call_output}, by call id. */
     private final Map<String, String> answerTypes = new ConcurrentHashMap<>();
 

@@ -6,7 +6,11 @@ package dev.gapless.executor.format;
  */
 public final class UnusableInputException extends RuntimeException {
 
-    /** @param message what is wrong with the document */
+    /**
+     * Creates an {@code UnusableInputException}.
+     *
+     * @param message what is wrong with the document
+     */
     public UnusableInputException(String message) {
         super(message);
     }

@@ -17,7 +17,12 @@ import org.slf4j.LoggerFactory;
  * behind it waits for at most one task of each chat ahead of it, never for the whole burst.
  *
  * <p>One lock guards the queues: a task is a database round trip or more, so the lock is held for a tiny fraction of
- * the work. Thread-safe. {@link #close()} lets the workers finish every task queued before it, then stop.
+ * the work. It is a {@link ReentrantLock}, not a monitor, so that a virtual worker waiting for work or for the lock
+ * unmounts instead of pinning its carrier. Thread-safe. {@link #close()} lets the workers finish every task queued
+ * before it, then stop.
+ *
+ * <p>The workers are platform daemon threads, or virtual threads on Java 21 and newer ({@link #VIRTUAL_THREADS}):
+ * the same number either way, since what bounds the calls running at once is the database's connections.
  */
 public final class FairScheduler implements AutoCloseable {
 
@@ -44,22 +49,42 @@ public final class FairScheduler implements AutoCloseable {
     }
 
     /**
-     * Starts the workers.
+     * Whether this Java runs virtual threads without preview flags (21 and newer). The code is compiled for Java 17,
+     * so it reaches {@code Thread.ofVirtual()} by reflection.
+     */
+    public static final boolean VIRTUAL_THREADS = Runtime.version().feature() >= 21;
+
+    /**
+     * Starts the workers on platform threads.
      *
      * @param threads how many tasks run at once, at least 1
      * @param name    the prefix of the workers' thread names
      * @throws IllegalArgumentException if {@code threads} is less than 1
      */
     public FairScheduler(int threads, String name) {
+        this(threads, name, false);
+    }
+
+    /**
+     * Starts the workers.
+     *
+     * @param threads how many tasks run at once, at least 1
+     * @param name    the prefix of the workers' thread names
+     * @param virtual whether the workers are virtual threads
+     * @throws IllegalArgumentException      if {@code threads} is less than 1
+     * @throws UnsupportedOperationException if {@code virtual} and this Java is older than 21
+     */
+    public FairScheduler(int threads, String name, boolean virtual) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+        if (virtual && !VIRTUAL_THREADS) {
+            throw new UnsupportedOperationException(virtualThreadsUnsupported());
         }
         int pool = POOLS.incrementAndGet();
         this.workers = new Thread[threads];
         for (int i = 0; i < threads; i++) {
-            Thread worker = new Thread(this::work, name + "-" + pool + "-" + (i + 1));
-            worker.setDaemon(true);
-            workers[i] = worker;
+            workers[i] = newThread(virtual, name + "-" + pool + "-" + (i + 1), this::work);
         }
         for (Thread worker : workers) {
             worker.start();
@@ -128,6 +153,29 @@ public final class FairScheduler implements AutoCloseable {
             return lanes.size();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** @return the message of the error that asking for virtual threads on Java 17 to 20 gets */
+    public static String virtualThreadsUnsupported() {
+        return "virtual threads need Java 21 or newer; this is Java " + Runtime.version().feature()
+                + " (leave virtualThreads off to run the calls on platform threads)";
+    }
+
+    private static Thread newThread(boolean virtual, String name, Runnable body) {
+        if (!virtual) {
+            Thread thread = new Thread(body, name);
+            thread.setDaemon(true);
+            return thread;
+        }
+        try {
+            // Thread.ofVirtual().name(name).unstarted(body), through the public interface's methods
+            Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+            builder = ofVirtual.getMethod("name", String.class).invoke(builder, name);
+            return (Thread) ofVirtual.getMethod("unstarted", Runnable.class).invoke(builder, body);
+        } catch (ReflectiveOperationException e) {
+            throw new UnsupportedOperationException(virtualThreadsUnsupported(), e);
         }
     }
 
