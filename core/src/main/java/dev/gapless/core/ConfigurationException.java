@@ -25,9 +25,12 @@ public final class ConfigurationException extends StorageException {
         SCHEMA_NOT_APPLIED
     }
 
+    /** What is wrong with the configuration. */
     private final Problem problem;
 
     /**
+     * Creates a {@code ConfigurationException}.
+     *
      * @param problem  what is wrong
      * @param message  the cause, naming its SQLSTATE and what the database said
      * @param sqlState the SQLSTATE
