@@ -98,6 +98,16 @@ public final class Schema {
         });
     }
 
+    /**
+     * The version this jar's migrations bring a schema to: a schema at a lower {@link #appliedVersion} needs
+     * {@link #apply}, or its Flyway or Liquibase run.
+     *
+     * @return the highest migration version, e.g. 4
+     */
+    public static int latestVersion() {
+        return versionOf(MIGRATIONS.get(MIGRATIONS.size() - 1));
+    }
+
     private interface Work {
         int run(Connection connection) throws SQLException;
     }
