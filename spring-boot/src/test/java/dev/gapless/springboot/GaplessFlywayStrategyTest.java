@@ -15,43 +15,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 
 /**
- * docs/schema.md's "leave it to Flyway" under Spring Boot 3: {@code gapless.schema.apply=false} and a
- * {@link FlywayMigrationStrategy} that runs Boot's Flyway, then Gapless's with its own location and history table.
+ * docs/schema.md's "leave it to Flyway" under Spring Boot: {@code gapless.schema.apply=false} and a Flyway migration
+ * strategy ({@link BootFlyway}: Boot 3 and 4 keep its type apart) that runs Boot's Flyway, then {@link #migrate}
+ * Gapless's with its own location and history table.
  */
 class GaplessFlywayStrategyTest {
 
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.create();
 
-    /** The application: Boot's Flyway migrates its own scripts, then Gapless's. */
-    @SpringBootApplication
-    static class FlywayApplication {
-        @Bean
-        FlywayMigrationStrategy migrateGaplessToo() {
-            return flyway -> {
-                flyway.migrate();
-                Flyway.configure().configuration(flyway.getConfiguration())
-                        .locations("classpath:" + Schema.LOCATION)
-                        .table("flyway_gapless_history")
-                        .baselineOnMigrate(true)
-                        .baselineVersion(String.valueOf(Schema.appliedVersion(flyway.getConfiguration()
-                                .getDataSource())))
-                        .baselineDescription(Schema.FLYWAY_BASELINE)
-                        .load().migrate();
-            };
-        }
+    /**
+     * What the strategy does with Boot's Flyway: migrate the application, then Gapless's, as docs/schema.md shows.
+     *
+     * @param flyway Boot's Flyway
+     */
+    static void migrate(Flyway flyway) {
+        flyway.migrate();
+        Flyway.configure().configuration(flyway.getConfiguration())
+                .locations("classpath:" + Schema.LOCATION)
+                .table("flyway_gapless_history")
+                .baselineOnMigrate(true)
+                .baselineVersion(String.valueOf(Schema.appliedVersion(flyway.getConfiguration().getDataSource())))
+                .baselineDescription(Schema.FLYWAY_BASELINE)
+                .load().migrate();
     }
 
     @Test
     void flywayAppliesGaplesssMigrationsInTheirOwnHistoryAndGaplessLeavesThemAlone() throws Exception {
         try (TestDatabase db = PG.server().createDatabase("boot_flyway_strategy")) {
-            SpringApplication app = new SpringApplication(FlywayApplication.class);
+            SpringApplication app = new SpringApplication(BootFlyway.Application.class);
             app.setWebApplicationType(WebApplicationType.NONE);
             try (ConfigurableApplicationContext context = app.run("--spring.datasource.url=" + db.jdbcUrl(),
                     "--spring.datasource.username=" + db.server().user(),
