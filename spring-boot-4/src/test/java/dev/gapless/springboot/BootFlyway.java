@@ -1,6 +1,7 @@
 package dev.gapless.springboot;
 
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
 
@@ -11,7 +12,9 @@ final class BootFlyway {
     }
 
     /** The application: Boot's Flyway migrates its own scripts, then Gapless's. */
-    @SpringBootApplication
+    // no component scan: the other test applications of this package are not this one's
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
     static class Application {
         @Bean
         FlywayMigrationStrategy migrateGaplessToo() {

@@ -27,6 +27,10 @@ public class GaplessProperties {
     private final Schema schema = new Schema();
     private final Executor executor = new Executor();
 
+    /** Properties with the library's defaults; Spring binds the configured values onto them. */
+    public GaplessProperties() {
+    }
+
     /** {@code gapless.schema.*}: where Gapless's tables live, and who creates them. */
     public static class Schema {
         /** The PostgreSQL schema of Gapless's tables; unset: the DataSource's current schema. */
@@ -36,6 +40,10 @@ public class GaplessProperties {
          * leaves them to the application's own Flyway or Liquibase (docs/schema.md).
          */
         private boolean apply = true;
+
+        /** The defaults: the DataSource's current schema, applied at start. */
+        public Schema() {
+        }
 
         /** @return the schema name, or {@code null} for the DataSource's current schema */
         public String getName() {
@@ -64,6 +72,10 @@ public class GaplessProperties {
         private Integer maxParallelism;
         /** The most one call may take, queueing included; unset: the executor's default. */
         private Duration callTimeout;
+
+        /** The defaults: the executor's own. */
+        public Executor() {
+        }
 
         /** @return the worker count, or {@code null} for the default */
         public Integer getMaxParallelism() {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -29,7 +30,9 @@ class GaplessApplicationTest {
     static final PostgresExtension PG = PostgresExtension.create();
 
     /** The application: nothing of its own but the annotation. */
-    @SpringBootApplication
+    // no component scan: the other test applications of this package are not this one's
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
     static class AgentApplication {
     }
 
