@@ -13,6 +13,9 @@ module dev.gapless.core {
     exports dev.gapless.core;
     exports dev.gapless.core.strategy;
 
-    // the SQL migrations, readable by schema tools such as Flyway (classpath:db/migration)
-    opens db.migration;
+    // the SQL migrations and the Liquibase change log that runs them, readable by schema tools: Flyway
+    // (classpath:db/gapless/migration, a location of its own beside an application's db/migration) and Liquibase
+    // (db/gapless/changelog.xml)
+    opens db.gapless;
+    opens db.gapless.migration;
 }

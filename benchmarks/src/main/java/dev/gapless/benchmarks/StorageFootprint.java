@@ -229,7 +229,7 @@ public final class StorageFootprint {
     }
 
     private static String resource(String script) throws IOException {
-        try (InputStream in = Schema.class.getResourceAsStream("/db/migration/" + script)) {
+        try (InputStream in = Schema.class.getResourceAsStream("/" + Schema.LOCATION + "/" + script)) {
             if (in == null) {
                 throw new IllegalStateException("migration missing: " + script);
             }

@@ -144,7 +144,7 @@ class MigrationTest {
         assertThat(store.version(id, 1).orElseThrow().snapshot()).isEqualTo(head);
     }
 
-    private static void applyVersionOneSchema(DataSource ds) throws Exception {
+    static void applyVersionOneSchema(DataSource ds) throws Exception {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE gapless_schema_history (version integer PRIMARY KEY, script text NOT NULL,"
                     + " applied_at timestamptz NOT NULL DEFAULT now())");
@@ -158,7 +158,7 @@ class MigrationTest {
     }
 
     private static String resource(String script) throws IOException {
-        try (InputStream in = Schema.class.getResourceAsStream("/db/migration/" + script)) {
+        try (InputStream in = Schema.class.getResourceAsStream("/" + Schema.LOCATION + "/" + script)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

@@ -404,7 +404,7 @@ BEGIN
         ELSE
             RAISE EXCEPTION 'unknown change op %', v_op USING ERRCODE = '22023';
         END IF;
-        IF v_leaf.leaf ? 'summary' THEN
+        IF (v_leaf.leaf -> 'summary') IS NOT NULL THEN
             v_part := v_leaf.leaf ->> 'summary';
             v_new_leaf := coalesce(v_new_leaf, v_leaf.leaf - 'summary');
         END IF;

@@ -116,7 +116,7 @@ ON CONFLICT DO NOTHING;
 INSERT INTO artifact_contents (artifact_id, sha256, content)
 SELECT v.artifact_id, sha256(convert_to(p.file ->> 'content', 'UTF8')), p.file ->> 'content'
   FROM artifact_versions v, jsonb_path_query(v.change_json, 'strict $.**.file') AS p(file)
- WHERE p.file ? 'content'
+ WHERE p.file -> 'content' IS NOT NULL
 ON CONFLICT DO NOTHING;
 
 INSERT INTO artifact_manifests (artifact_id, version_number, files)
@@ -566,7 +566,7 @@ BEGIN
         ELSE
             RAISE EXCEPTION 'unknown change op %', v_op USING ERRCODE = '22023';
         END IF;
-        IF v_leaf.leaf ? 'summary' THEN
+        IF v_leaf.leaf -> 'summary' IS NOT NULL THEN
             v_part := v_leaf.leaf ->> 'summary';
             v_new_leaf := coalesce(v_new_leaf, v_leaf.leaf - 'summary');
         END IF;
@@ -672,7 +672,7 @@ BEGIN
             (SELECT jsonb_agg(gapless_change_json_v1(p_artifact, e.value) ORDER BY e.ord)
                FROM jsonb_array_elements(p_change -> 'changes') WITH ORDINALITY AS e(value, ord)),
             '[]'::jsonb));
-    ELSIF p_change ? 'file' THEN
+    ELSIF p_change -> 'file' IS NOT NULL THEN
         RETURN p_change || jsonb_build_object('file', jsonb_build_object(
             'filename', p_change -> 'file' ->> 'filename',
             'language', p_change -> 'file' ->> 'language',
