@@ -114,7 +114,7 @@ class CurrentSchemaTest {
         assertThatThrownBy(() -> Schema.apply(missing))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("applying the Gapless schema failed")
-                .hasMessageContaining("no schema has been selected to create in")
+                .hasMessageContaining("names no schema that exists")
                 .satisfies(e -> assertThat(((StorageException) e).sqlState()).hasValue("3F000"));
         assertThat(relationsIn("public")).as("nothing lands in public instead").isEmpty();
         assertThat(relationsIn("no_such_schema")).isEmpty();

@@ -73,7 +73,7 @@ class FlywaySchemaTest {
             DataSource ds = db.dataSource();
             gapless(ds).migrate();
             assertThat(Schema.apply(ds)).isZero();
-            assertThat(Schema.appliedVersion(ds)).isEqualTo(Schema.MIGRATIONS.size());
+            assertThat(Schema.appliedVersion(ds)).isEqualTo(Schema.latestVersion());
             assertThat(count(ds, "SELECT count(*) FROM pg_tables WHERE tablename = 'gapless_schema_history'"))
                     .isZero();
             assertWorks(ds);
@@ -89,12 +89,13 @@ class FlywaySchemaTest {
             assertThatThrownBy(() -> Schema.apply(ds))
                     .isInstanceOfSatisfying(StorageException.class,
                             e -> assertThat(e.outcome()).isEqualTo(Outcome.NOT_APPLIED))
-                    .hasMessage("Flyway migrated Gapless's schema in \"public\" (table flyway_gapless_history) and"
-                            + " has not applied V4__storage_v2.sql: run Flyway to apply them; Schema.apply changes"
-                            + " nothing in a schema that Flyway migrates");
+                    .hasMessageStartingWith("Flyway migrated Gapless's schema in \"public\" (table"
+                            + " flyway_gapless_history) and has not applied V4__storage_v2.sql, ")
+                    .hasMessageEndingWith(": run Flyway to apply them; Schema.apply changes nothing in a schema that"
+                            + " Flyway migrates");
             assertThat(count(ds, "SELECT count(*) FROM pg_tables WHERE tablename IN ('artifact_files',"
                     + " 'gapless_schema_history')")).isZero();
-            assertThat(gapless(ds).migrate().migrationsExecuted).isEqualTo(1);
+            assertThat(gapless(ds).migrate().migrationsExecuted).isEqualTo(Schema.MIGRATIONS.size() - 3);
             assertWorks(ds);
         }
     }
@@ -106,7 +107,7 @@ class FlywaySchemaTest {
             Schema.apply(ds);
             assertThat(gapless(ds).migrate().migrationsExecuted).isZero();
             assertThat(gapless(ds).info().current().getVersion().getVersion())
-                    .isEqualTo(String.valueOf(Schema.MIGRATIONS.size()));
+                    .isEqualTo(String.valueOf(Schema.latestVersion()));
             assertThat(Schema.apply(ds)).isZero();
             assertWorks(ds);
         }
@@ -118,7 +119,7 @@ class FlywaySchemaTest {
             DataSource ds = db.dataSource();
             MigrationTest.applyVersionOneSchema(ds);
             assertThat(Schema.appliedVersion(ds)).isEqualTo(3);
-            assertThat(gapless(ds).migrate().migrationsExecuted).isEqualTo(1);
+            assertThat(gapless(ds).migrate().migrationsExecuted).isEqualTo(Schema.MIGRATIONS.size() - 3);
             assertThat(Schema.apply(ds)).isZero();
             assertWorks(ds);
         }

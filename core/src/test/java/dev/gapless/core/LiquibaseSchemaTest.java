@@ -46,7 +46,7 @@ class LiquibaseSchemaTest {
                     + " AND exectype = 'EXECUTED'")).isEqualTo(Schema.MIGRATIONS.size());
             assertThat(count(ds, "SELECT count(*) FROM app_orders")).isZero();
             assertThat(Schema.apply(ds)).isZero();
-            assertThat(Schema.appliedVersion(ds)).isEqualTo(Schema.MIGRATIONS.size());
+            assertThat(Schema.appliedVersion(ds)).isEqualTo(Schema.latestVersion());
             update(ds, "app/changelog.xml");
             assertWorks(ds);
         }
@@ -59,7 +59,7 @@ class LiquibaseSchemaTest {
             MigrationTest.applyVersionOneSchema(ds);
             update(ds, Schema.LIQUIBASE_CHANGELOG);
             assertThat(count(ds, "SELECT count(*) FROM databasechangelog WHERE exectype = 'MARK_RAN'")).isEqualTo(3);
-            assertThat(count(ds, "SELECT count(*) FROM databasechangelog WHERE exectype = 'EXECUTED'")).isEqualTo(1);
+            assertThat(count(ds, "SELECT count(*) FROM databasechangelog WHERE exectype = 'EXECUTED'")).isEqualTo(Schema.MIGRATIONS.size() - 3);
             assertThat(Schema.apply(ds)).isZero();
             assertWorks(ds);
         }

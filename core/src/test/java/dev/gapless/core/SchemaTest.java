@@ -26,7 +26,7 @@ class SchemaTest {
     void applyingTwiceIsHarmless() {
         assertThat(Schema.apply(PG.dataSource())).isEqualTo(Schema.MIGRATIONS.size());
         assertThat(Schema.apply(PG.dataSource())).isZero();
-        assertThat(Schema.appliedVersion(PG.dataSource())).isEqualTo(Schema.latestVersion()).isEqualTo(Schema.MIGRATIONS.size());
+        assertThat(Schema.appliedVersion(PG.dataSource())).isEqualTo(Schema.latestVersion());
     }
 
     @Test
