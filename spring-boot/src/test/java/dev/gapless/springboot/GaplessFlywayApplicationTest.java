@@ -36,7 +36,7 @@ class GaplessFlywayApplicationTest {
             assertThat(count(db.dataSource(), "SELECT count(*) FROM flyway_schema_history WHERE success"))
                     .as("the application's V1 alone, in Flyway's own history").isEqualTo(1);
             assertThat(count(db.dataSource(), "SELECT count(*) FROM app_orders")).isZero();
-            assertThat(count(db.dataSource(), "SELECT count(*) FROM gapless_schema_history"))
+            assertThat(count(db.dataSource(), "SELECT max(version) FROM gapless_schema_history"))
                     .isEqualTo(dev.gapless.core.Schema.latestVersion());
         }
     }
