@@ -4,9 +4,11 @@ import dev.gapless.core.internal.AppendRequest;
 import dev.gapless.core.internal.Artifacts;
 import dev.gapless.core.internal.InputValidator;
 import dev.gapless.core.internal.Limits;
+import dev.gapless.core.internal.Merges;
 import dev.gapless.core.internal.PreparedChange;
 import dev.gapless.core.internal.Reader;
 import dev.gapless.core.internal.Writer;
+import dev.gapless.core.spi.TextMerger;
 import dev.gapless.core.strategy.WriteStrategy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -53,6 +56,7 @@ public final class ArtifactStore {
     private final Duration defaultTimeout;
     private final Clock clock;
     private final Writer writer;
+    private final TextMerger merger;
 
     private ArtifactStore(Builder builder) {
         this.strategy = builder.strategy;
@@ -60,7 +64,10 @@ public final class ArtifactStore {
         this.validator = new InputValidator(builder.maxFileBytes);
         this.defaultTimeout = builder.defaultTimeout;
         this.clock = builder.clock;
-        this.writer = new Writer(strategy, builder.dataSource, limits, clock, builder.sleeper, builder.listener);
+        this.merger = builder.merger != null ? builder.merger
+                : ServiceLoader.load(TextMerger.class, ArtifactStore.class.getClassLoader()).findFirst().orElse(null);
+        this.writer = new Writer(strategy, builder.dataSource, limits, clock, builder.sleeper, builder.listener,
+                new Merges(merger));
     }
 
     /**
@@ -194,7 +201,8 @@ public final class ArtifactStore {
                 options.expectedVersion().orElse(null), timeout, clock.instant().plus(timeout), start);
         AppendResult result = writer.append(request);
         return new AppendResult(result.artifactId(), result.version(), result.summary(), result.attempts(),
-                Duration.ofNanos(System.nanoTime() - start), result.deduplicated());
+                Duration.ofNanos(System.nanoTime() - start), result.deduplicated(), result.unchanged(),
+                result.merges());
     }
 
     /**
@@ -322,6 +330,7 @@ public final class ArtifactStore {
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private AppendListener listener = AppendListener.NONE;
+        private TextMerger merger;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -433,6 +442,20 @@ public final class ArtifactStore {
          */
         public Builder listener(AppendListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * The three-way merge used when a put's base is stale ({@link Change#put(CodeFile, int)}); default the first
+         * {@link TextMerger} that {@link ServiceLoader} finds (gapless-text provides one), or none. Without one, a
+         * put whose file changed since its base fails with {@link MergeConflictException}, nothing written.
+         *
+         * @param merger the merger, thread-safe
+         * @return this builder
+         * @throws NullPointerException if {@code merger} is {@code null}
+         */
+        public Builder merger(TextMerger merger) {
+            this.merger = Objects.requireNonNull(merger, "merger");
             return this;
         }
 

@@ -134,4 +134,50 @@ final class Gens {
         }).describedAs(w -> w.ops().size() + " edits: " + w.ops().stream().map(o -> o.change().getClass()
                 .getSimpleName()).toList());
     }
+
+    /**
+     * Writers of one file of {@code lines} numbered lines, all from the same view of it: writer {@code i} replaces
+     * lines {@code from[i]..to[i]} (1-based, inclusive) with its own text, as a whole-file put ({@code edit[i]}
+     * false) or as an edit of exactly those lines.
+     */
+    record LineWriters(int lines, int[] from, int[] to, boolean[] edit) {
+        int size() {
+            return from.length;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder out = new StringBuilder(lines + " lines:");
+            for (int i = 0; i < from.length; i++) {
+                out.append(' ').append(edit[i] ? "edit" : "put").append(' ').append(from[i]).append('-').append(to[i]);
+            }
+            return out.toString();
+        }
+    }
+
+    /**
+     * 2..max writers of random line ranges of one file: {@code disjoint} ranges keep at least one unchanged line
+     * between any two (else they may overlap or touch anywhere).
+     */
+    static Gen<LineWriters> lineWriters(int max, boolean disjoint) {
+        return writers(2, max).zip(integers().between(0, Integer.MAX_VALUE), (n, seed) -> {
+            java.util.Random random = new java.util.Random(seed);
+            int slot = 6;
+            int lines = disjoint ? n * slot + 1 : 10 + random.nextInt(20);
+            int[] from = new int[n];
+            int[] to = new int[n];
+            boolean[] edit = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                if (disjoint) {
+                    from[i] = i * slot + 2 + random.nextInt(2);
+                    to[i] = from[i] + random.nextInt(slot - 1 - (from[i] - i * slot - 1));
+                } else {
+                    from[i] = 1 + random.nextInt(lines);
+                    to[i] = Math.min(lines, from[i] + random.nextInt(4));
+                }
+                edit[i] = random.nextInt(3) == 0;
+            }
+            return new LineWriters(lines, from, to, edit);
+        });
+    }
 }

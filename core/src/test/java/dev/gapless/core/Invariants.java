@@ -2,6 +2,7 @@ package dev.gapless.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gapless.core.spi.TextMerger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +26,15 @@ final class Invariants {
      * on both).
      */
     static void check(DataSource dataSource, ArtifactStore store, UUID artifactId) {
+        check(dataSource, store, artifactId, null);
+    }
+
+    /**
+     * {@link #check(DataSource, ArtifactStore, UUID)} where puts with a base may have merged: then the file a version
+     * stored is {@code merge(base, write, head before it)} by {@code merger} (and exactly the write where the head's
+     * file was still the base's, or already the write).
+     */
+    static void check(DataSource dataSource, ArtifactStore store, UUID artifactId, TextMerger merger) {
         List<Integer> numbers = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         int head;
@@ -77,7 +87,7 @@ final class Invariants {
             assertThat(history.get(k - 1).fileCount()).as("file count of version %d", k)
                     .isEqualTo(version.snapshot().size());
             assertThat(version.snapshot()).as("content(%d) = apply(change(%d), content(%d))", k, k, k - 1)
-                    .isEqualTo(version.change().apply(previous));
+                    .isEqualTo(applied(store, artifactId, version.change(), previous, merger));
             assertThat(version.summary()).as("summary(%d) is the change's summary", k)
                     .isEqualTo(version.change().summary(previous));
             previous = version.snapshot();
@@ -106,5 +116,33 @@ final class Invariants {
         } catch (SQLException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** The change applied, each based put merged onto the file it met as the store must have merged it. */
+    private static Snapshot applied(ArtifactStore store, UUID id, Change change, Snapshot previous,
+                                    TextMerger merger) {
+        if (change instanceof Change.Batch batch) {
+            Snapshot current = previous;
+            for (Change inner : batch.changes()) {
+                current = applied(store, id, inner, current, merger);
+            }
+            return current;
+        }
+        if (!(change instanceof Change.PutFile put) || !put.hasBase() || merger == null) {
+            return change.apply(previous);
+        }
+        String name = put.file().filename();
+        String base = put.baseVersion() == 0 ? null : store.version(id, put.baseVersion()).orElseThrow().snapshot()
+                .find(name).map(CodeFile::content).orElse(null);
+        String theirs = previous.find(name).map(CodeFile::content).orElse(null);
+        String ours = put.file().content();
+        if (theirs == null || theirs.equals(base == null ? "" : base) || theirs.equals(ours)) {
+            return change.apply(previous);
+        }
+        TextMerger.Result merged = merger.merge(base == null ? "" : base, ours, theirs);
+        assertThat(merged).as("an acknowledged merge of %s merges cleanly", name)
+                .isInstanceOf(TextMerger.Merged.class);
+        return previous.with(new CodeFile(name, put.file().language(), ((TextMerger.Merged) merged).text(),
+                put.file().description()));
     }
 }

@@ -1,0 +1,104 @@
+package dev.gapless.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.testkit.PostgresExtension;
+import dev.gapless.text.JGitTextMerger;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The store with gapless-text's merger, for every strategy that keeps the invariants: a put from an older view
+ * merges with the changes made since and says which versions (and calls) it merged with, keeps CRLF and a missing
+ * final newline, and is refused with both sides of each conflicting region, or when the file is over the merge size
+ * limit; nothing written on a refusal.
+ */
+class MergeAppendTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply).withPoolSize(8);
+
+    private static final String EIGHT = "void f0() {}\nvoid f1() {}\nvoid f2() {}\nvoid f3() {}\nvoid f4() {}\n"
+            + "void f5() {}\nvoid f6() {}\nvoid f7() {}\n";
+
+    private static ArtifactStore store(String strategy) {
+        return ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy))
+                .merger(new JGitTextMerger()).maxFileBytes(4 << 20).build();
+    }
+
+    private static UUID artifact(ArtifactStore store, String content) {
+        UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "merge").id();
+        store.append(id, Change.put(new CodeFile("main.c", "c", content, "")));
+        return id;
+    }
+
+    private static String head(ArtifactStore store, UUID id) {
+        return store.file(id, "main.c").orElseThrow().file().content();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
+    void aWholeFileWriteFromAnOlderViewMergesAndSaysWithWhom(String strategy) {
+        ArtifactStore store = store(strategy);
+        UUID id = artifact(store, EIGHT);
+        store.append(id, Change.edit("main.c", "void f5() {}", "void f5() { five(); }"),
+                AppendOptions.defaults().withIdempotencyKey("call_x"));
+        AppendResult r = store.append(id, Change.put(new CodeFile("main.c", "c",
+                EIGHT.replace("void f1() {}", "void f1() { one(); }"), ""), 1));
+        assertThat(r.version()).isEqualTo(3);
+        assertThat(r.merges()).containsExactly(new FileMerge("main.c", 1, 2,
+                List.of(new MergedRegion(6, 6, 2, "call_x"))));
+        assertThat(head(store, id)).isEqualTo(EIGHT.replace("void f1() {}", "void f1() { one(); }")
+                .replace("void f5() {}", "void f5() { five(); }"));
+        Invariants.check(PG.dataSource(), store, id, new JGitTextMerger());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
+    void overlappingChangesAreRefusedWithBothSidesAndNothingIsWritten(String strategy) {
+        ArtifactStore store = store(strategy);
+        UUID id = artifact(store, EIGHT);
+        store.append(id, Change.put(new CodeFile("main.c", "c", EIGHT.replace("void f4() {}", "int f4;"), ""), 1));
+        assertThatThrownBy(() -> store.append(id, Change.put(new CodeFile("main.c", "c",
+                EIGHT.replace("void f4() {}", "long f4;"), ""), 1)))
+                .isInstanceOfSatisfying(MergeConflictException.class, e -> {
+                    assertThat(e.outcome()).isEqualTo(Outcome.NOT_APPLIED);
+                    assertThat(e.conflicts()).containsExactly(new ConflictRegion(5, 5, List.of("void f4() {}"),
+                            List.of("long f4;"), List.of("int f4;")));
+                })
+                .hasMessage("'main.c' was written from version 1 but changed by version 2, and 1 region conflicts;"
+                        + " nothing was written");
+        assertThat(store.find(id).orElseThrow().headVersion()).isEqualTo(2);
+        assertThat(head(store, id)).isEqualTo(EIGHT.replace("void f4() {}", "int f4;"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
+    void crlfAndAMissingFinalNewlineSurviveTheMerge(String strategy) {
+        ArtifactStore store = store(strategy);
+        String base = "a\r\nb\r\nc\r\nd\r\ne";
+        UUID id = artifact(store, base);
+        store.append(id, Change.put(new CodeFile("main.c", "c", "a\r\nb\r\nc\r\nd\r\nE", ""), 1));
+        AppendResult r = store.append(id, Change.put(new CodeFile("main.c", "c", "A\r\nb\r\nc\r\nd\r\ne", ""), 1));
+        assertThat(r.merged()).isTrue();
+        assertThat(head(store, id)).isEqualTo("A\r\nb\r\nc\r\nd\r\nE");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
+    void aFileOverTheMergeSizeLimitIsRefusedSayingSo(String strategy) {
+        ArtifactStore store = store(strategy);
+        String big = "x".repeat(1 << 20) + "\nend\n";
+        UUID id = artifact(store, big);
+        store.append(id, Change.put(new CodeFile("main.c", "c", big.replace("end", "END"), ""), 1));
+        assertThatThrownBy(() -> store.append(id, Change.put(new CodeFile("main.c", "c", "y" + big, ""), 1)))
+                .isInstanceOf(MergeConflictException.class)
+                .hasMessageContaining("cannot be merged: it is over the merge size limit of 1048576 bytes");
+        assertThat(store.find(id).orElseThrow().headVersion()).isEqualTo(2);
+    }
+}
