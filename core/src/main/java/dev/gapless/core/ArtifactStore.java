@@ -54,6 +54,7 @@ public final class ArtifactStore {
     private final Duration defaultTimeout;
     private final Clock clock;
     private final Writer writer;
+    private final FileViews views;
 
     private ArtifactStore(Builder builder) {
         this.dataSource = builder.dataSource;
@@ -63,6 +64,7 @@ public final class ArtifactStore {
         this.defaultTimeout = builder.defaultTimeout;
         this.clock = builder.clock;
         this.writer = new Writer(strategy, dataSource, limits, clock, builder.sleeper, builder.listener);
+        this.views = new FileViews(dataSource);
     }
 
     /**
@@ -94,6 +96,16 @@ public final class ArtifactStore {
      */
     public WriteStrategy strategy() {
         return strategy;
+    }
+
+    /**
+     * What each reader of an artifact last saw of its files, on this store's database: the base a whole-file write
+     * from that reader is made from ({@link Change#put(CodeFile, int)}).
+     *
+     * @return the views, thread-safe
+     */
+    public FileViews views() {
+        return views;
     }
 
     /**
