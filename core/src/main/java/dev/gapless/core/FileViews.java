@@ -112,6 +112,26 @@ public final class FileViews {
      * @throws NullPointerException     if an argument, a name or a version is {@code null}
      */
     public void saw(UUID artifactId, String viewer, Map<String, Integer> versions) {
+        record(artifactId, viewer, versions, " DO UPDATE SET version = EXCLUDED.version, seen_at = now()"
+                + " WHERE gapless_file_views.version < EXCLUDED.version");
+    }
+
+    /**
+     * Records views only of the files the reader has no view of yet; the views it has stay as they are (for a write
+     * whose result the reader may not have seen before its next call, see {@code docs/tool-calls.md}).
+     *
+     * @param artifactId the artifact
+     * @param viewer     the reader ({@code ""} for the chat as a whole)
+     * @param versions   per file name, the version to record if the reader has no view of the file
+     * @throws StorageException         if the database fails
+     * @throws IllegalArgumentException as {@link #saw}
+     * @throws NullPointerException     as {@link #saw}
+     */
+    public void sawIfUnseen(UUID artifactId, String viewer, Map<String, Integer> versions) {
+        record(artifactId, viewer, versions, " DO NOTHING");
+    }
+
+    private void record(UUID artifactId, String viewer, Map<String, Integer> versions, String onConflict) {
         Objects.requireNonNull(artifactId, "artifactId");
         checkViewer(viewer);
         // sorted, so that two writers upserting overlapping sets lock the rows in one order and never deadlock
@@ -129,9 +149,7 @@ public final class FileViews {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "INSERT INTO gapless_file_views (artifact_id, viewer, filename, version)"
                         + " SELECT ?, ?, f.name, f.version FROM unnest(?::text[], ?::integer[]) AS f (name, version)"
-                        + " ON CONFLICT (artifact_id, viewer, filename) DO UPDATE"
-                        + " SET version = EXCLUDED.version, seen_at = now()"
-                        + " WHERE gapless_file_views.version < EXCLUDED.version")) {
+                        + " ON CONFLICT (artifact_id, viewer, filename)" + onConflict)) {
             Array names = c.createArrayOf("text", sorted.keySet().toArray());
             Array numbers = c.createArrayOf("integer", sorted.values().toArray());
             s.setObject(1, artifactId);

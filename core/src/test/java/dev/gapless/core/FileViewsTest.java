@@ -52,6 +52,14 @@ class FileViewsTest {
     }
 
     @Test
+    void sawIfUnseenRecordsOnlyTheFilesWithoutAView() {
+        FileViews views = store.views();
+        views.saw(artifact, "", Map.of("a.txt", 1));
+        views.sawIfUnseen(artifact, "", Map.of("a.txt", 2, "b.txt", 2));
+        assertThat(views.seen(artifact, "").seen()).isEqualTo(Map.of("a.txt", 1, "b.txt", 2));
+    }
+
+    @Test
     void namesAreComparedInNfcAndViewsHoldForANewStoreOnTheSameDatabase() {
         store.views().saw(artifact, "", Map.of("u\u0308.txt", 1));
         FileViews.Seen seen = ArtifactStore.create(PG.dataSource()).views().seen(artifact, "");
