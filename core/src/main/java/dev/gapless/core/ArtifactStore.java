@@ -7,6 +7,7 @@ import dev.gapless.core.internal.Limits;
 import dev.gapless.core.internal.PreparedChange;
 import dev.gapless.core.internal.Reader;
 import dev.gapless.core.internal.Writer;
+import dev.gapless.core.spi.TextMerger;
 import dev.gapless.core.strategy.WriteStrategy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -55,6 +57,7 @@ public final class ArtifactStore {
     private final Clock clock;
     private final Writer writer;
     private final FileViews views;
+    private final TextMerger merger;
 
     private ArtifactStore(Builder builder) {
         this.dataSource = builder.dataSource;
@@ -63,6 +66,8 @@ public final class ArtifactStore {
         this.validator = new InputValidator(builder.maxFileBytes);
         this.defaultTimeout = builder.defaultTimeout;
         this.clock = builder.clock;
+        this.merger = builder.merger != null ? builder.merger
+                : ServiceLoader.load(TextMerger.class, ArtifactStore.class.getClassLoader()).findFirst().orElse(null);
         this.writer = new Writer(strategy, dataSource, limits, clock, builder.sleeper, builder.listener);
         this.views = new FileViews(dataSource);
     }
@@ -327,6 +332,7 @@ public final class ArtifactStore {
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private AppendListener listener = AppendListener.NONE;
+        private TextMerger merger;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -438,6 +444,20 @@ public final class ArtifactStore {
          */
         public Builder listener(AppendListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * The three-way merge used when a put's base is stale ({@link Change#put(CodeFile, int)}); default the first
+         * {@link TextMerger} that {@link ServiceLoader} finds (gapless-text provides one), or none. Without one, a
+         * put whose file changed since its base fails with {@link MergeConflictException}, nothing written.
+         *
+         * @param merger the merger, thread-safe
+         * @return this builder
+         * @throws NullPointerException if {@code merger} is {@code null}
+         */
+        public Builder merger(TextMerger merger) {
+            this.merger = Objects.requireNonNull(merger, "merger");
             return this;
         }
 

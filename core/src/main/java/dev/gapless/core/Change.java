@@ -52,6 +52,29 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
     }
 
     /**
+     * Adds a file, or replaces the file of the same name, saying which version of it the writer saw. Under the
+     * artifact's lock: if the file is unchanged since {@code baseVersion}, it is written as by {@link #put(CodeFile)};
+     * if it changed, base, this write and the head are merged three ways. A clean merge is written and the result
+     * says so ({@link AppendResult#merges()}); overlapping changes fail with {@link MergeConflictException}, nothing
+     * written.
+     *
+     * @param file        the file, as the writer wants it
+     * @param baseVersion the artifact version at which the writer saw {@code file.filename()}; 0 means before
+     *                    version 1 (the file did not exist in the writer's view)
+     * @return the change
+     * @throws NullPointerException   if {@code file} is {@code null}
+     * @throws InvalidChangeException ({@link InvalidChangeException.Reason#INVALID_FIELD}) if {@code baseVersion}
+     *                                is negative
+     */
+    static Change put(CodeFile file, int baseVersion) {
+        if (baseVersion < 0) {
+            throw new InvalidChangeException(InvalidChangeException.Reason.INVALID_FIELD, "the base version of '"
+                    + file.filename() + "' must be 0 or more, was " + baseVersion);
+        }
+        return new PutFile(file, baseVersion);
+    }
+
+    /**
      * Removes a file.
      *
      * @param filename the file's name
@@ -141,14 +164,43 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
     }
 
     /**
-     * Adds or replaces one file.
+     * Adds or replaces one file, optionally saying which version of it its writer saw ({@link #put(CodeFile, int)}).
+     * {@link #apply} puts the file as given: the merge with changes made since the base happens in the store, under
+     * the artifact's lock.
      *
-     * @param file the file to put
+     * @param file        the file to put
+     * @param baseVersion the version the writer saw the file at (0: before version 1), or {@link #NO_BASE}
      */
-    record PutFile(CodeFile file) implements Change {
-        /** @throws NullPointerException if {@code file} is {@code null} */
+    record PutFile(CodeFile file, int baseVersion) implements Change {
+
+        /** The {@link #baseVersion} of a put that says nothing of its base: the last writer wins. */
+        public static final int NO_BASE = -1;
+
+        /**
+         * @throws NullPointerException   if {@code file} is {@code null}
+         * @throws InvalidChangeException if {@code baseVersion} is below {@link #NO_BASE}
+         */
         public PutFile {
             Objects.requireNonNull(file, "file");
+            if (baseVersion < NO_BASE) {
+                throw new InvalidChangeException(InvalidChangeException.Reason.INVALID_FIELD, "the base version of '"
+                        + file.filename() + "' must be 0 or more, was " + baseVersion);
+            }
+        }
+
+        /**
+         * A put without a base: the last writer wins.
+         *
+         * @param file the file to put
+         * @throws NullPointerException if {@code file} is {@code null}
+         */
+        public PutFile(CodeFile file) {
+            this(file, NO_BASE);
+        }
+
+        /** @return whether the writer said which version it saw */
+        public boolean hasBase() {
+            return baseVersion != NO_BASE;
         }
 
         @Override

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * The one place where changes and manifests are mapped to and from the JSON stored in {@code change_json} and
  * {@code artifact_manifests.files}. Files are referenced by the SHA-256 of their content, never inlined:
  * <pre>
- * {"op":"put","file":{"filename":…,"language":…,"description":…,"sha256":"hex","bytes":n}}
+ * {"op":"put","file":{"filename":…,"language":…,"description":…,"sha256":"hex","bytes":n}[,"base":n]}
  * {"op":"create","file":{…}}                                          a file that must not exist ("add" in a patch)
  * {"op":"delete","filename":…}
  * {"op":"edit","filename":…,"old_string":…,"new_string":…,"replace_all":b,"file":{…result}}
@@ -91,6 +91,9 @@ public final class ChangeJson {
             node.put("op", put.createVerb() == null ? "put" : put.createVerb()); // "create", or "add" in a patch
             entry(node.putObject("file"), put.file().filename(), put.file().language(), put.file().description(),
                     put.sha256(), put.bytes());
+            if (put.hasBase()) {
+                node.put("base", put.base());
+            }
         } else if (leaf instanceof PreparedChange.Delete delete) {
             node.put("op", "delete").put("filename", delete.filename());
         } else {
@@ -209,7 +212,10 @@ public final class ChangeJson {
                 JsonNode file = node.path("file");
                 CodeFile f = new CodeFile(file.path("filename").asText(), file.path("language").asText(),
                         contents.apply(Digest.ofHex(file.path("sha256").asText())), file.path("description").asText());
-                return op.equals("put") ? Change.put(f) : Change.create(f);
+                if (op.equals("create")) {
+                    return Change.create(f);
+                }
+                return node.has("base") ? Change.put(f, node.path("base").asInt()) : Change.put(f);
             }
             case "edit" -> {
                 return Change.edit(node.path("filename").asText(), node.path("old_string").asText(),

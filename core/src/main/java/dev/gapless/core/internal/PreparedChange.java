@@ -44,11 +44,19 @@ public final class PreparedChange {
      * @param createVerb {@code null} to add or replace; else the file must not exist, and this names the change in
      *                   the rejection ("create", "add")
      * @param label      the summary part
+     * @param base       the version its writer saw the file at ({@link Change.PutFile#baseVersion()}), or
+     *                   {@link Change.PutFile#NO_BASE}
      */
-    public record Put(CodeFile file, Digest sha256, int bytes, String createVerb, String label) implements Leaf {
+    public record Put(CodeFile file, Digest sha256, int bytes, String createVerb, String label, int base)
+            implements Leaf {
         @Override
         public String filename() {
             return file.filename();
+        }
+
+        /** @return whether the put says which version its writer saw, and so may merge */
+        public boolean hasBase() {
+            return base != Change.PutFile.NO_BASE;
         }
     }
 
@@ -133,10 +141,11 @@ public final class PreparedChange {
                                 SortedMap<Digest, String> contents) {
         if (change instanceof Change.PutFile put) {
             paths.add(path);
-            leaves.add(put(put.file(), null, null, contents));
+            leaves.add(put(put.file(), null, null, put.baseVersion(), contents));
         } else if (change instanceof Change.CreateFile create) {
             paths.add(path);
-            leaves.add(put(create.file(), "create", create.summary(Snapshot.empty()), contents));
+            leaves.add(put(create.file(), "create", create.summary(Snapshot.empty()), Change.PutFile.NO_BASE,
+                    contents));
         } else if (change instanceof Change.DeleteFile delete) {
             paths.add(path);
             leaves.add(new Delete(delete.filename(), null));
@@ -155,7 +164,8 @@ public final class PreparedChange {
                 String first = n == 0 ? label : "";
                 if (op instanceof V4a.Add add) {
                     paths.add(path + "/changes/" + n++);
-                    leaves.add(put(CodeFile.of(add.path(), add.content()), "add", first, contents));
+                    leaves.add(put(CodeFile.of(add.path(), add.content()), "add", first, Change.PutFile.NO_BASE,
+                            contents));
                 } else if (op instanceof V4a.Delete delete) {
                     paths.add(path + "/changes/" + n++);
                     leaves.add(new Delete(delete.path(), first));
@@ -177,11 +187,12 @@ public final class PreparedChange {
         }
     }
 
-    private static Put put(CodeFile file, String createVerb, String label, SortedMap<Digest, String> contents) {
+    private static Put put(CodeFile file, String createVerb, String label, int base,
+                           SortedMap<Digest, String> contents) {
         byte[] utf8 = file.content().getBytes(StandardCharsets.UTF_8);
         Digest sha = Digest.of(utf8);
         contents.putIfAbsent(sha, file.content());
-        return new Put(file, sha, utf8.length, createVerb, label);
+        return new Put(file, sha, utf8.length, createVerb, label, base);
     }
 
     /** @return the change as the caller gave it */
