@@ -6,9 +6,9 @@ import dev.gapless.core.FileMerge;
 import dev.gapless.core.MergeConflictException;
 import dev.gapless.core.MergedRegion;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a write tells the model, in a form it can act on: {@code ok}, {@code ok} with what it was merged with, or
@@ -54,7 +54,7 @@ final class WriteReport {
     static String merged(List<FileMerge> merges) {
         List<String> files = new ArrayList<>();
         for (FileMerge m : merges) {
-            Map<Integer, List<MergedRegion>> byVersion = new LinkedHashMap<>();
+            Map<Integer, List<MergedRegion>> byVersion = new TreeMap<>(); // oldest version first
             for (MergedRegion region : m.theirs()) {
                 byVersion.computeIfAbsent(region.version(), v -> new ArrayList<>()).add(region);
             }
