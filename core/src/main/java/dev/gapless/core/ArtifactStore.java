@@ -4,6 +4,7 @@ import dev.gapless.core.internal.AppendRequest;
 import dev.gapless.core.internal.Artifacts;
 import dev.gapless.core.internal.InputValidator;
 import dev.gapless.core.internal.Limits;
+import dev.gapless.core.internal.Merges;
 import dev.gapless.core.internal.PreparedChange;
 import dev.gapless.core.internal.Reader;
 import dev.gapless.core.internal.Writer;
@@ -68,7 +69,8 @@ public final class ArtifactStore {
         this.clock = builder.clock;
         this.merger = builder.merger != null ? builder.merger
                 : ServiceLoader.load(TextMerger.class, ArtifactStore.class.getClassLoader()).findFirst().orElse(null);
-        this.writer = new Writer(strategy, dataSource, limits, clock, builder.sleeper, builder.listener);
+        this.writer = new Writer(strategy, dataSource, limits, clock, builder.sleeper, builder.listener,
+                new Merges(merger));
         this.views = new FileViews(dataSource);
     }
 
@@ -208,7 +210,8 @@ public final class ArtifactStore {
                 options.expectedVersion().orElse(null), timeout, clock.instant().plus(timeout), start);
         AppendResult result = writer.append(request);
         return new AppendResult(result.artifactId(), result.version(), result.summary(), result.attempts(),
-                Duration.ofNanos(System.nanoTime() - start), result.deduplicated());
+                Duration.ofNanos(System.nanoTime() - start), result.deduplicated(), result.unchanged(),
+                result.merges());
     }
 
     /**

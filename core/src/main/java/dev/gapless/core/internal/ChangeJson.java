@@ -18,6 +18,7 @@ import java.util.function.Function;
  * {@code artifact_manifests.files}. Files are referenced by the SHA-256 of their content, never inlined:
  * <pre>
  * {"op":"put","file":{"filename":…,"language":…,"description":…,"sha256":"hex","bytes":n}[,"base":n]}
+ *     a merged put: "file" is the merged result, "merged":{"head":n,"sha256":"hex","bytes":n} the content as written
  * {"op":"create","file":{…}}                                          a file that must not exist ("add" in a patch)
  * {"op":"delete","filename":…}
  * {"op":"edit","filename":…,"old_string":…,"new_string":…,"replace_all":b,"file":{…result}}
@@ -132,10 +133,13 @@ public final class ChangeJson {
      * the file it produced.
      *
      * @param change  the prepared change
-     * @param results for each edit leaf (by index), the row of the file it produced
+     * @param results for each edit leaf (by index), the row of the file it produced; for each merged put, the row of
+     *                the merged file
+     * @param merged  for each merged put (by leaf index), the head version it was merged onto
      */
-    static String stored(PreparedChange change, Map<Integer, HeadState.FileRow> results) {
-        if (change.storedAsRequested()) {
+    static String stored(PreparedChange change, Map<Integer, HeadState.FileRow> results,
+                         Map<Integer, Integer> merged) {
+        if (change.storedAsRequested() && results.isEmpty()) {
             return change.json();
         }
         ObjectNode root = change.request().deepCopy();
@@ -148,8 +152,41 @@ public final class ChangeJson {
                 entry(node.putObject("file"), row.filename(), row.language(), row.description(), row.sha256(),
                         row.bytes());
             }
+            if (merged.containsKey(i)) {
+                markMerged(node, change, i, merged.get(i));
+            }
         }
         return text(root);
+    }
+
+    /**
+     * The request JSON with each merged put's file replaced by the merged one (and marked as for {@link #stored}):
+     * what {@code gapless_append} receives for a change whose puts were merged.
+     *
+     * @param change  the prepared change
+     * @param results for each merged put (by leaf index), the row of the merged file
+     * @param merged  for each merged put, the head version it was merged onto
+     */
+    static String requestWithMerges(PreparedChange change, Map<Integer, HeadState.FileRow> results,
+                                    Map<Integer, Integer> merged) {
+        if (merged.isEmpty()) {
+            return change.json();
+        }
+        ObjectNode root = change.request().deepCopy();
+        merged.forEach((i, head) -> {
+            ObjectNode node = (ObjectNode) root.at(change.paths().get(i));
+            HeadState.FileRow row = results.get(i);
+            entry(node.putObject("file"), row.filename(), row.language(), row.description(), row.sha256(),
+                    row.bytes());
+            markMerged(node, change, i, head);
+        });
+        return text(root);
+    }
+
+    /** Keeps the put as written beside the merged file that its version holds. */
+    private static void markMerged(ObjectNode node, PreparedChange change, int i, int head) {
+        PreparedChange.Put put = (PreparedChange.Put) change.leaves().get(i);
+        node.putObject("merged").put("head", head).put("sha256", put.sha256().hex()).put("bytes", put.bytes());
     }
 
     /** The effects of a stored change, in the order they apply. */
@@ -191,7 +228,7 @@ public final class ChangeJson {
         if (op.equals("batch")) {
             node.path("changes").forEach(inner -> digests(inner, out));
         } else if (op.equals("put") || op.equals("create")) {
-            out.add(Digest.ofHex(node.path("file").path("sha256").asText()));
+            out.add(Digest.ofHex(node.path(node.has("merged") ? "merged" : "file").path("sha256").asText()));
         }
     }
 
@@ -210,8 +247,10 @@ public final class ChangeJson {
         switch (op) {
             case "put", "create" -> {
                 JsonNode file = node.path("file");
+                String sha = node.has("merged") ? node.path("merged").path("sha256").asText()
+                        : file.path("sha256").asText();
                 CodeFile f = new CodeFile(file.path("filename").asText(), file.path("language").asText(),
-                        contents.apply(Digest.ofHex(file.path("sha256").asText())), file.path("description").asText());
+                        contents.apply(Digest.ofHex(sha)), file.path("description").asText());
                 if (op.equals("create")) {
                     return Change.create(f);
                 }

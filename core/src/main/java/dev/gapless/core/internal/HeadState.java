@@ -2,6 +2,9 @@ package dev.gapless.core.internal;
 
 import dev.gapless.core.AppendTimeoutException;
 import dev.gapless.core.Change;
+import dev.gapless.core.FileMerge;
+import dev.gapless.core.GaplessException;
+import dev.gapless.core.MergeConflictException;
 import dev.gapless.core.IdempotencyKeyReusedException;
 import dev.gapless.core.InvalidChangeException;
 import dev.gapless.core.VersionConflictException;
@@ -12,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -80,6 +84,17 @@ final class HeadState {
     /** The contents the accepted edits produced, to store (in digest order) before the files that use them. */
     private final SortedMap<Digest, String> results = new TreeMap<>();
     private final List<VersionRow> versions = new ArrayList<>();
+    private Merges merges = new Merges(null);
+    /** The head's content of the files read before any member applied (the base of a put based on the head). */
+    private Map<String, String> headContents = Map.of();
+    /** What changed the files of based puts since their bases, by {@link FileHistory#key}. */
+    private Map<String, FileHistory> histories = Map.of();
+    /** The accepted members of this attempt that changed each file, in order. */
+    private final Map<String, List<FileHistory.Step>> batchSteps = new HashMap<>();
+    /** The change JSON to store of the last member applied without rejection, merges filled in. */
+    private String lastStoredJson;
+    /** The request JSON of the same member, merged files filled in. */
+    private String lastRequestJson;
 
     /**
      * @param head                 the head version when locked
@@ -113,6 +128,20 @@ final class HeadState {
     }
 
     /**
+     * Lets based puts merge: the merge engine, and what changed their files since their bases.
+     *
+     * @param merges    the merge engine
+     * @param histories the histories of the based puts whose base is older than the head, by {@link FileHistory#key}
+     * @return this state
+     */
+    HeadState merging(Merges merges, Map<String, FileHistory> histories) {
+        this.merges = merges;
+        this.histories = Map.copyOf(histories);
+        this.headContents = Map.copyOf(contents);
+        return this;
+    }
+
+    /**
      * Applies one member on top of the members accepted before it.
      *
      * @param keyUnderLock whether the keys were read under the artifact's lock (see {@link MemberResult.Rejected})
@@ -143,6 +172,9 @@ final class HeadState {
         Map<String, String> edited = new HashMap<>();
         Map<Integer, FileRow> produced = new HashMap<>();
         Map<Digest, String> made = new HashMap<>();
+        Map<Integer, Integer> mergedOnto = new HashMap<>();
+        List<FileMerge> fileMerges = new ArrayList<>();
+        boolean unchanged = true;
         long files = fileCount;
         long bytes = totalBytes;
         StringBuilder summary = new StringBuilder();
@@ -157,12 +189,42 @@ final class HeadState {
                 if (put.createVerb() != null && before != null) {
                     return new MemberResult.Rejected(TextEdits.fileExists(put.createVerb(), name, at), keyUnderLock);
                 }
-                after = new FileRow(name, put.file().language(), put.file().description(), put.sha256(),
-                        put.bytes(), before == null ? number : before.addedVersion(),
-                        before == null ? i : before.addedIndex());
-                edited.put(name, put.file().content());
+                String content = put.file().content();
+                Digest sha = put.sha256();
+                int size = put.bytes();
+                if (put.hasBase() && !edited.containsKey(name)) {
+                    Merges.Merged merged;
+                    try {
+                        merged = merge(put);
+                    } catch (GaplessException e) {
+                        return new MemberResult.Rejected(e, keyUnderLock);
+                    }
+                    if (merged != null) {
+                        fileMerges.add(merged.merge());
+                        mergedOnto.put(i, head);
+                        content = merged.text();
+                        byte[] utf8 = content.getBytes(StandardCharsets.UTF_8);
+                        if (utf8.length > limits.maxFileBytes()) {
+                            return new MemberResult.Rejected(TextEdits.resultTooLarge(name, utf8.length,
+                                    limits.maxFileBytes()), keyUnderLock);
+                        }
+                        sha = Digest.of(utf8);
+                        size = utf8.length;
+                        made.put(sha, content);
+                    }
+                }
+                after = new FileRow(name, put.file().language(), put.file().description(), sha, size,
+                        before == null ? number : before.addedVersion(), before == null ? i : before.addedIndex());
+                if (mergedOnto.containsKey(i)) {
+                    produced.put(i, after);
+                }
+                unchanged &= put.createVerb() == null && before != null && before.sha256().equals(sha)
+                        && Objects.equals(before.language(), after.language())
+                        && Objects.equals(before.description(), after.description());
+                edited.put(name, content);
                 part = (before == null ? "Added " : "Updated ") + name;
             } else if (leaf instanceof PreparedChange.Edit edit) {
+                unchanged = false;
                 String source = edit.source();
                 FileRow from = overlay.containsKey(source) ? overlay.get(source) : current.get(source);
                 if (from == null) {
@@ -205,6 +267,7 @@ final class HeadState {
                 made.put(sha, result);
                 part = Change.EditFile.editSummary(name, count);
             } else {
+                unchanged = false;
                 if (before == null) {
                     return new MemberResult.Rejected(TextEdits.noSuchFile("delete", name, at), keyUnderLock);
                 }
@@ -219,6 +282,12 @@ final class HeadState {
             if (!label.isEmpty()) {
                 summary.append(summary.isEmpty() ? "" : "; ").append(label);
             }
+        }
+        lastStoredJson = ChangeJson.stored(r.change(), produced, mergedOnto);
+        lastRequestJson = ChangeJson.requestWithMerges(r.change(), produced, mergedOnto);
+        if (unchanged) {
+            // every put is the head's file already: no version (a key is not recorded, so a replay does the same)
+            return new MemberResult.Done(member.result(head, summary.toString(), attempt, false, true, fileMerges));
         }
         if (files > limits.maxFiles() && files > fileCount) {
             return new MemberResult.Rejected(limits.tooManyFiles(files), keyUnderLock);
@@ -235,19 +304,65 @@ final class HeadState {
             }
         });
         results.putAll(made);
+        for (String name : edited.keySet()) {
+            batchSteps.computeIfAbsent(name, n -> new ArrayList<>())
+                    .add(new FileHistory.Step(number, r.idempotencyKey(), edited.get(name)));
+        }
         head = number;
         fileCount = (int) files;
         totalBytes = bytes;
         changesSinceManifest += leaves.size();
         String text = summary.toString();
         // the change's digest matters only to tell a replay of a keyed append from a reuse of its key
-        versions.add(new VersionRow(number, ChangeJson.stored(r.change(), produced), text, r.idempotencyKey(),
+        versions.add(new VersionRow(number, lastStoredJson, text,
+                r.idempotencyKey(),
                 fileCount,
                 r.idempotencyKey() == null ? null : r.change().digest()));
         if (r.idempotencyKey() != null) {
             keys.put(r.idempotencyKey(), new KeyRow(number, text, r.change().digest()));
         }
-        return new MemberResult.Done(member.result(number, text, attempt, false));
+        return new MemberResult.Done(member.result(number, text, attempt, false, false, fileMerges));
+    }
+
+    /**
+     * The merge of a based put onto what changed its file since the base (in the database, then by the members of
+     * this attempt accepted before it), or {@code null} when nothing did: then it is written as it is.
+     *
+     * @throws InvalidChangeException when the base is newer than the head
+     * @throws MergeConflictException when it cannot be merged
+     */
+    private Merges.Merged merge(PreparedChange.Put put) {
+        String name = put.filename();
+        if (put.base() > head) {
+            throw new InvalidChangeException(InvalidChangeException.Reason.INVALID_FIELD, "the base version "
+                    + put.base() + " of '" + name + "' is newer than the artifact's head, version " + head);
+        }
+        List<FileHistory.Step> steps = new ArrayList<>();
+        String baseText;
+        if (put.base() < startHead) {
+            FileHistory history = histories.get(FileHistory.key(name, put.base()));
+            if (history == null) {
+                throw new IllegalStateException("the history of '" + name + "' since version " + put.base()
+                        + " was not read before its put");
+            }
+            baseText = history.baseText();
+            steps.addAll(history.steps());
+            if (history.steps().isEmpty() && batchSteps.containsKey(name)) {
+                baseText = headContents.get(name); // unchanged up to the head read: the base is the head's file
+            }
+        } else {
+            baseText = headContents.get(name);
+        }
+        steps.addAll(batchSteps.getOrDefault(name, List.of())); // all newer than the head read, so than the base
+        if (steps.isEmpty()) {
+            return null;
+        }
+        return merges.merge(name, put.base(), head, baseText, put.file().content(), steps);
+    }
+
+    /** @return the request JSON, merged files filled in, of the last member that was not rejected */
+    String lastRequestJson() {
+        return lastRequestJson;
     }
 
     /** The contents the accepted members' edits produced, in digest order: to store before the file rows. */

@@ -66,8 +66,8 @@ public final class InputValidator {
     public static Change normalize(Change change) {
         if (change instanceof Change.PutFile put) {
             String name = normalizeFilename(put.file().filename());
-            return name.equals(put.file().filename()) ? change : Change.put(new CodeFile(name, put.file().language(),
-                    put.file().content(), put.file().description()));
+            return name.equals(put.file().filename()) ? change : new Change.PutFile(new CodeFile(name,
+                    put.file().language(), put.file().content(), put.file().description()), put.baseVersion());
         } else if (change instanceof Change.DeleteFile delete) {
             String name = normalizeFilename(delete.filename());
             return name.equals(delete.filename()) ? change : Change.delete(name);

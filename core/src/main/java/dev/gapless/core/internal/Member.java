@@ -2,7 +2,9 @@ package dev.gapless.core.internal;
 
 import dev.gapless.core.AppendResult;
 import dev.gapless.core.GaplessException;
+import dev.gapless.core.FileMerge;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One append inside the write pipeline, alone or in a group-commit batch: its request, whether an attempt of it
@@ -52,8 +54,13 @@ final class Member {
     }
 
     AppendResult result(int version, String summary, int attempt, boolean deduplicated) {
+        return result(version, summary, attempt, deduplicated, false, List.of());
+    }
+
+    AppendResult result(int version, String summary, int attempt, boolean deduplicated, boolean unchanged,
+                        List<FileMerge> merges) {
         return new AppendResult(request.artifactId(), version, summary, attempt,
-                Duration.ofNanos(System.nanoTime() - request.startNanos()), deduplicated);
+                Duration.ofNanos(System.nanoTime() - request.startNanos()), deduplicated, unchanged, merges);
     }
 
     /** The caller's view: the result, or the failure thrown. */

@@ -43,15 +43,8 @@ public final class Reader {
         if (k == head) {
             return Optional.of(headVersion(c, id, Storage.versions(c, id, k, k).get(0)));
         }
-        Map.Entry<Integer, String> manifest = Storage.manifestAtOrBefore(c, id, k);
-        Map<String, ChangeJson.Entry> files = new LinkedHashMap<>();
-        int from = 1;
-        if (manifest != null) {
-            ChangeJson.manifest(manifest.getValue(), files);
-            from = manifest.getKey() + 1;
-        }
-        List<Storage.VersionRow> rows = from <= k ? Storage.versions(c, id, from, k) : List.of();
-        apply(rows, files);
+        List<Storage.VersionRow> rows = new ArrayList<>();
+        Map<String, ChangeJson.Entry> files = filesAt(c, id, k, rows);
         Storage.VersionRow row = rows.isEmpty() ? Storage.versions(c, id, k, k).get(0) : rows.get(rows.size() - 1);
         Set<Digest> needed = new HashSet<>();
         files.values().forEach(e -> needed.add(e.sha256()));
@@ -65,6 +58,25 @@ public final class Reader {
         return Optional.of(new Version(id, row.number(), new Snapshot(snapshot),
                 ChangeJson.change(row.change(), d -> content(contents, d)), row.summary(), row.key(),
                 row.createdAt()));
+    }
+
+    /**
+     * The files of version {@code k} (not the head), in snapshot order: the newest manifest at or before it plus the
+     * changes after that manifest, which are added to {@code applied}.
+     */
+    static Map<String, ChangeJson.Entry> filesAt(Connection c, UUID id, int k, List<Storage.VersionRow> applied)
+            throws SQLException {
+        Map.Entry<Integer, String> manifest = Storage.manifestAtOrBefore(c, id, k);
+        Map<String, ChangeJson.Entry> files = new LinkedHashMap<>();
+        int from = 1;
+        if (manifest != null) {
+            ChangeJson.manifest(manifest.getValue(), files);
+            from = manifest.getKey() + 1;
+        }
+        List<Storage.VersionRow> rows = from <= k ? Storage.versions(c, id, from, k) : List.of();
+        apply(rows, files);
+        applied.addAll(rows);
+        return files;
     }
 
     private static Version headVersion(Connection c, UUID id, Storage.VersionRow row) throws SQLException {

@@ -1,40 +1,153 @@
 package dev.gapless.core.internal;
 
+import dev.gapless.core.ArtifactNotFoundException;
+import dev.gapless.core.FileMerge;
+import dev.gapless.core.InvalidChangeException;
+import dev.gapless.core.MergeConflictException;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
 
 /**
- * An attempt as one call of {@code gapless_append(…)}, a PL/pgSQL function that stores the contents, takes the
- * artifact's row lock and does everything else under it. The call is sent with the transaction's isolation and
- * deadline before it and COMMIT after it, all in one round trip: one member, one round trip. Immutable and
- * thread-safe.
+ * An attempt as one call of {@code gapless_append_checked(…)}, a PL/pgSQL function that stores the contents, takes
+ * the artifact's row lock and does everything else under it. The call is sent with the transaction's isolation and
+ * deadline before it and COMMIT after it, all in one round trip: one member, one round trip.
+ *
+ * <p>A put that says which version its writer saw costs one more round trip first: the head's files are read
+ * without the lock and the merge is computed here ({@link HeadState}, as the other strategies do under the lock);
+ * the function writes the merged file only if each merged file is still what was read (else GL409, retried, and
+ * merged again). A change of puts only asks the function to write nothing when every put is the head's file.
+ * Immutable and thread-safe.
  */
 final class ServerFunctionEngine implements Engine {
 
     private final Connections connections;
     private final Limits limits;
+    private final Merges merges;
 
-    ServerFunctionEngine(Connections connections, Limits limits) {
+    ServerFunctionEngine(Connections connections, Limits limits, Merges merges) {
         this.connections = connections;
         this.limits = limits;
+        this.merges = merges;
+    }
+
+    /** The call to make, and the merges it carries. */
+    private record Planned(Storage.FunctionCall call, List<FileMerge> merges, MemberResult rejected) {
     }
 
     @Override
     public Map<Member, MemberResult> attempt(List<Member> open, int attempt) throws SQLException {
         Member member = open.get(0);
         AppendRequest r = member.request();
+        PreparedChange change = r.change();
+        boolean based = false;
+        boolean putsOnly = true;
+        for (PreparedChange.Leaf leaf : change.leaves()) {
+            based |= leaf instanceof PreparedChange.Put put && put.hasBase();
+            putsOnly &= leaf instanceof PreparedChange.Put put && put.createVerb() == null;
+        }
+        boolean merging = based;
+        boolean checkUnchanged = putsOnly;
         return connections.inTransaction(r.deadline(), c -> {
             long timeoutMs = connections.remaining(r.deadline()).toMillis();
             Script call = new Script();
             Storage.begin(call, false, timeoutMs);
+            Planned plan = new Planned(new Storage.FunctionCall(Map.of(), checkUnchanged, change.json(),
+                    change.contents()), List.of(), null);
+            if (merging) {
+                plan = merge(c, call, member, attempt, checkUnchanged);
+                if (plan.rejected() != null) {
+                    return Map.of(member, plan.rejected());
+                }
+                call = new Script();
+            }
             Storage.FunctionResult[] result = new Storage.FunctionResult[1];
-            Storage.callAppendFunction(call, r, limits, timeoutMs, result);
+            Storage.callAppendFunction(call, r, plan.call(), limits, timeoutMs, result);
             call.add("COMMIT", null);
             call.run(c);
             Storage.FunctionResult f = result[0];
+            if (f.unchanged()) {
+                return Map.of(member, new MemberResult.Done(member.result(f.version(), unchangedSummary(change),
+                        attempt, false, true, plan.merges())));
+            }
             return Map.of(member, new MemberResult.Done(member.result(f.version(), f.summary(), attempt,
-                    f.deduplicated())));
+                    f.deduplicated(), false, f.deduplicated() ? List.of() : plan.merges())));
         });
+    }
+
+    /**
+     * Sends {@code script} (the transaction's settings) with an unlocked read of the head, computes the member's
+     * merges on it and plans the call with the files merged onto as preconditions.
+     */
+    private Planned merge(Connection c, Script script, Member member, int attempt, boolean checkUnchanged)
+            throws SQLException {
+        AppendRequest r = member.request();
+        PreparedChange change = r.change();
+        UUID id = r.artifactId();
+        Set<String> filenames = new LinkedHashSet<>();
+        Set<String> sources = new LinkedHashSet<>(change.editSources());
+        for (PreparedChange.Leaf leaf : change.leaves()) {
+            filenames.add(leaf.filename());
+            if (leaf instanceof PreparedChange.Put put && put.hasBase()) {
+                sources.add(put.filename());
+            }
+        }
+        Storage.Locked[] read = new Storage.Locked[1];
+        Storage.readCounters(script, id, read);
+        Map<String, HeadState.FileRow> rows = new HashMap<>();
+        Map<String, HeadState.KeyRow> found = new HashMap<>();
+        Map<String, String> texts = new HashMap<>();
+        Storage.readHead(script, id, filenames, r.idempotencyKey() == null ? List.of() : List.of(r.idempotencyKey()),
+                sources, rows, found, texts);
+        script.run(c);
+        if (read[0] == null) {
+            throw new ArtifactNotFoundException(id);
+        }
+        Storage.Locked head = read[0];
+        HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
+                head.totalBytes(), head.changesSinceManifest(), rows, found, texts)
+                .merging(merges, FileHistory.readAll(c, id, List.of(member), head.head()));
+        MemberResult result = state.apply(member, attempt, false);
+        Map<String, Digest> preconditions = new LinkedHashMap<>();
+        for (String name : filenames) {
+            HeadState.FileRow row = rows.get(name);
+            preconditions.put(name, row == null ? null : row.sha256());
+        }
+        if (result instanceof MemberResult.Rejected rejected) {
+            if (rejected.failure() instanceof MergeConflictException || rejected.failure()
+                    instanceof InvalidChangeException e && e.reason() == InvalidChangeException.Reason.INVALID_FIELD) {
+                // a conflict, or a base newer than the head: so at the read, and so after it (the head only grows)
+                return new Planned(null, List.of(), rejected);
+            }
+            // decided under the lock by the function itself, if the files are still as read (else retried)
+            return new Planned(new Storage.FunctionCall(preconditions, checkUnchanged, change.json(),
+                    change.contents()), List.of(), null);
+        }
+        MemberResult.Done done = (MemberResult.Done) result;
+        if (done.result().deduplicated()) {
+            return new Planned(new Storage.FunctionCall(Map.of(), false, change.json(), change.contents()), List.of(),
+                    null);
+        }
+        SortedMap<Digest, String> contents = new TreeMap<>(change.contents());
+        contents.putAll(state.results());
+        return new Planned(new Storage.FunctionCall(preconditions, checkUnchanged, state.lastRequestJson(), contents),
+                done.result().merges(), null);
+    }
+
+    /** What an unchanged change of puts would have said: "Updated a; Updated b". */
+    private static String unchangedSummary(PreparedChange change) {
+        StringBuilder out = new StringBuilder();
+        for (PreparedChange.Leaf leaf : change.leaves()) {
+            out.append(out.isEmpty() ? "" : "; ").append("Updated ").append(leaf.filename());
+        }
+        return out.toString();
     }
 }

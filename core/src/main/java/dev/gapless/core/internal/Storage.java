@@ -310,22 +310,36 @@ final class Storage {
     // ---- the server function ----------------------------------------------------------------------------------
 
     /**
-     * The outcome of {@code gapless_append}.
+     * The outcome of {@code gapless_append_checked}.
      *
-     * @param version      the version written or found
-     * @param summary      its summary
+     * @param version      the version written or found (the head, when {@code unchanged})
+     * @param summary      its summary ({@code null} when {@code unchanged})
      * @param deduplicated whether the key had been applied before
+     * @param unchanged    whether every put was the head's file already, so that nothing was written
      */
-    record FunctionResult(int version, String summary, boolean deduplicated) {
+    record FunctionResult(int version, String summary, boolean deduplicated, boolean unchanged) {
     }
 
     /**
-     * Adds the call of {@code gapless_append}: contents, lock, read, apply, insert, in one statement. After
-     * {@link #begin} and followed by {@code COMMIT}, the whole transaction is one round trip.
+     * What the server function is asked beyond the change: the files that must still be as a merge read them,
+     * whether to write nothing if every put is the head's file, and the change to store when a merge rewrote it.
+     *
+     * @param files          the files a merge read, each with the digest of its content then ({@code null}: absent)
+     * @param checkUnchanged whether every leaf is a put, so that the function may find the change changes nothing
+     * @param json           the change JSON to send ({@link PreparedChange#json()} unless merged)
+     * @param contents       the contents to store: the change's, plus those the merges produced
      */
-    static void callAppendFunction(Script s, AppendRequest r, Limits limits, long timeoutMs,
+    record FunctionCall(Map<String, Digest> files, boolean checkUnchanged, String json,
+                        SortedMap<Digest, String> contents) {
+    }
+
+    /**
+     * Adds the call of {@code gapless_append_checked}: contents, lock, preconditions, read, apply, insert, in one
+     * statement. After {@link #begin} and followed by {@code COMMIT}, the whole transaction is one round trip.
+     */
+    static void callAppendFunction(Script s, AppendRequest r, FunctionCall call, Limits limits, long timeoutMs,
                                    FunctionResult[] into) {
-        SortedMap<Digest, String> contents = r.change().contents();
+        SortedMap<Digest, String> contents = call.contents();
         byte[][] digests = new byte[contents.size()][];
         String[] texts = new String[contents.size()];
         int i = 0;
@@ -333,10 +347,17 @@ final class Storage {
             digests[i] = e.getKey().bytes();
             texts[i++] = e.getValue();
         }
-        s.add("SELECT o_version, o_summary, o_deduplicated"
-                + " FROM gapless_append(?, ?::jsonb, ?::bytea[], ?::text[], ?, ?, ?, ?, ?, ?, ?)",
-                row -> into[0] = new FunctionResult(row.getInt(1), row.getString(2), row.getBoolean(3)),
-                r.artifactId(), r.change().json(), digests, texts,
+        String[] names = call.files().keySet().toArray(String[]::new);
+        byte[][] heads = new byte[names.length][];
+        for (int j = 0; j < names.length; j++) {
+            Digest d = call.files().get(names[j]);
+            heads[j] = d == null ? null : d.bytes();
+        }
+        s.add("SELECT o_version, o_summary, o_deduplicated, o_unchanged FROM gapless_append_checked(?::text[],"
+                + " ?::bytea[], ?, ?, ?::jsonb, ?::bytea[], ?::text[], ?, ?, ?, ?, ?, ?, ?)",
+                row -> into[0] = new FunctionResult(row.getInt(1), row.getString(2), row.getBoolean(3),
+                        row.getBoolean(4)),
+                names, heads, call.checkUnchanged(), r.artifactId(), call.json(), digests, texts,
                 r.idempotencyKey() == null ? Script.Null.TEXT : r.idempotencyKey(), r.change().digest().bytes(),
                 r.expectedVersion() == null ? Script.Null.INTEGER : r.expectedVersion(), limits.maxFiles(),
                 limits.maxArtifactBytes(), (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)),

@@ -58,9 +58,16 @@ final class TransactionEngine implements Engine {
     private final Locking locking;
     private final boolean serializable;
     private final boolean batches;
+    private final Merges merges;
 
     TransactionEngine(Connections connections, Limits limits, Locking locking, boolean serializable,
                       boolean batches) {
+        this(connections, limits, locking, serializable, batches, new Merges(null));
+    }
+
+    TransactionEngine(Connections connections, Limits limits, Locking locking, boolean serializable,
+                      boolean batches, Merges merges) {
+        this.merges = merges;
         this.connections = connections;
         this.limits = limits;
         this.locking = locking;
@@ -89,6 +96,14 @@ final class TransactionEngine implements Engine {
             editSources.addAll(r.change().editSources());
             if (r.idempotencyKey() != null) {
                 keys.add(r.idempotencyKey());
+            }
+            if (open.size() > 1) {
+                // a based put may merge onto a member before it: its base is then the head's file, read here
+                r.change().leaves().forEach(leaf -> {
+                    if (leaf instanceof PreparedChange.Put put && put.hasBase()) {
+                        editSources.add(put.filename());
+                    }
+                });
             }
         }
         Instant latest = deadline;
@@ -144,8 +159,10 @@ final class TransactionEngine implements Engine {
             throw new ArtifactNotFoundException(id);
         }
         Storage.Locked head = locked[0];
+        // a put based on an older version merges with what changed its file since: read under the lock
         HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
-                head.totalBytes(), head.changesSinceManifest(), rows, found, texts);
+                head.totalBytes(), head.changesSinceManifest(), rows, found, texts)
+                .merging(merges, FileHistory.readAll(c, id, open, head.head()));
         Map<Member, MemberResult> results = new LinkedHashMap<>();
         for (Member m : open) {
             results.put(m, state.apply(m, attempt, locking.locks()));
@@ -187,13 +204,15 @@ final class TransactionEngine implements Engine {
             throw new ArtifactNotFoundException(id);
         }
         Storage.Locked base = stored[0];
+        // histories read without the lock hold if the compare-and-set does: the head did not move
         HeadState state = new HeadState(limits, connections.clock(), base.head(), base.fileCount(), base.totalBytes(),
-                base.changesSinceManifest(), rows, found, texts);
+                base.changesSinceManifest(), rows, found, texts)
+                .merging(merges, FileHistory.readAll(c, id, open, base.head()));
         Map<Member, MemberResult> results = new LinkedHashMap<>();
         for (Member m : open) {
             MemberResult r = state.apply(m, attempt, false);
-            if (!(r instanceof MemberResult.Done)) {
-                return null;
+            if (!(r instanceof MemberResult.Done done) || done.result().unchanged()) {
+                return null; // "unchanged" read without the lock proves nothing either
             }
             results.put(m, r);
         }

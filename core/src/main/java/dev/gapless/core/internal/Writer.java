@@ -33,24 +33,35 @@ public final class Writer {
      */
     public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, Clock clock, Sleeper sleeper,
                   AppendListener listener) {
+        this(strategy, dataSource, limits, clock, sleeper, listener, new Merges(null));
+    }
+
+    /**
+     * @param merges how a put whose base is stale is merged
+     */
+    public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, Clock clock, Sleeper sleeper,
+                  AppendListener listener, Merges merges) {
         Connections connections = new Connections(dataSource, clock);
         this.pipeline = new Pipeline(connections, limits, sleeper, listener);
         this.policy = strategy.retryPolicy();
         this.scope = strategy.isBaseline() ? Pipeline.Scope.VERSION_CONFLICTS : Pipeline.Scope.SAFE_FAILURES;
         this.engine = switch (strategy.name()) {
             case "naive", "seed-retry", "retry" ->
-                    new TransactionEngine(connections, limits, TransactionEngine.Locking.NONE, false, false);
+                    new TransactionEngine(connections, limits, TransactionEngine.Locking.NONE, false, false,
+                            merges);
             case "optimistic" ->
                     new TransactionEngine(connections, limits, TransactionEngine.Locking.COMPARE_AND_SET, false,
-                            false);
-            case "row-lock" -> new TransactionEngine(connections, limits, TransactionEngine.Locking.ROW, false, false);
+                            false, merges);
+            case "row-lock" ->
+                    new TransactionEngine(connections, limits, TransactionEngine.Locking.ROW, false, false, merges);
             case "advisory-lock" ->
-                    new TransactionEngine(connections, limits, TransactionEngine.Locking.ADVISORY, false, false);
+                    new TransactionEngine(connections, limits, TransactionEngine.Locking.ADVISORY, false, false,
+                            merges);
             case "serializable" ->
-                    new TransactionEngine(connections, limits, TransactionEngine.Locking.NONE, true, false);
-            case "server-function" -> new ServerFunctionEngine(connections, limits);
+                    new TransactionEngine(connections, limits, TransactionEngine.Locking.NONE, true, false, merges);
+            case "server-function" -> new ServerFunctionEngine(connections, limits, merges);
             case "group-commit" -> new TransactionEngine(connections, limits, TransactionEngine.Locking.SPECULATIVE,
-                    false, true);
+                    false, true, merges);
             default -> throw new IllegalArgumentException("no machinery for strategy " + strategy.name());
         };
         this.lanes = engine.batches() ? new GroupCommitLanes(pipeline, engine, policy, strategy.maxBatch()) : null;

@@ -1,0 +1,114 @@
+package dev.gapless.core.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What happened to one file since the version a put was based on: its content at the base and after each later
+ * version that touched it, so that the put can be merged onto the head and each merged region told by whom.
+ * Read in the writer's transaction (after the artifact's lock where the strategy takes one). Immutable.
+ *
+ * @param filename the file
+ * @param base     the base version
+ * @param baseText the file's content at the base, or {@code null} when it did not exist there
+ * @param steps    the versions after the base that changed the file, oldest first; empty when none did
+ */
+record FileHistory(String filename, int base, String baseText, List<Step> steps) {
+
+    /**
+     * A version that changed the file.
+     *
+     * @param version the version
+     * @param key     its idempotency key, or {@code null}
+     * @param text    the file's content after it, or {@code null} when it deleted the file
+     */
+    record Step(int version, String key, String text) {
+    }
+
+    FileHistory {
+        steps = List.copyOf(steps);
+    }
+
+    /** The map key of a file's history from a base. */
+    static String key(String filename, int base) {
+        return base + ":" + filename;
+    }
+
+    /**
+     * The histories the based puts of {@code members} need: those whose base is older than {@code head}.
+     *
+     * @return the histories by {@link #key}
+     */
+    static Map<String, FileHistory> readAll(Connection c, UUID id, List<Member> members, int head)
+            throws SQLException {
+        Map<String, FileHistory> out = new LinkedHashMap<>();
+        for (Member m : members) {
+            for (PreparedChange.Leaf leaf : m.request().change().leaves()) {
+                if (leaf instanceof PreparedChange.Put put && put.hasBase() && put.base() < head) {
+                    String key = key(put.filename(), put.base());
+                    if (!out.containsKey(key)) {
+                        out.put(key, read(c, id, put.filename(), put.base(), head));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The history of {@code filename} from {@code base} to {@code head}. */
+    static FileHistory read(Connection c, UUID id, String filename, int base, int head) throws SQLException {
+        List<Storage.VersionRow> later = Storage.versions(c, id, base + 1, head);
+        List<Storage.VersionRow> touching = new ArrayList<>();
+        List<ChangeJson.Entry> after = new ArrayList<>();
+        for (Storage.VersionRow row : later) {
+            boolean touched = false;
+            ChangeJson.Entry last = null;
+            for (ChangeJson.Effect e : ChangeJson.effects(row.change())) {
+                if (e.filename().equals(filename)) {
+                    touched = true;
+                    last = e.put();
+                }
+            }
+            if (touched) {
+                touching.add(row);
+                after.add(last);
+            }
+        }
+        if (touching.isEmpty()) {
+            return new FileHistory(filename, base, null, List.of());
+        }
+        ChangeJson.Entry atBase = base == 0 ? null : Reader.filesAt(c, id, base, new ArrayList<>()).get(filename);
+        Set<Digest> needed = new HashSet<>();
+        if (atBase != null) {
+            needed.add(atBase.sha256());
+        }
+        after.forEach(e -> {
+            if (e != null) {
+                needed.add(e.sha256());
+            }
+        });
+        Map<Digest, String> contents = Storage.contents(c, id, needed);
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < touching.size(); i++) {
+            ChangeJson.Entry e = after.get(i);
+            steps.add(new Step(touching.get(i).number(), touching.get(i).key(),
+                    e == null ? null : content(contents, e.sha256())));
+        }
+        return new FileHistory(filename, base, atBase == null ? null : content(contents, atBase.sha256()), steps);
+    }
+
+    private static String content(Map<Digest, String> contents, Digest digest) {
+        String text = contents.get(digest);
+        if (text == null) {
+            throw new IllegalStateException("stored content " + digest + " is missing");
+        }
+        return text;
+    }
+}
