@@ -6,6 +6,8 @@
  */
 module dev.gapless.executor {
     requires transitive dev.gapless.core;
+    // not used directly: it provides the TextMerger core loads, so that whole-file writes from an older view merge
+    requires dev.gapless.text;
     requires transitive com.fasterxml.jackson.databind;
     requires com.networknt.schema;
     requires org.slf4j;

@@ -56,6 +56,7 @@ public final class ArtifactStore {
     private final Duration defaultTimeout;
     private final Clock clock;
     private final Writer writer;
+    private final FileViews views;
     private final TextMerger merger;
 
     private ArtifactStore(Builder builder) {
@@ -68,6 +69,7 @@ public final class ArtifactStore {
                 : ServiceLoader.load(TextMerger.class, ArtifactStore.class.getClassLoader()).findFirst().orElse(null);
         this.writer = new Writer(strategy, builder.dataSource, limits, clock, builder.sleeper, builder.listener,
                 new Merges(merger));
+        this.views = new FileViews(writer);
     }
 
     /**
@@ -99,6 +101,16 @@ public final class ArtifactStore {
      */
     public WriteStrategy strategy() {
         return strategy;
+    }
+
+    /**
+     * What each reader of an artifact last saw of its files, on this store's database: the base a whole-file write
+     * from that reader is made from ({@link Change#put(CodeFile, int)}).
+     *
+     * @return the views, thread-safe
+     */
+    public FileViews views() {
+        return views;
     }
 
     /**

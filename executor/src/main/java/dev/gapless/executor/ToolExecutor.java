@@ -4,6 +4,7 @@ import dev.gapless.core.ArtifactStore;
 import dev.gapless.executor.internal.CallRunner;
 import dev.gapless.executor.internal.FairScheduler;
 import dev.gapless.executor.internal.ToolHandlers;
+import dev.gapless.executor.internal.Turn;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,12 @@ public final class ToolExecutor implements AutoCloseable {
 
     /** The type of the artifact the tools work on, one per chat. */
     public static final String ARTIFACT_TYPE = "code";
+
+    /** The longest agent id accepted by {@link #execute(String, String, List)}, in characters. */
+    public static final int MAX_AGENT_ID_LENGTH = 200;
+
+    /** The viewer of calls given without an agent: the chat as a whole. */
+    private static final String CHAT_VIEWER = "";
 
     /** The longest {@link Builder#callTimeout} accepted: one day. */
     public static final Duration MAX_CALL_TIMEOUT = Duration.ofDays(1);
@@ -163,14 +170,15 @@ public final class ToolExecutor implements AutoCloseable {
     }
 
     /**
-     * Executes one call of the default chat. See {@link #execute(String, List)}.
+     * Executes one call of the default chat, as one of the calls of a response that come one by one. See
+     * {@link #execute(String, ToolCall)}.
      *
      * @param call the call
      * @return its result, never {@code null}
      * @throws IllegalStateException if the executor has no default chat
      */
     public ToolResult execute(ToolCall call) {
-        return execute(chatId(), List.of(call)).get(0);
+        return execute(chatId(), call);
     }
 
     /**
@@ -186,7 +194,11 @@ public final class ToolExecutor implements AutoCloseable {
     }
 
     /**
-     * Executes one call of a chat. See {@link #execute(String, List)}.
+     * Executes one call of a chat, as one of the calls of a model response that come one by one (an MCP request, a
+     * LangChain4j tool execution): its result may not reach the model before the response's other calls are made, so
+     * a whole-file write of it does not move the view its siblings are based on (a file the chat has no view of gets
+     * the write's base, or the version written when the write added it). Otherwise as {@link #execute(String, List)},
+     * which is better when all the calls of a response are at hand.
      *
      * @param chatId the chat
      * @param call   the call
@@ -195,13 +207,18 @@ public final class ToolExecutor implements AutoCloseable {
      * @throws IllegalArgumentException if {@code chatId} is blank
      */
     public ToolResult execute(String chatId, ToolCall call) {
-        return execute(chatId, List.of(call)).get(0);
+        return run(chatId, CHAT_VIEWER, List.of(call), false).get(0);
     }
 
     /**
      * Executes one assistant message's calls for a chat, concurrently, and returns one result per call, in the order
      * of {@code calls}. The calls queue behind the chat's earlier calls; the chats take turns for the workers. Blocks
      * until every call has its result, or its {@link Builder#callTimeout} (queueing included) has passed.
+     *
+     * <p>The calls of one message were made from one view of the artifact, so they share one base: a whole-file
+     * write is based on the artifact as the calls arrive, or on the older version of that file the chat last saw (its
+     * reads, its own whole-file writes, remembered in PostgreSQL), and what changed since is merged, not overwritten
+     * ({@code docs/tool-calls.md}). Give several calls of one message in one {@code execute}, not one by one.
      *
      * @param chatId the chat, whose code artifact is created on first use
      * @param calls  the calls, e.g. from {@link dev.gapless.executor.format.OpenAiFormat#parse}
@@ -210,6 +227,53 @@ public final class ToolExecutor implements AutoCloseable {
      * @throws IllegalArgumentException if {@code chatId} is blank
      */
     public List<ToolResult> execute(String chatId, List<ToolCall> calls) {
+        return run(chatId, CHAT_VIEWER, calls, true);
+    }
+
+    /**
+     * Executes one message's calls for one of several agents (or clients) working on a chat, each with its own view
+     * of the artifact: a whole-file write of an agent is based on what that agent last saw. Otherwise as
+     * {@link #execute(String, List)}.
+     *
+     * @param chatId  the chat, whose code artifact is created on first use
+     * @param agentId the agent, e.g. an MCP session id: 1 to {@value #MAX_AGENT_ID_LENGTH} characters, not blank, no
+     *                control characters
+     * @param calls   the calls
+     * @return the results, one per call, same order; failures are error results, never exceptions
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code chatId} or {@code agentId} is blank, or {@code agentId} is too long or
+     *                                  has a control character
+     */
+    public List<ToolResult> execute(String chatId, String agentId, List<ToolCall> calls) {
+        return run(chatId, agent(agentId), calls, true);
+    }
+
+    private static String agent(String agentId) {
+        Objects.requireNonNull(agentId, "agentId");
+        if (agentId.isBlank() || agentId.length() > MAX_AGENT_ID_LENGTH
+                || agentId.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("agentId must be 1 to " + MAX_AGENT_ID_LENGTH + " characters, not blank,"
+                    + " without control characters");
+        }
+        return agentId;
+    }
+
+    /**
+     * Executes one call of one agent working on a chat, as one of the calls of a response that come one by one (see
+     * {@link #execute(String, ToolCall)}). Otherwise as {@link #execute(String, String, List)}.
+     *
+     * @param chatId  the chat
+     * @param agentId the agent
+     * @param call    the call
+     * @return its result, never {@code null}
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalArgumentException as {@link #execute(String, String, List)}
+     */
+    public ToolResult execute(String chatId, String agentId, ToolCall call) {
+        return run(chatId, agent(agentId), List.of(call), false).get(0);
+    }
+
+    private List<ToolResult> run(String chatId, String viewer, List<ToolCall> calls, boolean wholeResponse) {
         Objects.requireNonNull(chatId, "chatId");
         Objects.requireNonNull(calls, "calls");
         if (chatId.isBlank()) {
@@ -217,9 +281,11 @@ public final class ToolExecutor implements AutoCloseable {
         }
         long deadline = System.nanoTime() + callTimeout.toNanos();
         ToolHandlers chat = handlersOf(chatId);
+        // the view the calls were made from, read before any of them runs
+        Turn turn = Turn.of(chat, viewer, calls, wholeResponse);
         List<Task> tasks = new ArrayList<>(calls.size());
         for (ToolCall call : calls) {
-            Task task = new Task(chatId, chat, call, deadline);
+            Task task = new Task(chatId, chat, call, deadline, turn);
             tasks.add(task);
             try {
                 // told before the task is visible to a worker, so that a listener's queued() comes before started()
@@ -257,14 +323,16 @@ public final class ToolExecutor implements AutoCloseable {
         final ToolHandlers handlers;
         final ToolCall call;
         final long deadline;
+        final Turn turn;
         final CompletableFuture<ToolResult> result = new CompletableFuture<>();
         private final AtomicBoolean claimed = new AtomicBoolean();
 
-        Task(String chat, ToolHandlers handlers, ToolCall call, long deadline) {
+        Task(String chat, ToolHandlers handlers, ToolCall call, long deadline, Turn turn) {
             this.chat = chat;
             this.handlers = handlers;
             this.call = call;
             this.deadline = deadline;
+            this.turn = turn;
         }
 
         /** {@return true if the task had not started and now never will} */
@@ -275,7 +343,7 @@ public final class ToolExecutor implements AutoCloseable {
         @Override
         public void run() {
             if (claimed.compareAndSet(false, true)) {
-                result.complete(runner.run(chat, handlers, call, deadline));
+                result.complete(runner.run(chat, handlers, call, deadline, turn));
             }
         }
     }

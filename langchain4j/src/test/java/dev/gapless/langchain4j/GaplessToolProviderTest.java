@@ -131,6 +131,25 @@ class GaplessToolProviderTest {
     }
 
     @Test
+    void twoWholeFileWritesOfOneResponseBothLandAndOfOneLineOneIsRefusedShowingBothSides() {
+        run(recorded("merge-create.json"));
+        ScriptedModel disjoint = run(recorded("merge-two-writes.json"));
+        assertThat(disjoint.results).hasSize(2).noneMatch(ToolExecutionResultMessage::isError);
+        assertThat(disjoint.results).filteredOn(r -> r.text().contains("\"merged\":\"ok, merged with version 2 ("))
+                .hasSize(1);
+        String head = store.file(store.find(chat, ToolExecutor.ARTIFACT_TYPE).orElseThrow().id(), "app.py")
+                .orElseThrow().file().content();
+        assertThat(head).contains("    return 22\n").contains("    return 33\n");
+
+        chat = "lc4j-" + UUID.randomUUID();
+        run(recorded("merge-create.json"));
+        ScriptedModel sameLine = run(recorded("merge-same-line.json"));
+        assertThat(sameLine.results).filteredOn(ToolExecutionResultMessage::isError).singleElement()
+                .satisfies(r -> assertThat(r.text()).contains("<<<<<<< yours (this write)")
+                        .contains("======= version 2 (the artifact now)").contains("Nothing was written"));
+    }
+
+    @Test
     void aBadCallIsAToolResultMarkedAsAnErrorAndWritesNothing() throws Exception {
         ScriptedModel model = run(recorded("openai-bad-calls.json"));
 

@@ -70,7 +70,7 @@ public final class McpHttpServer implements AutoCloseable {
                 .serverInfo("gapless", b.version)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()) // the list never changes
                 .validateToolInputs(false) // the executor validates, with its own messages
-                .tools(McpTools.specifications(b.executor, mapper))
+                .tools(McpTools.specifications(b.executor, mapper, true))
                 .build();
 
         QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, 2);

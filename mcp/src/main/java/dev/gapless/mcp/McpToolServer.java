@@ -43,7 +43,7 @@ public final class McpToolServer implements AutoCloseable {
                 .serverInfo("gapless", version)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()) // the list never changes
                 .validateToolInputs(false) // the executor validates, with its own messages
-                .tools(McpTools.specifications(executor, mapper))
+                .tools(McpTools.specifications(executor, mapper, false))
                 .build();
     }
 

@@ -31,7 +31,13 @@ final class McpTools {
     private McpTools() {
     }
 
-    static List<McpServerFeatures.SyncToolSpecification> specifications(ToolExecutor executor, McpJsonMapper mapper) {
+    /**
+     * @param perSession whether each MCP session is a client with its own view of the chat's files (over HTTP, where
+     *                   one server serves many clients); on stdio the one client is the chat, whose view then holds
+     *                   across restarts of the server
+     */
+    static List<McpServerFeatures.SyncToolSpecification> specifications(ToolExecutor executor, McpJsonMapper mapper,
+            boolean perSession) {
         List<McpServerFeatures.SyncToolSpecification> tools = new ArrayList<>();
         for (ToolDefinition definition : executor.catalog().tools()) {
             McpSchema.Tool tool = McpSchema.Tool.builder()
@@ -42,7 +48,8 @@ final class McpTools {
                     .build();
             tools.add(McpServerFeatures.SyncToolSpecification.builder()
                     .tool(tool)
-                    .callHandler((exchange, request) -> call(executor, exchange.transportContext(), request))
+                    .callHandler((exchange, request) -> call(executor, exchange.transportContext(),
+                            perSession ? exchange.sessionId() : null, request))
                     .build());
         }
         return tools;
@@ -66,7 +73,7 @@ final class McpTools {
         return hints.build();
     }
 
-    static McpSchema.CallToolResult call(ToolExecutor executor, McpTransportContext context,
+    static McpSchema.CallToolResult call(ToolExecutor executor, McpTransportContext context, String session,
             McpSchema.CallToolRequest request) {
         Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
         ToolCall call = new ToolCall(idOf(request.meta()), request.name(),
@@ -85,7 +92,11 @@ final class McpTools {
                             + "' (it may use: " + String.join(", ", chats.patterns()) + "); nothing was read or"
                             + " written."))).build();
         }
-        ToolResult result = executor.execute(chat.get(), call);
+        // a session's whole-file writes are based on what that session last saw of each file
+        String agent = session == null || session.isBlank() ? null : "mcp-session:" + session;
+        ToolResult result = agent == null || agent.length() > ToolExecutor.MAX_AGENT_ID_LENGTH
+                || agent.chars().anyMatch(Character::isISOControl)
+                ? executor.execute(chat.get(), call) : executor.execute(chat.get(), agent, call);
         return McpSchema.CallToolResult.builder()
                 .addTextContent(result.content())
                 .isError(result.error())

@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Schema;
+import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolExecutor;
+import dev.gapless.executor.testing.MergeCases;
+import dev.gapless.executor.testing.MergeCases.Call;
+import dev.gapless.executor.testing.MergeCases.Kind;
+import dev.gapless.executor.testing.MergeCases.Outcome;
 import dev.gapless.executor.testing.Recorded;
 import dev.gapless.testkit.PostgresExtension;
 import io.modelcontextprotocol.client.McpClient;
@@ -235,5 +240,89 @@ class McpHttpServerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 16 characters");
         assertThatThrownBy(() -> McpHttpServer.builder(executor, "t").start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("bearer token is required");
+    }
+
+    // issue 20: the calls of one model response over MCP, and a view per session
+
+    @SuppressWarnings("unchecked")
+    private static Outcome callOf(McpSyncClient client, ToolCall call) throws Exception {
+        McpSchema.CallToolResult result = client.callTool(McpSchema.CallToolRequest.builder().name(call.name())
+                .arguments(JSON.readValue(call.arguments(), Map.class)).meta(Map.of("tool_call_id", call.id()))
+                .build());
+        return new Outcome(call.id(), Boolean.TRUE.equals(result.isError()),
+                ((McpSchema.TextContent) result.content().get(0)).text());
+    }
+
+    private static String head(String chat) {
+        return MergeCases.head(store, chat);
+    }
+
+    /** An initialized session of a chat. */
+    private static McpSyncClient session(String chat) {
+        McpSyncClient client = client(TOKEN, chat);
+        client.initialize();
+        return client;
+    }
+
+    /**
+     * A fresh chat, the create, then the calls of one response sent at once, each its own {@code tools/call} with
+     * no base stated: the session's view (the create) is their base, whichever lands first.
+     */
+    private static List<Outcome> respond(String chat, List<Call> calls) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(calls.size());
+        try (McpSyncClient client = session(chat)) {
+            Outcome created = callOf(client, MergeCases.create(chat + "_create"));
+            assertThat(JSON.readTree(created.text()).path("version").asInt()).isEqualTo(1);
+            List<Future<Outcome>> sent = new ArrayList<>();
+            for (Call c : calls) {
+                sent.add(senders.submit(() -> callOf(client, MergeCases.toolCall(c))));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> f : sent) {
+                outcomes.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return outcomes;
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
+    @Test
+    void theCasesOfOneResponseKeepEveryChangeTheySayOkTo() throws Exception {
+        List<List<Call>> disjoint = List.of(MergeCases.editBesideWholeWrite("m1"),
+                MergeCases.twoWholeWritesOfDisjointLines("m2"), MergeCases.patchBesideWholeWrite("m4"));
+        for (List<Call> calls : disjoint) {
+            String chat = "mcp-merge-" + UUID.randomUUID();
+            List<Outcome> outcomes = respond(chat, calls);
+            assertThat(MergeCases.broken(calls, outcomes, head(chat))).isEmpty();
+            assertThat(outcomes).as(outcomes.toString()).noneMatch(Outcome::error);
+        }
+        String chat = "mcp-merge-" + UUID.randomUUID();
+        List<Call> overlapping = MergeCases.twoWholeWritesOfOneLine("m3");
+        List<Outcome> outcomes = respond(chat, overlapping);
+        assertThat(MergeCases.broken(overlapping, outcomes, head(chat))).isEmpty();
+        assertThat(outcomes).filteredOn(Outcome::error).hasSize(1).allSatisfy(o -> assertThat(o.text())
+                .contains("<<<<<<< yours (this write)").contains("======= version 2").contains("Nothing was written"));
+    }
+
+    @Test
+    void eachSessionHasItsOwnViewOfTheChat() throws Exception {
+        String chat = "mcp-sessions-" + UUID.randomUUID();
+        try (McpSyncClient a = session(chat); McpSyncClient b = session(chat)) {
+            callOf(a, MergeCases.create("a_create"));                                            // a saw version 1
+            assertThat(callOf(b, MergeCases.toolCall(new Call("b_edit", Kind.STR_REPLACE, 5, "55")))
+                    .error()).isFalse();                                                       // version 2
+            Outcome read = callOf(b, new ToolCall("b_read", "get_code_file", "{\"filename\":\"app.py\"}"));
+            String bSaw = JSON.readTree(read.text()).path("content").asText();                 // b saw version 2
+            // a rewrites the file from its version-1 view: b's edit is merged in, not overwritten
+            Outcome fromA = callOf(a, MergeCases.toolCall(new Call("a_write", Kind.WRITE, 1, "11")));
+            assertThat(fromA.text()).contains("merged with version 2 (line 17 changed by b_edit)");
+            // b rewrites from its version-2 view: a's write (version 3) is merged in
+            Outcome fromB = callOf(b, new ToolCall("b_write", "add_code_file", JSON.writeValueAsString(Map.of(
+                    "filename", "app.py", "language", "python", "content",
+                    bSaw.replace("    return 3\n", "    return 33\n")))));
+            assertThat(fromB.text()).contains("merged with version 3 (line 5 changed by a_write)");
+        }
+        assertThat(head(chat)).contains("return 55\n").contains("return 11\n").contains("return 33\n");
     }
 }

@@ -125,7 +125,23 @@ public final class PreparedChange {
         this.contents = Collections.unmodifiableSortedMap(contents);
         this.request = ChangeJson.request(change, this.leaves, this.paths);
         this.json = ChangeJson.text(request);
-        this.digest = Digest.of(json);
+        this.digest = Digest.of(replayIdentity());
+    }
+
+    /**
+     * The JSON a replay of a keyed change is recognised by: the request without the bases of its puts. A base says
+     * what its writer had seen, not what it asked for, and a replay made later may give another one (a tool executor
+     * derives it from the model's view, which the first execution moved), yet it is the same call.
+     */
+    private String replayIdentity() {
+        ObjectNode identity = null;
+        for (int i = 0; i < leaves.size(); i++) {
+            if (leaves.get(i) instanceof Put put && put.hasBase()) {
+                identity = identity == null ? request.deepCopy() : identity;
+                ((ObjectNode) identity.at(paths.get(i))).remove("base");
+            }
+        }
+        return identity == null ? json : ChangeJson.text(identity);
     }
 
     /** Hashes every put's content (once per distinct content), compiles patches and renders the request JSON. */

@@ -54,9 +54,10 @@ public final class CallRunner {
      * @param handlers the chat's handlers
      * @param call     the call, possibly {@code null} or malformed
      * @param deadline the call's deadline, in {@link System#nanoTime()} terms
+     * @param turn     the view the call's response was made from
      * @return its result, never {@code null}
      */
-    public ToolResult run(String chat, ToolHandlers handlers, ToolCall call, long deadline) {
+    public ToolResult run(String chat, ToolHandlers handlers, ToolCall call, long deadline, Turn turn) {
         String id = call == null ? null : call.id();
         MDC.put("chat_id", chat);
         MDC.put("tool_call_id", String.valueOf(id));
@@ -64,7 +65,7 @@ public final class CallRunner {
         ToolCallListener.Completion completion = started(chat, call);
         ToolResult result;
         try {
-            result = runChecked(handlers, call, deadline);
+            result = runChecked(handlers, call, deadline, turn);
             if (result.error()) {
                 LOG.info("tool {} failed: {}", result.name(), result.content());
             } else {
@@ -96,7 +97,7 @@ public final class CallRunner {
         }
     }
 
-    private ToolResult runChecked(ToolHandlers handlers, ToolCall call, long deadline) {
+    private ToolResult runChecked(ToolHandlers handlers, ToolCall call, long deadline, Turn turn) {
         if (call == null) {
             return error(null, "a tool call is missing");
         }
@@ -143,7 +144,7 @@ public final class CallRunner {
             return error(call, "timed out after " + callTimeout.toMillis() + " ms before it started; nothing was"
                     + " written. Retrying with the same tool call id is safe.");
         }
-        return handlers.handle(call, arguments, left);
+        return handlers.handle(call, arguments, left, turn);
     }
 
     /**

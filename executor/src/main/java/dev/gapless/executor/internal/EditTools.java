@@ -13,6 +13,7 @@ import dev.gapless.executor.ToolResult;
 import java.math.BigInteger;
 import java.text.Normalizer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -37,35 +38,53 @@ final class EditTools {
         ObjectNode run(ToolCall call, Change change, Duration timeLeft);
     }
 
+    /** Records what the reader has seen of files. */
+    interface Views {
+        /** A read: see {@link ToolHandlers#saw}. */
+        void saw(Turn turn, Map<String, Integer> versions);
+
+        /** Its own writes: see {@link ToolHandlers#ownWrites}. */
+        void ownWrites(Turn turn, Map<String, Turn.OwnView> views);
+    }
+
     private final ArtifactStore store;
     private final Supplier<UUID> artifact;
     private final Write write;
+    private final Views views;
 
-    EditTools(ArtifactStore store, Supplier<UUID> artifact, Write write) {
+    EditTools(ArtifactStore store, Supplier<UUID> artifact, Write write, Views views) {
         this.store = store;
         this.artifact = artifact;
         this.write = write;
+        this.views = views;
     }
 
     /** Runs a validated call of one of {@link #NAMES}. */
-    ToolResult handle(ToolCall call, JsonNode args, Duration timeLeft) {
+    ToolResult handle(ToolCall call, JsonNode args, Duration timeLeft, Turn turn) {
         return switch (call.name()) {
             case "edit_code_file" -> ok(call, write.run(call, Change.edit(args.path("path").asText(),
                     args.path("old_string").asText(), args.path("new_string").asText(),
                     args.path("replace_all").asBoolean(false)), timeLeft).put("path", args.path("path").asText()));
             case "apply_patch" -> ok(call, write.run(call, Change.patch(args.path("input").asText()), timeLeft));
-            default -> textEditor(call, args, timeLeft);
+            default -> textEditor(call, args, timeLeft, turn);
         };
     }
 
-    private ToolResult textEditor(ToolCall call, JsonNode args, Duration timeLeft) {
+    private ToolResult textEditor(ToolCall call, JsonNode args, Duration timeLeft, Turn turn) {
         String command = args.path("command").asText();
         // NFC, as the store names files: a directory typed in NFD lists the same files
         String path = Normalizer.normalize(args.path("path").asText(), Normalizer.Form.NFC);
         return switch (command) {
-            case "view" -> view(call, path, args);
-            case "create" -> ok(call, write.run(call, Change.create(CodeFile.of(path,
-                    required(call, args, "file_text", command))), timeLeft).put("path", path));
+            case "view" -> view(call, path, args, turn);
+            case "create" -> {
+                ObjectNode created = write.run(call, Change.create(CodeFile.of(path,
+                        required(call, args, "file_text", command))), timeLeft);
+                if (!created.path("deduplicated").asBoolean()) {
+                    int version = created.path("version").asInt(); // its own whole file, added (the base had none)
+                    views.ownWrites(turn, Map.of(path, turn.afterOwnWrite(version - 1, version, true, false)));
+                }
+                yield ok(call, created.put("path", path));
+            }
             case "str_replace" -> ok(call, write.run(call, Change.edit(path, required(call, args, "old_str", command),
                     args.path("new_str").asText("")), timeLeft).put("path", path));
             default -> {
@@ -111,7 +130,7 @@ final class EditTools {
     }
 
     /** The file with line numbers ({@code "12: text"}), or with path '.' the files; nothing is written. */
-    private ToolResult view(ToolCall call, String path, JsonNode args) {
+    private ToolResult view(ToolCall call, String path, JsonNode args, Turn turn) {
         int max = args.has("max_characters")
                 ? integer(call, args.path("max_characters"), "max_characters", 1, Integer.MAX_VALUE)
                 : DEFAULT_VIEW_CHARACTERS;
@@ -156,7 +175,10 @@ final class EditTools {
             out.append(n).append(": ").append(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line)
                     .append('\n');
         }
-        return text(call, truncate(out.toString(), max));
+        if (from == 1 && to == count && out.length() <= max) {
+            views.saw(turn, Map.of(path, found.version())); // the whole file seen (a part or a cut one is not)
+        }
+        return text(call, truncate(out.toString(), max) + "(" + path + " at version " + found.version() + ")\n");
     }
 
     private static String truncate(String text, int max) {

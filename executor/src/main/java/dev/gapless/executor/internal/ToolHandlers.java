@@ -16,9 +16,11 @@ import dev.gapless.core.ConnectionLostException;
 import dev.gapless.core.ConnectionUnavailableException;
 import dev.gapless.core.FileInfo;
 import dev.gapless.core.FileListing;
+import dev.gapless.core.FileViews;
 import dev.gapless.core.GaplessException;
 import dev.gapless.core.IdempotencyKeyReusedException;
 import dev.gapless.core.InvalidChangeException;
+import dev.gapless.core.MergeConflictException;
 import dev.gapless.core.Outcome;
 import dev.gapless.core.RetriesExhaustedException;
 import dev.gapless.core.StorageException;
@@ -30,14 +32,23 @@ import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What each tool does, once its arguments are valid, and how a failure becomes a safe message. Thread-safe.
  */
 public final class ToolHandlers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ToolHandlers.class);
 
     private final ArtifactStore store;
     private final String chatId;
@@ -57,7 +68,17 @@ public final class ToolHandlers {
         this.chatId = chatId;
         this.type = type;
         this.title = title;
-        this.edits = new EditTools(store, this::artifact, this::write);
+        this.edits = new EditTools(store, this::artifact, this::write, new EditTools.Views() {
+            @Override
+            public void saw(Turn turn, Map<String, Integer> versions) {
+                ToolHandlers.this.saw(turn, versions);
+            }
+
+            @Override
+            public void ownWrites(Turn turn, Map<String, Turn.OwnView> views) {
+                ToolHandlers.this.ownWrites(turn, views);
+            }
+        });
     }
 
     /**
@@ -68,18 +89,17 @@ public final class ToolHandlers {
      * @param timeLeft  the call's remaining budget, given to writes as their deadline
      * @return the result
      */
-    public ToolResult handle(ToolCall call, JsonNode arguments, Duration timeLeft) {
+    public ToolResult handle(ToolCall call, JsonNode arguments, Duration timeLeft, Turn turn) {
         try {
             if (EditTools.NAMES.contains(call.name())) {
-                return edits.handle(call, arguments, timeLeft);
+                return edits.handle(call, arguments, timeLeft, turn);
             }
             ObjectNode payload = switch (call.name()) {
-                case "add_code_file" -> write(call, Change.put(file(arguments)), timeLeft)
+                case "add_code_file" -> addFiles(call, List.of(arguments), timeLeft, turn)
                         .put("filename", arguments.path("filename").asText());
-                case "add_code_files" -> addFiles(call, arguments, timeLeft);
-                case "delete_code_file" -> write(call, Change.delete(arguments.path("filename").asText()), timeLeft)
-                        .put("filename", arguments.path("filename").asText());
-                case "get_code_file" -> getFile(arguments.path("filename").asText());
+                case "add_code_files" -> addFiles(call, arguments.path("files"), timeLeft, turn);
+                case "delete_code_file" -> delete(call, arguments.path("filename").asText(), timeLeft, turn);
+                case "get_code_file" -> getFile(arguments.path("filename").asText(), turn);
                 case "list_code_files" -> listFiles();
                 case "get_artifact_history" -> history();
                 default -> throw new IllegalArgumentException("no handler for " + call.name());
@@ -117,7 +137,9 @@ public final class ToolHandlers {
         String written = e.outcome() == Outcome.NOT_APPLIED ? "nothing was written."
                 : "whether the change was applied is unknown. Retry with the same tool call id: it is never applied"
                 + " twice.";
-        if (e instanceof InvalidChangeException || e instanceof VersionConflictException) {
+        if (e instanceof MergeConflictException conflict) {
+            return WriteReport.conflict(conflict);
+        } else if (e instanceof InvalidChangeException || e instanceof VersionConflictException) {
             return "rejected: " + e.getMessage() + "; " + written;
         } else if (e instanceof IdempotencyKeyReusedException reused) {
             return "rejected: the tool call id '" + reused.key() + "' was already used for a different call ("
@@ -174,25 +196,99 @@ public final class ToolHandlers {
         return id;
     }
 
-    private ObjectNode write(ToolCall call, Change change, Duration timeLeft) {
-        AppendResult r = store.append(artifact(), change,
-                AppendOptions.defaults().withIdempotencyKey(call.id()).withTimeout(timeLeft));
-        return Json.MAPPER.createObjectNode()
-                .put("status", "ok")
-                .put("version", r.version())
-                .put("summary", r.summary())
-                .put("deduplicated", r.deduplicated());
+    /** The chat's head and what {@code viewer} last saw of its files. */
+    FileViews.Seen seen(String viewer) {
+        return store.views().seen(artifact(), viewer);
     }
 
-    private ObjectNode addFiles(ToolCall call, JsonNode arguments, Duration timeLeft) {
-        List<Change> puts = new ArrayList<>();
-        ArrayNode names = Json.MAPPER.createArrayNode();
-        for (JsonNode file : arguments.path("files")) {
-            puts.add(Change.put(file(file)));
-            names.add(file.path("filename").asText());
+    /**
+     * Records what the reader has now seen of files. Views are advice for later writes' bases: a failure to record
+     * one is logged, and the call's result (already true) stands.
+     */
+    void saw(Turn turn, Map<String, Integer> versions) {
+        record(turn, versions, false);
+    }
+
+    private void record(Turn turn, Map<String, Integer> versions, boolean onlyIfUnseen) {
+        if (versions.isEmpty()) {
+            return;
         }
-        ObjectNode out = write(call, Change.batch(puts), timeLeft);
-        out.set("filenames", names);
+        try {
+            if (onlyIfUnseen) {
+                store.views().sawIfUnseen(artifact(), turn.viewer(), versions);
+            } else {
+                store.views().saw(artifact(), turn.viewer(), versions);
+            }
+        } catch (GaplessException | IllegalArgumentException e) {
+            LOG.warn("could not record what the reader saw of {}: {}", versions.keySet(), e.toString());
+        }
+    }
+
+    /** Records what the reader is taken to have seen after writing files itself ({@link Turn#afterOwnWrite}). */
+    void ownWrites(Turn turn, Map<String, Turn.OwnView> views) {
+        Map<String, Integer> always = new HashMap<>();
+        Map<String, Integer> unseen = new HashMap<>();
+        views.forEach((name, view) -> (view.onlyIfUnseen() ? unseen : always).put(name, view.version()));
+        record(turn, always, false);
+        record(turn, unseen, true);
+    }
+
+    private AppendResult append(ToolCall call, Change change, Duration timeLeft) {
+        return store.append(artifact(), change,
+                AppendOptions.defaults().withIdempotencyKey(call.id()).withTimeout(timeLeft));
+    }
+
+    private ObjectNode write(ToolCall call, Change change, Duration timeLeft) {
+        return WriteReport.payload(append(call, change, timeLeft));
+    }
+
+    private ObjectNode delete(ToolCall call, String filename, Duration timeLeft, Turn turn) {
+        AppendResult r = append(call, Change.delete(filename), timeLeft);
+        if (!r.deduplicated() && turn.wholeResponse()) {
+            saw(turn, Map.of(filename, r.version())); // the next response knows the file is gone
+        }
+        return WriteReport.payload(r).put("filename", filename);
+    }
+
+    /**
+     * Writes files whole, each based on the version its writer saw: {@code base_version} when the call gives it, else
+     * what the response was made from ({@link Turn}). A file that changed since its base is merged by the store.
+     */
+    private ObjectNode addFiles(ToolCall call, Iterable<JsonNode> files, Duration timeLeft, Turn turn) {
+        List<Change> puts = new ArrayList<>();
+        Map<String, Integer> bases = new LinkedHashMap<>();
+        ArrayNode names = Json.MAPPER.createArrayNode();
+        for (JsonNode file : files) {
+            String name = file.path("filename").asText();
+            JsonNode stated = file.path("base_version");
+            if (file.has("base_version") && !stated.canConvertToInt()) {
+                throw new EditTools.Refused("invalid arguments for " + call.name() + ": base_version is " + stated
+                        + ", past any version; give the version the content is based on; nothing was written.");
+            }
+            int base = file.has("base_version") ? stated.intValue() : turn.baseFor(name);
+            puts.add(Change.put(file(file), base));
+            bases.put(name, base);
+            names.add(name);
+        }
+        // add_code_files stays a batch even of one file, so that a replay of a call made before keeps its digest
+        AppendResult r = append(call, call.name().equals("add_code_file") ? puts.get(0) : Change.batch(puts),
+                timeLeft);
+        if (!r.deduplicated()) {
+            Set<String> merged = new HashSet<>();
+            r.merges().forEach(m -> merged.add(m.filename()));
+            Set<String> added = new HashSet<>(List.of(r.summary().split("; ")));
+            Map<String, Turn.OwnView> views = new HashMap<>();
+            bases.forEach((name, base) -> {
+                String stored = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC); // as stored
+                views.put(name, turn.afterOwnWrite(base, r.version(), !r.unchanged()
+                        && added.contains("Added " + stored), merged.contains(stored)));
+            });
+            ownWrites(turn, views);
+        }
+        ObjectNode out = WriteReport.payload(r);
+        if (call.name().equals("add_code_files")) {
+            out.set("filenames", names);
+        }
         return out;
     }
 
@@ -201,10 +297,16 @@ public final class ToolHandlers {
                 node.path("content").asText(), node.path("description").asText(""));
     }
 
-    private ObjectNode getFile(String filename) {
+    private ObjectNode getFile(String filename, Turn turn) {
         UUID id = artifact();
-        VersionedFile found = store.file(id, filename).orElseThrow(() -> new NoSuchFile("no file named '"
-                + filename + "' in the latest version (" + store.files(id).version() + ") of the artifact."));
+        VersionedFile found = store.file(id, filename).orElse(null);
+        if (found == null) {
+            int version = store.files(id).version();
+            saw(turn, Map.of(filename, version)); // absence seen: a whole-file write of it from here adds it
+            throw new NoSuchFile("no file named '" + filename + "' in the latest version (" + version
+                    + ") of the artifact.");
+        }
+        saw(turn, Map.of(filename, found.version()));
         CodeFile file = found.file();
         return Json.MAPPER.createObjectNode()
                 .put("filename", file.filename())
