@@ -8,6 +8,7 @@ module dev.gapless.executor {
     requires transitive dev.gapless.core;
     requires transitive com.fasterxml.jackson.databind;
     requires com.networknt.schema;
+    requires dev.gapless.text;
     requires org.slf4j;
 
     exports dev.gapless.executor;
