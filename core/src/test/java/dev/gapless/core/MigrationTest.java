@@ -60,7 +60,7 @@ class MigrationTest {
             before.add(readVersionOne(ds, id));
         }
 
-        assertThat(Schema.apply(ds)).as("only V4 is new").isEqualTo(1);
+        assertThat(Schema.apply(ds)).as("the migrations after V3 are new").isEqualTo(Schema.MIGRATIONS.size() - 3);
 
         ArtifactStore store = ArtifactStore.create(ds);
         for (int a = 0; a < artifacts.size(); a++) {
