@@ -6,7 +6,8 @@
  */
 module dev.gapless.executor {
     requires transitive dev.gapless.core;
-    // not used directly: it provides the TextMerger core loads, so that whole-file writes from an older view merge
+    // the unified diff of get_code_diff; and the TextMerger core loads, so that whole-file writes from an older
+    // view merge
     requires dev.gapless.text;
     requires transitive com.fasterxml.jackson.databind;
     requires com.networknt.schema;

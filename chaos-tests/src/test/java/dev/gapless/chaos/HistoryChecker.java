@@ -22,7 +22,9 @@ import javax.sql.DataSource;
  * Checks a run from the database alone (raw rows, read without core's reader: {@link StoredArtifact}) plus the
  * writers' own records of what they were told:
  * <ul>
- *   <li>the versions of every artifact are exactly 1..head and {@code head_version} is the highest;</li>
+ *   <li>the versions of every artifact are exactly 1..head and {@code head_version} is the highest; after a prune,
+ *   a contiguous run from at or before the oldest kept version to the head, starting with a manifest (the replay
+ *   resumes there), and the acknowledged appends below the first stored version count as pruned, not lost;</li>
  *   <li>every version rebuilt from the empty artifact, content(k) = apply(change(k), content(k-1)), and what
  *   storage keeps beside the changes agrees with that replay: summaries, file counts, manifests, the head's files
  *   and counters, contents that hash to their keys ({@link HistoryReplay});</li>
@@ -85,18 +87,32 @@ final class HistoryChecker {
         if (stored.head() == null) {
             out.add(new Violation(Violation.Rule.HEAD_NOT_MAX, id, List.of(), List.of(), "artifact row is missing"));
         }
-        checkShape(id, head, stored.versions().navigableKeySet(), out);
+        checkShape(id, head, stored.oldest(), stored.versions().navigableKeySet(), stored.manifests().keySet(), out);
         Map<Integer, Change> changes = new HistoryReplay(stored, out).run();
         TreeMap<Integer, Stored> versions = new TreeMap<>();
         stored.versions().forEach((n, v) -> versions.put(n, new Stored(n, changes.get(n), v.summary(), v.key())));
         checkKeys(id, versions, out);
-        checkRecords(id, versions, records, out);
+        int first = versions.isEmpty() ? 1 : versions.firstKey();
+        checkRecords(id, versions, records.stream().filter(r -> !pruned(r, first)).toList(), out);
     }
 
-    private static void checkShape(UUID id, int head, NavigableSet<Integer> numbers, List<Violation> out) {
+    /** Whether a record's append was acknowledged at a version that a prune has since removed. */
+    private static boolean pruned(AppendRecord r, int firstStored) {
+        return r.last() instanceof Outcome.Acked a && a.version() < firstStored;
+    }
+
+    private static void checkShape(UUID id, int head, int oldest, NavigableSet<Integer> numbers,
+                                   Set<Integer> manifests, List<Violation> out) {
         int max = numbers.isEmpty() ? 0 : numbers.last();
+        // a pruned prefix: the versions start at or before the oldest kept one, with a manifest to start from
+        int first = oldest > 1 && !numbers.isEmpty() ? Math.min(oldest, numbers.first()) : 1;
+        if (first > 1 && !manifests.contains(first)) {
+            out.add(new Violation(Violation.Rule.NOT_CONTIGUOUS, id, List.of(first), List.of(),
+                    "the history was pruned to version " + oldest + " but its first stored version " + first
+                    + " has no manifest: it cannot be rebuilt"));
+        }
         List<Integer> missing = new ArrayList<>();
-        for (int k = 1; k <= max; k++) {
+        for (int k = first; k <= max; k++) {
             if (!numbers.contains(k)) {
                 missing.add(k);
             }
@@ -106,7 +122,7 @@ final class HistoryChecker {
             List<Integer> involved = new ArrayList<>(missing);
             involved.addAll(outOfRange);
             out.add(new Violation(Violation.Rule.NOT_CONTIGUOUS, id, involved, List.of(),
-                    "versions are not exactly 1.." + max + ": missing " + missing + ", out of range " + outOfRange));
+                    "versions are not exactly " + first + ".." + max + ": missing " + missing + ", out of range " + outOfRange));
         }
         if (head != max) {
             out.add(new Violation(Violation.Rule.HEAD_NOT_MAX, id, List.of(head, max), List.of(),

@@ -53,6 +53,46 @@ class HistoryCheckerSelfTest {
     }
 
     @Test
+    void understandsAPrunedPrefixAndReportsOneWithoutItsManifest() throws Exception {
+        List<UUID> artifacts = Chaos.artifacts(pool, "checker-pruned", 1);
+        ArtifactStore store = ArtifactStore.builder(pool).strategy(WriteStrategy.rowLock()).build();
+        Workload workload = Workload.builder("pruned").stores(List.of(store)).artifacts(artifacts).writers(6)
+                .maxOpsPerWriter(25).duration(Duration.ofSeconds(30)).build();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread pruner = new Thread(() -> {
+            while (!done.get()) {
+                store.lifecycle().prune(artifacts.get(0), dev.gapless.core.Retention.keepLast(10));
+            }
+        }, "checker-pruner");
+        pruner.start();
+        List<AppendRecord> records;
+        try {
+            records = workload.run();
+        } finally {
+            done.set(true);
+            pruner.join(60_000);
+        }
+        store.lifecycle().prune(artifacts.get(0), dev.gapless.core.Retention.keepLast(10));
+        List<Violation> violations = new HistoryChecker(pool).check(artifacts, records);
+        report("checker_understands_pruned", records, violations, "no violation: pruning is not a lost write");
+        assertThat(violations).as(text(violations)).isEmpty();
+        int head = store.find(artifacts.get(0)).orElseThrow().headVersion();
+        assertThat(head).as("enough versions to prune").isGreaterThan(10);
+        assertThat(store.history(artifacts.get(0))).hasSize(10);
+
+        // the same history with the manifest of its oldest kept version gone cannot be rebuilt: reported
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "DELETE FROM artifact_manifests WHERE artifact_id = ? AND version_number = ?")) {
+            s.setObject(1, artifacts.get(0));
+            s.setInt(2, head - 9);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+        List<Violation> broken = new HistoryChecker(pool).check(artifacts, records);
+        assertThat(rules(broken)).as(text(broken)).contains(Violation.Rule.NOT_CONTIGUOUS);
+        assertThat(text(broken)).contains("has no manifest");
+    }
+
+    @Test
     void reportsTheNaiveStrategyLosingWritesUnderConcurrency() throws Exception {
         List<UUID> artifacts = Chaos.artifacts(pool, "checker-naive", 1);
         ArtifactStore naive = ArtifactStore.builder(pool).strategy(WriteStrategy.naive()).build();
@@ -288,8 +328,13 @@ class HistoryCheckerSelfTest {
     }
 
     private static void report(String name, java.util.Collection<AppendRecord> records, List<Violation> violations) {
+        report(name, records, violations, "violations > 0: this writer is broken on purpose");
+    }
+
+    private static void report(String name, java.util.Collection<AppendRecord> records, List<Violation> violations,
+                               String expected) {
         ChaosReport.record(ChaosReport.figures(name, records.stream().map(AppendRecord::strategy).distinct().toList(),
                 0, 0, records, records.stream().mapToLong(r -> r.tries().size()).sum(), 0, java.util.Map.of(),
-                violations, null, java.util.Map.of("expected", "violations > 0: this writer is broken on purpose")));
+                violations, null, java.util.Map.of("expected", expected)));
     }
 }

@@ -25,9 +25,11 @@ import java.util.UUID;
  * @param contents   {@code artifact_contents}: content by the hex of its stored {@code sha256} key
  * @param headFiles  {@code artifact_files} in snapshot order ({@code added_version, added_index}, then filename)
  * @param manifests  {@code artifact_manifests}: the {@code files} JSON by version
+ * @param oldest     {@code artifact_retention.oldest_version}: the oldest version kept by a prune (1 when never pruned)
  */
 record StoredArtifact(UUID id, Integer head, long fileCount, long totalBytes, TreeMap<Integer, VersionRow> versions,
-                      Map<String, String> contents, List<HeadFile> headFiles, TreeMap<Integer, String> manifests) {
+                      Map<String, String> contents, List<HeadFile> headFiles, TreeMap<Integer, String> manifests,
+                      int oldest) {
 
     /**
      * One row of {@code artifact_versions}.
@@ -109,7 +111,13 @@ record StoredArtifact(UUID id, Integer head, long fileCount, long totalBytes, Tr
                 manifests.put(r.getInt(1), r.getString(2));
             }
         }
-        return new StoredArtifact(id, head, fileCount, totalBytes, versions, contents, headFiles, manifests);
+        int oldest = 1;
+        try (ResultSet r = query(c, "SELECT oldest_version FROM artifact_retention WHERE artifact_id = ?", id)) {
+            if (r.next()) {
+                oldest = r.getInt(1);
+            }
+        }
+        return new StoredArtifact(id, head, fileCount, totalBytes, versions, contents, headFiles, manifests, oldest);
     }
 
     private static ResultSet query(Connection c, String sql, UUID id) throws SQLException {

@@ -52,7 +52,7 @@ class McpServerTest {
             List<McpSchema.Tool> tools = client.listTools().tools();
             assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("add_code_file", "add_code_files",
                     "delete_code_file", "edit_code_file", "str_replace_based_edit_tool", "apply_patch", "get_code_file",
-                    "list_code_files", "get_artifact_history");
+                    "list_code_files", "get_artifact_history", "get_code_diff", "revert_to_version");
             assertThat(Json.MAPPER.valueToTree(tools.get(0).inputSchema()).path("required").toString())
                     .contains("filename").contains("content");
 

@@ -3,9 +3,11 @@ package dev.gapless.core;
 import dev.gapless.core.internal.AppendRequest;
 import dev.gapless.core.internal.Artifacts;
 import dev.gapless.core.internal.InputValidator;
+import dev.gapless.core.internal.Lifecycle;
 import dev.gapless.core.internal.Limits;
 import dev.gapless.core.internal.Merges;
 import dev.gapless.core.internal.PreparedChange;
+import dev.gapless.core.internal.Pruner;
 import dev.gapless.core.internal.Reader;
 import dev.gapless.core.internal.Writer;
 import dev.gapless.core.spi.TextMerger;
@@ -21,6 +23,8 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point: artifacts and their append-only versions in PostgreSQL, written by many concurrent callers
@@ -58,6 +62,12 @@ public final class ArtifactStore {
     private final Writer writer;
     private final FileViews views;
     private final TextMerger merger;
+    private final Retention retention;
+    private final ArtifactLifecycle lifecycle;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArtifactStore.class);
+    /** The store's retention policy runs after every this many versions of an artifact. */
+    static final int RETENTION_EVERY = 64;
 
     private ArtifactStore(Builder builder) {
         this.strategy = builder.strategy;
@@ -70,6 +80,8 @@ public final class ArtifactStore {
         this.writer = new Writer(strategy, builder.dataSource, limits, clock, builder.sleeper, builder.listener,
                 new Merges(merger));
         this.views = new FileViews(writer);
+        this.retention = builder.retention;
+        this.lifecycle = new ArtifactLifecycle(this, new Pruner(writer, clock, ArtifactLifecycle.PRUNE_BATCH));
     }
 
     /**
@@ -111,6 +123,24 @@ public final class ArtifactStore {
      */
     public FileViews views() {
         return views;
+    }
+
+    /**
+     * Checkout, diff, revert, paged history, delete and retention of this store's artifacts.
+     *
+     * @return the lifecycle operations, thread-safe
+     */
+    public ArtifactLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    /**
+     * The store's retention policy, applied as versions are written.
+     *
+     * @return the policy, or empty when versions are kept for ever
+     */
+    public Optional<Retention> retention() {
+        return Optional.ofNullable(retention);
     }
 
     /**
@@ -212,9 +242,25 @@ public final class ArtifactStore {
         AppendRequest request = new AppendRequest(artifactId, PreparedChange.of(change), key,
                 options.expectedVersion().orElse(null), timeout, clock.instant().plus(timeout), start);
         AppendResult result = writer.append(request);
+        if (retention != null && !result.deduplicated() && !result.unchanged() && result.version() % RETENTION_EVERY == 0) {
+            applyRetention(artifactId);
+        }
         return new AppendResult(result.artifactId(), result.version(), result.summary(), result.attempts(),
                 Duration.ofNanos(System.nanoTime() - start), result.deduplicated(), result.unchanged(),
                 result.merges());
+    }
+
+    /**
+     * Applies the store's policy after a version was written, in bounded steps. Its failure is logged, not thrown:
+     * the append it follows is committed, and the next run prunes what this one did not.
+     */
+    private void applyRetention(UUID artifactId) {
+        try {
+            lifecycle.applyPolicy(artifactId, retention);
+        } catch (RuntimeException e) {
+            LOG.warn("retention of artifact {} failed, to be retried after a later append: {}", artifactId,
+                    e.getMessage());
+        }
     }
 
     /**
@@ -237,6 +283,7 @@ public final class ArtifactStore {
      * @param number     the version number, from 1
      * @return the version, or empty if there is no such version
      * @throws ArtifactNotFoundException if no artifact has that id
+     * @throws VersionPrunedException    if the version was pruned ({@link ArtifactLifecycle#prune})
      * @throws IllegalArgumentException  if {@code number} is less than 1
      * @throws ConfigurationException    at once, if the configuration is wrong (login, database, schema)
      * @throws StorageException          if the database fails
@@ -250,7 +297,10 @@ public final class ArtifactStore {
 
     private Optional<Version> version(UUID artifactId, Integer number) {
         Objects.requireNonNull(artifactId, "artifactId");
-        return read(true, c -> Reader.version(c, artifactId, number));
+        return read(true, c -> {
+            Lifecycle.requireKept(c, artifactId, number);
+            return Reader.version(c, artifactId, number);
+        });
     }
 
     /**
@@ -298,7 +348,11 @@ public final class ArtifactStore {
         return read(false, c -> Reader.history(c, artifactId));
     }
 
-    private interface Read<T> {
+    InputValidator validator() {
+        return validator;
+    }
+
+    interface Read<T> {
         T run(Connection connection) throws SQLException;
     }
 
@@ -306,7 +360,7 @@ public final class ArtifactStore {
      * Runs a read; with {@code snapshot}, in a read-only REPEATABLE READ transaction so that its statements see
      * one state of the artifact.
      */
-    private <T> T read(boolean snapshot, Read<T> body) {
+    <T> T read(boolean snapshot, Read<T> body) {
         try (Connection connection = writer.readConnection()) {
             if (!snapshot) {
                 return body.run(connection);
@@ -343,6 +397,7 @@ public final class ArtifactStore {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private AppendListener listener = AppendListener.NONE;
         private TextMerger merger;
+        private Retention retention;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -468,6 +523,19 @@ public final class ArtifactStore {
          */
         public Builder merger(TextMerger merger) {
             this.merger = Objects.requireNonNull(merger, "merger");
+            return this;
+        }
+
+        /**
+         * A retention policy applied as versions are written: after every 64th version of an artifact, the append
+         * that wrote it prunes what the policy does not keep, in at most a few bounded steps (see
+         * {@link ArtifactLifecycle#prune}) after its own commit; default none (every version is kept).
+         *
+         * @param retention the policy, or {@code null} for none
+         * @return this builder
+         */
+        public Builder retention(Retention retention) {
+            this.retention = retention;
             return this;
         }
 

@@ -55,7 +55,8 @@ public final class Schema {
     /** The migrations, in order. A test checks that this list matches the files in {@link #LOCATION}. */
     static final List<String> MIGRATIONS = List.of("V1__create_artifacts.sql", "V2__server_function.sql",
             "V3__server_function_one_round_trip.sql", "V4__storage_v2.sql", "V5__key_failures.sql",
-            "V8__edit_hardening.sql", "V9__merge_precondition.sql", "V10__file_views.sql");
+            "V8__edit_hardening.sql", "V9__merge_precondition.sql", "V10__file_views.sql",
+            "V11__lifecycle.sql");
 
     private static final long LOCK_KEY = 0x6761706c65737331L; // "gapless1"
 

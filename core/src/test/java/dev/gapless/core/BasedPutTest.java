@@ -66,6 +66,31 @@ class BasedPutTest {
 
     @ParameterizedTest
     @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
+    void aPutBasedOnAPrunedVersionIsRefusedNamingTheOldestKeptAndNothingIsWritten(String strategy) {
+        ArtifactStore store = store(strategy);
+        UUID id = artifact(store);
+        store.append(id, Change.put(CodeFile.of("a.txt", "one\n")));
+        for (int i = 2; i <= 5; i++) {
+            store.append(id, Change.put(CodeFile.of("b.txt", "b" + i + "\n")));
+        }
+        store.lifecycle().prune(id, Retention.keepLast(2)); // versions 4 and 5 are kept
+        // the file at version 1, and what changed it since, are gone: neither a merge nor a plain write is right
+        assertThatThrownBy(() -> store.append(id, Change.put(CodeFile.of("a.txt", "mine\n"), 1)))
+                .isInstanceOfSatisfying(VersionPrunedException.class, e -> {
+                    assertThat(e.outcome()).isEqualTo(Outcome.NOT_APPLIED);
+                    assertThat(e.version()).isEqualTo(1);
+                    assertThat(e.oldestKept()).isEqualTo(4);
+                });
+        assertThat(store.latest(id).orElseThrow().number()).isEqualTo(5);
+        assertThat(content(store, id, "a.txt")).isEqualTo("one\n");
+        // a base that is still kept merges (here: unchanged since, so written as it is)
+        AppendResult kept = store.append(id, Change.put(CodeFile.of("a.txt", "mine\n"), 4));
+        assertThat(kept.version()).isEqualTo(6);
+        assertThat(content(store, id, "a.txt")).isEqualTo("mine\n");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
     void withoutAMergerAStalePutOfAChangedFileIsRefusedAndNothingIsWritten(String strategy) {
         ArtifactStore store = store(strategy);
         UUID id = artifact(store);

@@ -36,7 +36,8 @@ public final class ToolCatalog {
     /**
      * The catalog of {@code add_code_file}, {@code add_code_files}, {@code delete_code_file}, the edit tools
      * {@code edit_code_file}, {@code str_replace_based_edit_tool} (Anthropic's text editor) and {@code apply_patch}
-     * (OpenAI's V4A patches), {@code get_code_file}, {@code list_code_files} and {@code get_artifact_history}.
+     * (OpenAI's V4A patches), {@code get_code_file}, {@code list_code_files}, {@code get_artifact_history} (paged),
+     * {@code get_code_diff} and {@code revert_to_version}.
      *
      * @return the catalog
      */

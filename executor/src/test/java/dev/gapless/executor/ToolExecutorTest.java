@@ -176,7 +176,8 @@ class ToolExecutorTest {
             assertThat(json(list).path("version").asInt()).isEqualTo(2);
             ToolResult history = executor.execute(new ToolCall("h", "get_artifact_history", "{}"));
             assertThat(json(history).path("versions")).hasSize(2);
-            assertThat(json(history).path("versions").get(0).path("tool_call_id").asText()).isEqualTo("b");
+            // newest first
+            assertThat(json(history).path("versions").get(1).path("tool_call_id").asText()).isEqualTo("b");
             ToolResult missing = executor.execute(new ToolCall("m", "get_code_file", "{\"filename\":\"a.txt\"}"));
             assertThat(missing.error()).isTrue();
         }

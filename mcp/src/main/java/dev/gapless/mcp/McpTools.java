@@ -66,8 +66,10 @@ final class McpTools {
         McpSchema.ToolAnnotations.Builder hints = McpSchema.ToolAnnotations.builder().openWorldHint(false)
                 .readOnlyHint(readOnly);
         if (!readOnly) {
-            // a patch may delete files (*** Delete File); edits and puts leave every earlier version readable
-            hints.destructiveHint(tool.startsWith("delete_") || tool.startsWith("remove_") || tool.equals("apply_patch"))
+            // a patch may delete files (*** Delete File), and so may a revert (the files added since the version it
+            // goes back to); edits and puts leave every earlier version readable
+            hints.destructiveHint(tool.startsWith("delete_") || tool.startsWith("remove_") || tool.equals("apply_patch")
+                    || tool.equals("revert_to_version"))
                     .idempotentHint(true);
         }
         return hints.build();

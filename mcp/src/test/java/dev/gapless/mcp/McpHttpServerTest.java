@@ -92,13 +92,37 @@ class McpHttpServerTest {
     }
 
     @Test
+    void aDiffAndARevertOverMcpUndoTheLastChange() throws Exception {
+        try (McpSyncClient client = client(TOKEN, "undo-" + UUID.randomUUID())) {
+            client.initialize();
+            add(client, "u1", "a.txt");
+            add(client, "u2", "b.txt");
+            McpSchema.CallToolResult diff = client.callTool(McpSchema.CallToolRequest.builder().name("get_code_diff")
+                    .arguments(Map.of()).build());
+            assertThat(diff.isError()).isFalse();
+            assertThat(JSON.readTree(text(diff)).path("diff").asText())
+                    .startsWith("diff --git a/b.txt b/b.txt\nnew file mode 100644\n");
+            McpSchema.CallToolResult revert = client.callTool(McpSchema.CallToolRequest.builder()
+                    .name("revert_to_version").arguments(Map.of("version", 1)).meta(Map.of("tool_call_id", "undo"))
+                    .build());
+            assertThat(revert.isError()).as(text(revert)).isFalse();
+            assertThat(JSON.readTree(text(revert)).path("version").asInt()).isEqualTo(3);
+            McpSchema.CallToolResult page = client.callTool(McpSchema.CallToolRequest.builder()
+                    .name("get_artifact_history").arguments(Map.of("limit", 1)).build());
+            assertThat(JSON.readTree(text(page)).path("versions").get(0).path("summary").asText())
+                    .isEqualTo("Removed b.txt");
+            assertThat(JSON.readTree(text(page)).path("next_before").asInt()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void toolsCarryAnnotationsAndTheListIsNotAdvertisedAsChanging() {
         try (McpSyncClient client = client(TOKEN, "annotations-" + UUID.randomUUID())) {
             McpSchema.InitializeResult init = client.initialize();
             assertThat(init.capabilities().tools().listChanged()).isNotEqualTo(Boolean.TRUE);
             Map<String, McpSchema.ToolAnnotations> hints = new java.util.HashMap<>();
             client.listTools().tools().forEach(t -> hints.put(t.name(), t.annotations()));
-            for (String read : List.of("get_code_file", "list_code_files", "get_artifact_history")) {
+            for (String read : List.of("get_code_file", "list_code_files", "get_artifact_history", "get_code_diff")) {
                 assertThat(hints.get(read).readOnlyHint()).as(read).isTrue();
             }
             assertThat(hints.get("delete_code_file").destructiveHint()).isTrue();
@@ -107,6 +131,9 @@ class McpHttpServerTest {
             assertThat(hints.get("add_code_file").destructiveHint()).isFalse();
             assertThat(hints.get("add_code_file").idempotentHint()).isTrue();
             assertThat(hints.get("apply_patch").destructiveHint()).as("a patch may delete files").isTrue();
+            assertThat(hints.get("revert_to_version").readOnlyHint()).isFalse();
+            assertThat(hints.get("revert_to_version").destructiveHint()).as("a revert may delete files").isTrue();
+            assertThat(hints.get("revert_to_version").idempotentHint()).isTrue();
             for (String edit : List.of("edit_code_file", "str_replace_based_edit_tool")) {
                 assertThat(hints.get(edit).readOnlyHint()).as(edit).isFalse();
                 assertThat(hints.get(edit).destructiveHint()).as(edit).isFalse();

@@ -19,8 +19,10 @@ import java.util.UUID;
  * @param base     the base version
  * @param baseText the file's content at the base, or {@code null} when it did not exist there
  * @param steps    the versions after the base that changed the file, oldest first; empty when none did
+ * @param pruned   the oldest version kept when the base or versions after it were pruned (then there is no history
+ *                 to merge with, and the put is refused), else 0
  */
-record FileHistory(String filename, int base, String baseText, List<Step> steps) {
+record FileHistory(String filename, int base, String baseText, List<Step> steps, int pruned) {
 
     /**
      * A version that changed the file.
@@ -64,6 +66,11 @@ record FileHistory(String filename, int base, String baseText, List<Step> steps)
 
     /** The history of {@code filename} from {@code base} to {@code head}. */
     static FileHistory read(Connection c, UUID id, String filename, int base, int head) throws SQLException {
+        int oldest = Lifecycle.oldestKept(c, id);
+        if (oldest > 1 && base < oldest) {
+            // the file at the base, or what changed it since, is gone: a merge cannot be computed, nor skipped
+            return new FileHistory(filename, base, null, List.of(), oldest);
+        }
         List<Storage.VersionRow> later = Storage.versions(c, id, base + 1, head);
         List<Storage.VersionRow> touching = new ArrayList<>();
         List<ChangeJson.Entry> after = new ArrayList<>();
@@ -82,7 +89,7 @@ record FileHistory(String filename, int base, String baseText, List<Step> steps)
             }
         }
         if (touching.isEmpty()) {
-            return new FileHistory(filename, base, null, List.of());
+            return new FileHistory(filename, base, null, List.of(), 0);
         }
         ChangeJson.Entry atBase = base == 0 ? null : Reader.filesAt(c, id, base, new ArrayList<>()).get(filename);
         Set<Digest> needed = new HashSet<>();
@@ -101,7 +108,8 @@ record FileHistory(String filename, int base, String baseText, List<Step> steps)
             steps.add(new Step(touching.get(i).number(), touching.get(i).key(),
                     e == null ? null : content(contents, e.sha256())));
         }
-        return new FileHistory(filename, base, atBase == null ? null : content(contents, atBase.sha256()), steps);
+        return new FileHistory(filename, base, atBase == null ? null : content(contents, atBase.sha256()), steps,
+                0);
     }
 
     private static String content(Map<Digest, String> contents, Digest digest) {

@@ -8,6 +8,7 @@ import dev.gapless.core.MergeConflictException;
 import dev.gapless.core.IdempotencyKeyReusedException;
 import dev.gapless.core.InvalidChangeException;
 import dev.gapless.core.VersionConflictException;
+import dev.gapless.core.VersionPrunedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The part of an artifact's head that one write touches, read after its lock: the counters, the rows of the files
@@ -274,7 +276,7 @@ final class HeadState {
                 if (put.hasBase() && !edited.containsKey(name)) {
                     Merges.Merged merged;
                     try {
-                        merged = merge(put);
+                        merged = merge(put, r.artifactId());
                     } catch (GaplessException e) {
                         return new MemberResult.Rejected(e, keyUnderLock);
                     }
@@ -421,7 +423,7 @@ final class HeadState {
      * @throws InvalidChangeException when the base is newer than the head
      * @throws MergeConflictException when it cannot be merged
      */
-    private Merges.Merged merge(PreparedChange.Put put) {
+    private Merges.Merged merge(PreparedChange.Put put, UUID artifactId) {
         String name = put.filename();
         if (put.base() > head) {
             throw new InvalidChangeException(InvalidChangeException.Reason.INVALID_FIELD, "the base version "
@@ -434,6 +436,9 @@ final class HeadState {
             if (history == null) {
                 throw new IllegalStateException("the history of '" + name + "' since version " + put.base()
                         + " was not read before its put");
+            }
+            if (history.pruned() > 0) {
+                throw new VersionPrunedException(artifactId, put.base(), history.pruned());
             }
             baseText = history.baseText();
             steps.addAll(history.steps());

@@ -4,6 +4,7 @@ import dev.gapless.core.ArtifactNotFoundException;
 import dev.gapless.core.FileMerge;
 import dev.gapless.core.InvalidChangeException;
 import dev.gapless.core.MergeConflictException;
+import dev.gapless.core.VersionPrunedException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -127,9 +128,11 @@ final class ServerFunctionEngine implements Engine {
             preconditions.put(name, row == null ? null : row.sha256());
         }
         if (result instanceof MemberResult.Rejected rejected) {
-            if (rejected.failure() instanceof MergeConflictException || rejected.failure()
-                    instanceof InvalidChangeException e && e.reason() == InvalidChangeException.Reason.INVALID_FIELD) {
-                // a conflict, or a base newer than the head: so at the read, and so after it (the head only grows)
+            if (rejected.failure() instanceof MergeConflictException || rejected.failure() instanceof VersionPrunedException
+                    || rejected.failure() instanceof InvalidChangeException e
+                    && e.reason() == InvalidChangeException.Reason.INVALID_FIELD) {
+                // a conflict, a base newer than the head, or one pruned: so at the read, and so after it (the head
+                // only grows, and pruned versions never come back); sending the unmerged put would overwrite
                 return new Planned(null, List.of(), rejected);
             }
             // decided under the lock by the function itself, if the files are still as read (else retried)

@@ -18,6 +18,11 @@ public final class SqlErrors {
     public static final String VERSION_CONSTRAINT = "artifact_versions_artifact_id_version_number_key";
     /** The unique constraint that makes idempotency keys exactly-once. */
     public static final String IDEMPOTENCY_CONSTRAINT = "artifact_versions_artifact_id_idempotency_key_key";
+    /**
+     * The foreign key from a head file to its content: violated when a prune collected a content that an attempt
+     * found stored (so did not insert) and then referenced. A retry inserts it again.
+     */
+    public static final String CONTENT_CONSTRAINT = "artifact_files_artifact_id_sha256_fkey";
 
     /** The primary key of the rejections recorded under idempotency keys: one per key, like a version's. */
     public static final String KEY_FAILURE_CONSTRAINT = "artifact_key_failures_key";
@@ -282,7 +287,7 @@ public final class SqlErrors {
             kind = Kind.ALREADY_APPLIED;
         } else if (CAS_LOST.equals(state)) {
             kind = Kind.VERSION_CONFLICT;
-        } else if ("40001".equals(state)) {
+        } else if ("40001".equals(state) || ("23503".equals(state) && CONTENT_CONSTRAINT.equals(constraint))) {
             kind = Kind.SERIALIZATION_FAILURE;
         } else if ("40P01".equals(state)) {
             kind = Kind.DEADLOCK;

@@ -161,6 +161,7 @@ final class TransactionEngine implements Engine {
         if (locked[0] == null) {
             throw new ArtifactNotFoundException(id);
         }
+        requireWholeRead(c, id, rows, texts, editSources);
         Storage.Locked head = locked[0];
         // a put based on an older version merges with what changed its file since: read under the lock
         HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
@@ -196,6 +197,23 @@ final class TransactionEngine implements Engine {
             }
         }
         return out;
+    }
+
+    /**
+     * Without a lock the reads of one attempt are statements with snapshots of their own: a file row read, then its
+     * content gone by the next statement, means the artifact (or the file) was deleted in between. Deleted: the
+     * artifact is not found; else the attempt conflicts with that writer and is retried like any conflict.
+     */
+    private static void requireWholeRead(java.sql.Connection c, UUID id, Map<String, HeadState.FileRow> rows,
+                                         Map<String, String> texts, Set<String> editSources) throws SQLException {
+        for (String source : editSources) {
+            if (rows.containsKey(source) && !texts.containsKey(source)) {
+                if (Storage.readHead(c, id) == null) {
+                    throw new ArtifactNotFoundException(id);
+                }
+                throw new SQLException("the file " + source + " changed between the reads of one attempt", "40001");
+            }
+        }
     }
 
     /**

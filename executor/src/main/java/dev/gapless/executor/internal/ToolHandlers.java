@@ -25,7 +25,7 @@ import dev.gapless.core.Outcome;
 import dev.gapless.core.RetriesExhaustedException;
 import dev.gapless.core.StorageException;
 import dev.gapless.core.VersionConflictException;
-import dev.gapless.core.VersionSummary;
+import dev.gapless.core.VersionPrunedException;
 import dev.gapless.core.VersionedFile;
 import dev.gapless.core.WriteConflictException;
 import dev.gapless.executor.ToolCall;
@@ -56,6 +56,7 @@ public final class ToolHandlers {
     private final String title;
     private volatile UUID artifactId;
     private final EditTools edits;
+    private final LifecycleTools lifecycle;
 
     /**
      * @param store  the store
@@ -79,6 +80,7 @@ public final class ToolHandlers {
                 ToolHandlers.this.ownWrites(turn, views);
             }
         });
+        this.lifecycle = new LifecycleTools(store, this::artifact);
     }
 
     /**
@@ -94,6 +96,10 @@ public final class ToolHandlers {
             if (EditTools.NAMES.contains(call.name())) {
                 return edits.handle(call, arguments, timeLeft, turn);
             }
+            if (LifecycleTools.NAMES.contains(call.name())) {
+                return new ToolResult(call.id(), call.name(), false,
+                        Json.write(lifecycle.handle(call, arguments, timeLeft)));
+            }
             ObjectNode payload = switch (call.name()) {
                 case "add_code_file" -> addFiles(call, List.of(arguments), timeLeft, turn)
                         .put("filename", arguments.path("filename").asText());
@@ -101,12 +107,15 @@ public final class ToolHandlers {
                 case "delete_code_file" -> delete(call, arguments.path("filename").asText(), timeLeft, turn);
                 case "get_code_file" -> getFile(arguments.path("filename").asText(), turn);
                 case "list_code_files" -> listFiles();
-                case "get_artifact_history" -> history();
                 default -> throw new IllegalArgumentException("no handler for " + call.name());
             };
             return new ToolResult(call.id(), call.name(), false, Json.write(payload));
         } catch (NoSuchFile | EditTools.Refused e) {
             return error(call.id(), call.name(), e.getMessage());
+        } catch (ArtifactNotFoundException e) {
+            // the chat's artifact was deleted: this call fails, the next one starts a new artifact at version 1
+            artifactId = null;
+            return error(call.id(), call.name(), safeMessage(e));
         } catch (GaplessException e) {
             return error(call.id(), call.name(), safeMessage(e));
         }
@@ -156,6 +165,9 @@ public final class ToolHandlers {
                     + "; " + written;
         } else if (e instanceof WriteConflictException) {
             return "another write to the artifact won the race; " + written + " Retry the call.";
+        } else if (e instanceof VersionPrunedException pruned) {
+            return "version " + pruned.version() + " was pruned by the retention policy; the oldest version kept is "
+                    + pruned.oldestKept() + "; " + written;
         } else if (e instanceof ArtifactNotFoundException) {
             return "the chat's artifact does not exist; " + written;
         } else if (e instanceof ConfigurationException c) {
@@ -326,22 +338,6 @@ public final class ToolHandlers {
                     .put("language", f.language())
                     .put("description", f.description())
                     .put("bytes", f.bytes());
-        }
-        return out;
-    }
-
-    private ObjectNode history() {
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        ArrayNode versions = out.putArray("versions");
-        for (VersionSummary v : store.history(artifact())) {
-            ObjectNode entry = versions.addObject()
-                    .put("version", v.number())
-                    .put("summary", v.summary())
-                    .put("files", v.fileCount())
-                    .put("created_at", String.valueOf(v.createdAt()));
-            if (v.idempotencyKey() != null) {
-                entry.put("tool_call_id", v.idempotencyKey());
-            }
         }
         return out;
     }
