@@ -212,6 +212,6 @@ class EditToolHardeningTest {
         }
         ToolResult fine = view("v5", "\"path\":\"a.txt\",\"view_range\":[1,-1],\"max_characters\":2147483647");
         assertThat(fine.error()).isFalse();
-        assertThat(fine.content()).isEqualTo("1: a\n");
+        assertThat(fine.content()).isEqualTo("1: a\n(a.txt at version 1)\n");
     }
 }
