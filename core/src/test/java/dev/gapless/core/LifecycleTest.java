@@ -207,7 +207,12 @@ class LifecycleTest {
             }
         }
         life.prune(code.id(), Retention.keepLast(5));
-        assertThat(Tables.rowsOf(PG.dataSource(), List.of(code.id())).values()).allMatch(n -> n > 0);
+        // a rejection recorded under its key, and what a reader saw: rows in the tables of issues 18 and 20 too
+        assertThatThrownBy(() -> store.append(code.id(), Change.delete("missing.txt"),
+                AppendOptions.defaults().withIdempotencyKey("rejected"))).isInstanceOf(InvalidChangeException.class);
+        store.views().saw(code.id(), "model", Map.of("f0.txt", 70));
+        assertThat(Tables.rowsOf(PG.dataSource(), List.of(code.id()))).allSatisfy((table, n) -> assertThat(n)
+                .as(table).isPositive());
 
         assertThat(life.deleteChat(chat)).containsExactlyInAnyOrder(code.id(), notes.id());
         Map<String, Long> left = Tables.rowsOf(PG.dataSource(), List.of(code.id(), notes.id()));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -26,6 +27,14 @@ public final class SqlErrors {
 
     /** The primary key of the rejections recorded under idempotency keys: one per key, like a version's. */
     public static final String KEY_FAILURE_CONSTRAINT = "artifact_key_failures_key";
+
+    /**
+     * The checks that keep an artifact's counters from going negative. A writer that takes no lock (the {@code retry}
+     * baseline) reads the counters and the file rows in separate statements; a commit between them makes it compute
+     * a count below zero, which this check refuses before the version's unique constraint would: the same lost race.
+     */
+    public static final Set<String> COUNTER_CHECKS = Set.of("artifacts_file_count_check",
+            "artifacts_total_bytes_check", "artifacts_changes_since_manifest_check");
 
     /** Gapless's own SQLSTATE for a compare-and-set on {@code head_version} that found the head moved. */
     public static final String CAS_LOST = "GL409";
@@ -285,7 +294,7 @@ public final class SqlErrors {
         } else if ("23505".equals(state) && (IDEMPOTENCY_CONSTRAINT.equals(constraint)
                 || KEY_FAILURE_CONSTRAINT.equals(constraint))) {
             kind = Kind.ALREADY_APPLIED;
-        } else if (CAS_LOST.equals(state)) {
+        } else if (CAS_LOST.equals(state) || "23514".equals(state) && COUNTER_CHECKS.contains(constraint)) {
             kind = Kind.VERSION_CONFLICT;
         } else if ("40001".equals(state) || ("23503".equals(state) && CONTENT_CONSTRAINT.equals(constraint))) {
             kind = Kind.SERIALIZATION_FAILURE;

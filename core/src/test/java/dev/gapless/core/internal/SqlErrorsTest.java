@@ -55,6 +55,22 @@ class SqlErrorsTest {
         assertThat(SqlErrors.classify(key).isConflict()).isFalse();
     }
 
+    /**
+     * Found by KeyedRejectionReplayTest on the {@code retry} strategy: its counters, computed from a read a commit
+     * overtook, went below zero, and the append failed as a storage error instead of being retried as the lost race
+     * it is.
+     */
+    @Test
+    void aCounterBelowZeroIsAVersionConflictAndAnotherCheckIsNot() throws Exception {
+        String id = artifactWithVersionOne();
+        SQLException counter = fail("UPDATE artifacts SET file_count = -1 WHERE id = '" + id + "'");
+        SQLException other = fail("UPDATE artifacts SET head_version = -1 WHERE id = '" + id + "'");
+
+        assertThat(SqlErrors.classify(counter)).isEqualTo(new SqlErrors.Classified(SqlErrors.Kind.VERSION_CONFLICT,
+                "23514", "artifacts_file_count_check"));
+        assertThat(SqlErrors.classify(other).kind()).isEqualTo(SqlErrors.Kind.OTHER);
+    }
+
     @Test
     void anUnrelatedUniqueViolationIsNotRetried() throws Exception {
         SQLException other = fail("CREATE TEMP TABLE t (x int UNIQUE)", "INSERT INTO t VALUES (1)",
