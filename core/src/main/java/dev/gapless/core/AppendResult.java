@@ -23,7 +23,24 @@ import java.util.UUID;
 public record AppendResult(UUID artifactId, int version, String summary, int attempts, Duration elapsed,
                            boolean deduplicated, boolean unchanged, List<FileMerge> merges) {
 
-    /** @throws NullPointerException if {@code merges} is {@code null} */
+    /**
+     * Creates an {@code AppendResult}.
+     *
+     * @param artifactId   the artifact
+     * @param version      the version number this append received (or, when deduplicated, the one an earlier append
+     *                     with the same idempotency key received; when {@code unchanged}, the current head)
+     * @param summary      the summary stored with the version (when {@code unchanged}, what the change would have
+     *                     said)
+     * @param attempts     how many transactions were tried, from 1
+     * @param elapsed      the time from the call to its return, including waits for locks, the pool and backoff
+     * @param deduplicated {@code true} when an earlier append with the same idempotency key had already written this
+     *                     version and this call wrote nothing
+     * @param unchanged    {@code true} when the change would have changed nothing (every file it puts is identical to
+     *                     the head's): no version was added, and {@code version} is the head
+     * @param merges       the whole-file writes that were merged with changes their writers had not seen; empty when
+     *                     nothing was merged
+     * @throws NullPointerException if {@code merges} is {@code null}
+     */
     public AppendResult {
         merges = List.copyOf(merges);
     }

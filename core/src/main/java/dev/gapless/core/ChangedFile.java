@@ -23,6 +23,9 @@ public record ChangedFile(String filename, CodeFile before, CodeFile after) {
     }
 
     /**
+     * @param filename the file's name
+     * @param before   the file in the "from" version, or {@code null} when it was added
+     * @param after    the file in the "to" version, or {@code null} when it was deleted
      * @throws NullPointerException     if {@code filename} is {@code null}
      * @throws IllegalArgumentException if both sides are {@code null}
      */

@@ -15,7 +15,18 @@ import java.util.List;
 public record ConflictRegion(int baseFromLine, int baseToLine, List<String> base, List<String> ours,
                              List<String> theirs) {
 
-    /** @throws NullPointerException if a list or an element is {@code null} */
+    /**
+     * Creates a {@code ConflictRegion}.
+     *
+     * @param baseFromLine the first line of the region in the base, from 1 (for an insertion, the line it goes
+     *                     before)
+     * @param baseToLine   the last line of the region in the base, inclusive ({@code baseFromLine - 1} for an
+     *                     insertion)
+     * @param base         the base's lines of the region, without line terminators
+     * @param ours         this write's lines for the region
+     * @param theirs       the head's lines for the region
+     * @throws NullPointerException if a list or an element is {@code null}
+     */
     public ConflictRegion {
         base = List.copyOf(base);
         ours = List.copyOf(ours);

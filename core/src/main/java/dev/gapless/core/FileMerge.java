@@ -15,7 +15,15 @@ import java.util.Objects;
  */
 public record FileMerge(String filename, int baseVersion, int headVersion, List<MergedRegion> theirs) {
 
-    /** @throws NullPointerException if {@code filename} or {@code theirs} is {@code null} */
+    /**
+     * Creates a {@code FileMerge}.
+     *
+     * @param filename    the file
+     * @param baseVersion the version the writer saw (0: before version 1, the file did not exist in its view)
+     * @param headVersion the head version whose file this write was merged onto
+     * @param theirs      the regions of the merged result that came from other writers' versions, in line order
+     * @throws NullPointerException if {@code filename} or {@code theirs} is {@code null}
+     */
     public FileMerge {
         Objects.requireNonNull(filename, "filename");
         theirs = List.copyOf(theirs);

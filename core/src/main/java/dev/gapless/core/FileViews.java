@@ -46,7 +46,13 @@ public final class FileViews {
      */
     public record Seen(int headVersion, Map<String, Integer> seen) {
 
-        /** @throws NullPointerException if {@code seen} is {@code null} */
+        /**
+         * Creates a {@code Seen}.
+         *
+         * @param headVersion the artifact's latest version when read (0 before the first append)
+         * @param seen        per file (name in Unicode NFC), the version the reader last saw it at; unmodifiable
+         * @throws NullPointerException if {@code seen} is {@code null}
+         */
         public Seen {
             seen = Map.copyOf(seen);
         }

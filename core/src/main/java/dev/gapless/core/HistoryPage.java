@@ -11,7 +11,12 @@ import java.util.OptionalInt;
  */
 public record HistoryPage(List<VersionSummary> versions, Integer nextBefore) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param versions   the versions of the page, newest first
+     * @param nextBefore the cursor of the next (older) page, or {@code null} when this is the last page
+     */
     public HistoryPage {
         versions = List.copyOf(versions);
     }

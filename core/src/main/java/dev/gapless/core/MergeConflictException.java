@@ -11,8 +11,11 @@ import java.util.List;
  */
 public final class MergeConflictException extends GaplessException {
 
+    /** The file whose merge failed. */
     private final String filename;
+    /** The version the write was based on. */
     private final int baseVersion;
+    /** The head version the write met. */
     private final int headVersion;
     private final transient List<ConflictRegion> conflicts;
 

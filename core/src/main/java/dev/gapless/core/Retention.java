@@ -62,7 +62,12 @@ public sealed interface Retention permits Retention.KeepLast, Retention.KeepAfte
      * @param versions how many, at least 1
      */
     record KeepLast(int versions) implements Retention {
-        /** @throws IllegalArgumentException if {@code versions} is less than 1 */
+        /**
+         * Creates a {@code KeepLast}.
+         *
+         * @param versions how many, at least 1
+         * @throws IllegalArgumentException if {@code versions} is less than 1
+         */
         public KeepLast {
             if (versions < 1) {
                 throw new IllegalArgumentException("keep at least 1 version, was " + versions);
@@ -76,7 +81,12 @@ public sealed interface Retention permits Retention.KeepLast, Retention.KeepAfte
      * @param version the newest version that may be pruned, at least 1
      */
     record KeepAfter(int version) implements Retention {
-        /** @throws IllegalArgumentException if {@code version} is less than 1 */
+        /**
+         * Creates a {@code KeepAfter}.
+         *
+         * @param version the newest version that may be pruned, at least 1
+         * @throws IllegalArgumentException if {@code version} is less than 1
+         */
         public KeepAfter {
             if (version < 1) {
                 throw new IllegalArgumentException("version numbers start at 1, was " + version);
@@ -90,7 +100,12 @@ public sealed interface Retention permits Retention.KeepLast, Retention.KeepAfte
      * @param time the instant
      */
     record KeepSince(Instant time) implements Retention {
-        /** @throws NullPointerException if {@code time} is {@code null} */
+        /**
+         * Creates a {@code KeepSince}.
+         *
+         * @param time the instant
+         * @throws NullPointerException if {@code time} is {@code null}
+         */
         public KeepSince {
             Objects.requireNonNull(time, "time");
         }
@@ -102,7 +117,12 @@ public sealed interface Retention permits Retention.KeepLast, Retention.KeepAfte
      * @param age a positive duration
      */
     record KeepFor(Duration age) implements Retention {
-        /** @throws IllegalArgumentException if {@code age} is not positive */
+        /**
+         * Creates a {@code KeepFor}.
+         *
+         * @param age a positive duration
+         * @throws IllegalArgumentException if {@code age} is not positive
+         */
         public KeepFor {
             Objects.requireNonNull(age, "age");
             if (age.isZero() || age.isNegative()) {

@@ -17,7 +17,15 @@ import java.util.UUID;
  */
 public record VersionDiff(UUID artifactId, int from, int to, List<ChangedFile> files) {
 
-    /** @throws NullPointerException if an argument is {@code null} */
+    /**
+     * Creates a {@code VersionDiff}.
+     *
+     * @param artifactId the artifact
+     * @param from       the older side's version (0: the empty artifact before version 1)
+     * @param to         the newer side's version
+     * @param files      the files that differ, sorted by name
+     * @throws NullPointerException if an argument is {@code null}
+     */
     public VersionDiff {
         Objects.requireNonNull(artifactId, "artifactId");
         files = List.copyOf(files);

@@ -8,11 +8,16 @@ import java.util.UUID;
  */
 public final class VersionPrunedException extends GaplessException {
 
+    /** The artifact. */
     private final UUID artifactId;
+    /** The pruned version that was asked for. */
     private final int version;
+    /** The oldest version still stored. */
     private final int oldestKept;
 
     /**
+     * Creates the exception.
+     *
      * @param artifactId the artifact
      * @param version    the pruned version that was asked for
      * @param oldestKept the oldest version still stored

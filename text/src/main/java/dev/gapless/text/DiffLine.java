@@ -22,7 +22,15 @@ public record DiffLine(Type type, String text, boolean missingNewline) {
         REMOVED
     }
 
-    /** @throws NullPointerException if an argument is {@code null} */
+    /**
+     * Creates a {@code DiffLine}.
+     *
+     * @param type           context, added or removed
+     * @param text           the line without its line break (a {@code \r} of a CRLF line stays)
+     * @param missingNewline whether this is its file's last line and has no line break ({@code \ No newline at end of
+     *                       file} in the unified diff)
+     * @throws NullPointerException if an argument is {@code null}
+     */
     public DiffLine {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(text, "text");

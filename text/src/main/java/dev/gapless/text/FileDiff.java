@@ -15,7 +15,16 @@ import java.util.Objects;
  */
 public record FileDiff(String filename, ChangedFile.Kind kind, List<Hunk> hunks, String unified) {
 
-    /** @throws NullPointerException if an argument is {@code null} */
+    /**
+     * Creates a {@code FileDiff}.
+     *
+     * @param filename the file
+     * @param kind     added, deleted or modified
+     * @param hunks    its hunks (none for an empty file added or deleted, or when only its language or description
+     *                 changed)
+     * @param unified  its part of the unified diff, from {@code diff --git} on; empty when the content did not change
+     * @throws NullPointerException if an argument is {@code null}
+     */
     public FileDiff {
         Objects.requireNonNull(filename, "filename");
         Objects.requireNonNull(kind, "kind");

@@ -14,7 +14,15 @@ import java.util.List;
  */
 public record Hunk(int oldStart, int oldCount, int newStart, int newCount, List<DiffLine> lines) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param oldStart the first line in the older version
+     * @param oldCount the lines of the older version the hunk covers
+     * @param newStart the first line in the newer version
+     * @param newCount the lines of the newer version the hunk covers
+     * @param lines    its lines in order: up to 3 of context around each change
+     */
     public Hunk {
         lines = List.copyOf(lines);
     }

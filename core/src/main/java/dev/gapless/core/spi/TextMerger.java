@@ -46,7 +46,13 @@ public interface TextMerger {
      * @param theirs the regions of the merged text taken from {@code theirs} where it differs from the base
      */
     record Merged(String text, List<Taken> theirs) implements Result {
-        /** @throws NullPointerException if an argument is {@code null} */
+        /**
+         * Creates a {@code Merged}.
+         *
+         * @param text   the merged text
+         * @param theirs the regions of the merged text taken from {@code theirs} where it differs from the base
+         * @throws NullPointerException if an argument is {@code null}
+         */
         public Merged {
             java.util.Objects.requireNonNull(text, "text");
             theirs = List.copyOf(theirs);
@@ -59,7 +65,12 @@ public interface TextMerger {
      * @param conflicts the overlapping regions, at least one
      */
     record Conflicted(List<ConflictRegion> conflicts) implements Result {
-        /** @throws NullPointerException if {@code conflicts} is {@code null} */
+        /**
+         * Creates a {@code Conflicted}.
+         *
+         * @param conflicts the overlapping regions, at least one
+         * @throws NullPointerException if {@code conflicts} is {@code null}
+         */
         public Conflicted {
             conflicts = List.copyOf(conflicts);
         }
