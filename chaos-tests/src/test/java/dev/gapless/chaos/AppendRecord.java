@@ -61,7 +61,8 @@ record AppendRecord(String op, String writer, String strategy, UUID artifactId, 
         for (Outcome t : tries) {
             ObjectNode o = array.addObject();
             if (t instanceof Outcome.Acked a) {
-                o.put("kind", "acked").put("version", a.version()).put("deduplicated", a.deduplicated());
+                o.put("kind", "acked").put("version", a.version()).put("deduplicated", a.deduplicated())
+                        .put("unchanged", a.unchanged());
             } else if (t instanceof Outcome.Failed f) {
                 o.put("kind", "failed").put("errorClass", f.errorClass()).put("retryable", f.retryable());
             } else {
@@ -78,7 +79,7 @@ record AppendRecord(String op, String writer, String strategy, UUID artifactId, 
             for (JsonNode o : node.path("tries")) {
                 switch (o.path("kind").asText()) {
                     case "acked" -> tries.add(new Outcome.Acked(o.path("version").asInt(),
-                            o.path("deduplicated").asBoolean()));
+                            o.path("deduplicated").asBoolean(), o.path("unchanged").asBoolean()));
                     case "failed" -> tries.add(new Outcome.Failed(o.path("errorClass").asText(),
                             o.path("retryable").asBoolean()));
                     default -> tries.add(new Outcome.Unknown(o.path("errorClass").asText()));

@@ -32,6 +32,9 @@ final class ChangeCodec {
         ObjectNode node = MAPPER.createObjectNode();
         if (change instanceof Change.PutFile put) {
             node.put("op", "put").set("file", file.apply(put.file()));
+            if (put.baseVersion() != Change.PutFile.NO_BASE) {
+                node.put("base", put.baseVersion());
+            }
         } else if (change instanceof Change.DeleteFile delete) {
             node.put("op", "delete").put("filename", delete.filename());
         } else {
@@ -50,8 +53,9 @@ final class ChangeCodec {
                 if (!f.path("filename").isTextual() || !f.path("content").isTextual()) {
                     throw new IllegalArgumentException("put without filename or content: " + node);
                 }
-                return Change.put(new CodeFile(f.get("filename").asText(), f.path("language").asText(),
-                        f.get("content").asText(), f.path("description").asText()));
+                CodeFile file = new CodeFile(f.get("filename").asText(), f.path("language").asText(),
+                        f.get("content").asText(), f.path("description").asText());
+                return node.has("base") ? Change.put(file, node.get("base").asInt()) : Change.put(file);
             }
             case "delete" -> {
                 if (!node.path("filename").isTextual()) {

@@ -39,8 +39,13 @@ import javax.sql.DataSource;
  */
 final class HistoryChecker {
 
-    /** Final failures that are the right answer, not a lost write: deleting a file that is not there. */
-    static final Predicate<String> EXPECTED_REJECTIONS = c -> c.equals("InvalidChangeException.NO_SUCH_FILE");
+    /**
+     * Final failures that are the right answer, not a lost write: deleting a file that is not there, a whole-file
+     * write whose changes overlap what others changed since its base, or whose base a prune removed (their absence is
+     * checked like any rejection's).
+     */
+    static final Predicate<String> EXPECTED_REJECTIONS = c -> c.equals("InvalidChangeException.NO_SUCH_FILE")
+            || c.equals("MergeConflictException") || c.equals("VersionPrunedException");
 
     private final DataSource dataSource;
     private final Predicate<String> expectedRejections;
@@ -88,12 +93,14 @@ final class HistoryChecker {
             out.add(new Violation(Violation.Rule.HEAD_NOT_MAX, id, List.of(), List.of(), "artifact row is missing"));
         }
         checkShape(id, head, stored.oldest(), stored.versions().navigableKeySet(), stored.manifests().keySet(), out);
-        Map<Integer, Change> changes = new HistoryReplay(stored, out).run();
+        HistoryReplay replay = new HistoryReplay(stored, out);
+        Map<Integer, Change> changes = replay.run();
         TreeMap<Integer, Stored> versions = new TreeMap<>();
         stored.versions().forEach((n, v) -> versions.put(n, new Stored(n, changes.get(n), v.summary(), v.key())));
         checkKeys(id, versions, out);
         int first = versions.isEmpty() ? 1 : versions.firstKey();
-        checkRecords(id, versions, records.stream().filter(r -> !pruned(r, first)).toList(), out);
+        checkRecords(id, versions, records.stream().filter(r -> !pruned(r, first)).toList(), new MergeOracle(replay),
+                out);
     }
 
     /** Whether a record's append was acknowledged at a version that a prune has since removed. */
@@ -146,7 +153,7 @@ final class HistoryChecker {
     }
 
     private void checkRecords(UUID id, TreeMap<Integer, Stored> versions, List<AppendRecord> records,
-                              List<Violation> out) {
+                              MergeOracle merges, List<Violation> out) {
         Map<String, AppendRecord> keyed = new HashMap<>();
         Map<Change, List<AppendRecord>> keyless = new HashMap<>();
         for (AppendRecord r : records) {
@@ -170,9 +177,18 @@ final class HistoryChecker {
                 if (r == null) {
                     out.add(new Violation(Violation.Rule.NOT_ATTEMPTED, id, List.of(v.number()), List.of(v.key()),
                             "no writer attempted an append with this key"));
-                } else if (v.change() != null && !r.change().equals(v.change())) {
-                    out.add(new Violation(Violation.Rule.NOT_ATTEMPTED, id, List.of(v.number()), List.of(v.key()),
-                            "stored change " + v.change() + " is not the one op " + r.op() + " sent: " + r.change()));
+                } else if (v.change() != null) {
+                    MergeOracle.Expected expected = merges.stored(r.change(), v.number());
+                    if (expected instanceof MergeOracle.Conflict conflict) {
+                        out.add(new Violation(Violation.Rule.MERGE_NOT_DERIVED, id, List.of(v.number()),
+                                List.of(v.key()), "op " + r.op() + " is stored though " + conflict.why()));
+                    } else if (expected instanceof MergeOracle.Known known && !known.change().equals(v.change())) {
+                        out.add(new Violation(known.change().equals(r.change()) ? Violation.Rule.NOT_ATTEMPTED
+                                : Violation.Rule.MERGE_NOT_DERIVED, id, List.of(v.number()), List.of(v.key()),
+                                "stored change " + v.change() + " is not the one op " + r.op() + " sent"
+                                + (known.change().equals(r.change()) ? "" : " merged as the rule says, "
+                                + known.change()) + ": " + r.change()));
+                    }
                 }
             } else if (v.change() != null) { // an unreadable change is reported by the replay
                 storedKeyless.computeIfAbsent(v.change(), k -> new ArrayList<>()).add(v);
@@ -180,6 +196,14 @@ final class HistoryChecker {
         }
         for (AppendRecord r : keyed.values()) {
             checkPresence(id, r, List.of(r), storedByKey.getOrDefault(r.key(), List.of()), out);
+            if (r.last() instanceof Outcome.Acked a && a.unchanged()) {
+                String wrong = merges.unchangedAt(r.change(), a.version());
+                if (wrong != null) {
+                    out.add(new Violation(Violation.Rule.MERGE_NOT_DERIVED, id, List.of(a.version()),
+                            keyList(r.key()), "op " + r.op() + " (" + r.strategy() + ") was acknowledged as unchanged"
+                            + " at version " + a.version() + " but " + wrong));
+                }
+            }
         }
         keyless.forEach((change, rs) -> checkPresence(id, rs.get(0), rs,
                 storedKeyless.getOrDefault(change, List.of()), out));
@@ -221,7 +245,14 @@ final class HistoryChecker {
         for (AppendRecord r : rs) {
             ops.add(r.key() != null ? r.key() : r.op());
             Outcome last = r.last();
-            if (last instanceof Outcome.Acked a) {
+            if (last instanceof Outcome.Acked a && a.unchanged()) {
+                // this call wrote nothing (checked against the head it found, in checkRecords); an earlier call whose
+                // outcome was unknown may have written the change, which is why the head already had it
+                if (r.hadUnknown()) {
+                    unknown++;
+                }
+                continue;
+            } else if (last instanceof Outcome.Acked a) {
                 acked++;
                 boolean there = stored.stream().anyMatch(v -> v.number() == a.version());
                 if (!stored.isEmpty() && !there) {

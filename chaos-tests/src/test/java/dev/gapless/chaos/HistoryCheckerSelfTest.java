@@ -93,6 +93,40 @@ class HistoryCheckerSelfTest {
     }
 
     @Test
+    void understandsMergedWholeFileWritesAndReportsOneStoredUnmerged() throws Exception {
+        List<UUID> artifacts = Chaos.artifacts(pool, "checker-merged", 1);
+        ArtifactStore store = ArtifactStore.builder(pool).strategy(WriteStrategy.rowLock()).build();
+        Workload workload = Workload.builder("merged").stores(List.of(store)).artifacts(artifacts).writers(8)
+                .maxOpsPerWriter(40).duration(Duration.ofSeconds(30)).build();
+        List<AppendRecord> records = workload.run();
+        List<Violation> violations = new HistoryChecker(pool).check(artifacts, records);
+        report("checker_understands_merges", records, violations, "no violation: a merge keeps both changes");
+        assertThat(violations).as(text(violations)).isEmpty();
+        long basedAcked = records.stream().filter(r -> r.change() instanceof Change.PutFile p
+                && p.baseVersion() != Change.PutFile.NO_BASE && r.last() instanceof Outcome.Acked).count();
+        assertThat(basedAcked).as("acknowledged whole-file writes with a base").isPositive();
+
+        // a merged version stored as the writer sent it, as if the other change had been overwritten: reported
+        int merged;
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE artifact_versions SET change_json = jsonb_set(jsonb_set(change_json, '{file,sha256}',"
+                        + " change_json -> 'merged' -> 'sha256'), '{file,bytes}', change_json -> 'merged' -> 'bytes')"
+                        + " WHERE artifact_id = ? AND version_number = (SELECT max(version_number)"
+                        + " FROM artifact_versions WHERE artifact_id = ? AND change_json -> 'merged' IS NOT NULL)"
+                        + " RETURNING version_number")) {
+            s.setObject(1, artifacts.get(0));
+            s.setObject(2, artifacts.get(0));
+            try (ResultSet r = s.executeQuery()) {
+                assertThat(r.next()).as("a version that merged").isTrue();
+                merged = r.getInt(1);
+            }
+        }
+        List<Violation> broken = new HistoryChecker(pool).check(artifacts, records);
+        assertThat(broken).as(text(broken)).anyMatch(v -> v.rule() == Violation.Rule.MERGE_NOT_DERIVED
+                && v.versions().contains(merged));
+    }
+
+    @Test
     void reportsTheNaiveStrategyLosingWritesUnderConcurrency() throws Exception {
         List<UUID> artifacts = Chaos.artifacts(pool, "checker-naive", 1);
         ArtifactStore naive = ArtifactStore.builder(pool).strategy(WriteStrategy.naive()).build();
@@ -114,8 +148,11 @@ class HistoryCheckerSelfTest {
             ArtifactStore store = ArtifactStore.builder(proxied).strategy(WriteStrategy.rowLock()).build();
             List<AppendRecord> records = new ArrayList<>();
             records.add(keyed(store, artifact, "before", "a.txt"));
-            // the broken writer: no key, and on a lost connection it sends the same change again
-            Change change = Change.put(new CodeFile("b.txt", "text", "resent #1", "resend"));
+            // the broken writer: no key, and on a lost connection it sends the same change again. (A change of puts
+            // only would find the head already as it says and add no version, "unchanged": this one deletes too.)
+            records.add(keyed(store, artifact, "before-b", "b.txt"));
+            Change change = Change.batch(List.of(Change.delete("b.txt"),
+                    Change.put(new CodeFile("b.txt", "text", "resent #1", "resend"))));
             proxy.loseNextCommitReplies(1);
             List<Outcome> tries = new ArrayList<>();
             try {

@@ -37,6 +37,8 @@ final class HistoryReplay {
     private Map<String, FileRef> refs = new HashMap<>();
     /** Whether {@link #content} is the replayed content of the last version seen. */
     private boolean known = true;
+    /** The replayed content after each version whose content is known (0: the empty artifact). */
+    private final Map<Integer, Snapshot> snapshots = new HashMap<>();
 
     HistoryReplay(StoredArtifact stored, List<Violation> out) {
         this.stored = Objects.requireNonNull(stored, "stored");
@@ -50,6 +52,7 @@ final class HistoryReplay {
      * @return each version's stored change with its contents resolved; {@code null} where it cannot be read
      */
     Map<Integer, Change> run() {
+        snapshots.put(0, Snapshot.empty());
         stored.contents().forEach((key, text) -> {
             String actual = StoredJson.sha256Hex(text);
             if (!actual.equals(key)) {
@@ -84,9 +87,21 @@ final class HistoryReplay {
             } else {
                 resumeAtManifest(v);
             }
+            if (known) {
+                snapshots.put(k, content);
+            }
         }
         checkHead();
         return changes;
+    }
+
+    /**
+     * The replayed content after version {@code k} (0: before version 1), after {@link #run}.
+     *
+     * @return the snapshot, or {@code null} where the content is not known (pruned, unreadable, after a gap)
+     */
+    Snapshot snapshot(int k) {
+        return snapshots.get(k);
     }
 
     private void apply(StoredArtifact.VersionRow v, StoredJson.StoredChange parsed, Change change) {
@@ -157,7 +172,8 @@ final class HistoryReplay {
                 damaged.add(f.filename() + ": bytes " + f.bytes() + " but the content has "
                         + StoredJson.utf8Bytes(text));
             }
-            return Change.put(new CodeFile(f.filename(), f.language(), text, f.description()));
+            CodeFile file = new CodeFile(f.filename(), f.language(), text, f.description());
+            return put.base() == Change.PutFile.NO_BASE ? Change.put(file) : Change.put(file, put.base());
         }
         if (parsed instanceof StoredJson.Delete delete) {
             return Change.delete(delete.filename());

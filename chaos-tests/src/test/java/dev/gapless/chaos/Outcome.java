@@ -5,8 +5,10 @@ import dev.gapless.core.ArtifactNotFoundException;
 import dev.gapless.core.GaplessException;
 import dev.gapless.core.IdempotencyKeyReusedException;
 import dev.gapless.core.InvalidChangeException;
+import dev.gapless.core.MergeConflictException;
 import dev.gapless.core.StorageException;
 import dev.gapless.core.VersionConflictException;
+import dev.gapless.core.VersionPrunedException;
 import dev.gapless.core.WriteConflictException;
 
 /**
@@ -15,8 +17,16 @@ import dev.gapless.core.WriteConflictException;
  */
 sealed interface Outcome permits Outcome.Acked, Outcome.Failed, Outcome.Unknown {
 
-    /** The append is in the history as {@code version}; {@code deduplicated} when an earlier call wrote it. */
-    record Acked(int version, boolean deduplicated) implements Outcome {
+    /**
+     * The append is in the history as {@code version}; {@code deduplicated} when an earlier call wrote it;
+     * {@code unchanged} when it changed nothing (its puts were the head's files, merges included), so that no version
+     * carries it and {@code version} is the head it found.
+     */
+    record Acked(int version, boolean deduplicated, boolean unchanged) implements Outcome {
+
+        Acked(int version, boolean deduplicated) {
+            this(version, deduplicated, false);
+        }
     }
 
     /**
@@ -33,7 +43,7 @@ sealed interface Outcome permits Outcome.Acked, Outcome.Failed, Outcome.Unknown 
     }
 
     static Outcome of(AppendResult result) {
-        return new Acked(result.version(), result.deduplicated());
+        return new Acked(result.version(), result.deduplicated(), result.unchanged());
     }
 
     /**
@@ -49,7 +59,8 @@ sealed interface Outcome permits Outcome.Acked, Outcome.Failed, Outcome.Unknown 
         }
         boolean verdict = failure instanceof InvalidChangeException || failure instanceof ArtifactNotFoundException
                 || failure instanceof VersionConflictException || failure instanceof IdempotencyKeyReusedException
-                || failure instanceof WriteConflictException;
+                || failure instanceof WriteConflictException || failure instanceof MergeConflictException
+                || failure instanceof VersionPrunedException;
         return new Failed(name, !verdict);
     }
 

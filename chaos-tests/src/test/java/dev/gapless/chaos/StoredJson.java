@@ -49,8 +49,12 @@ final class StoredJson {
     sealed interface StoredChange permits Put, Delete, Batch {
     }
 
-    /** Puts {@code file}. */
-    record Put(FileRef file) implements StoredChange {
+    /**
+     * Puts {@code file}: for a put that said which version its writer saw, {@code base} is that version (and
+     * {@code file} is what was written, merged where the file had changed since), else
+     * {@link dev.gapless.core.Change.PutFile#NO_BASE}.
+     */
+    record Put(FileRef file, int base) implements StoredChange {
     }
 
     /** Deletes {@code filename}. */
@@ -79,8 +83,13 @@ final class StoredJson {
                     throw new IllegalArgumentException(path + ".file is not an object");
                 }
                 String at = path + ".file";
+                JsonNode base = node.get("base");
+                if (base != null && !base.canConvertToInt()) {
+                    throw new IllegalArgumentException(path + ".base is not an integer: " + base);
+                }
                 yield new Put(fileRef(text(file, "filename", at), text(file, "language", at),
-                        text(file, "description", at), file.get("sha256"), file.get("bytes"), at));
+                        text(file, "description", at), file.get("sha256"), file.get("bytes"), at),
+                        base == null ? dev.gapless.core.Change.PutFile.NO_BASE : base.asInt());
             }
             case "delete" -> new Delete(text(node, "filename", path));
             case "batch" -> {

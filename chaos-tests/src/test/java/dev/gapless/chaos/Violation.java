@@ -42,7 +42,13 @@ record Violation(Rule rule, UUID artifactId, List<Integer> versions, List<String
         /** An append whose outcome was unknown was resolved by a retry with the same key. */
         UNKNOWN_UNRESOLVED,
         /** An append was not rejected for a reason other than the expected ones (e.g. lost to a concurrent writer). */
-        LOST_WRITE
+        LOST_WRITE,
+        /**
+         * A put that said its base stores merge(base, write, head before it) (the write itself where the file did not
+         * change since, nothing where that merge conflicts), and one acknowledged as unchanged found that result
+         * already in the head.
+         */
+        MERGE_NOT_DERIVED
     }
 
     Violation {

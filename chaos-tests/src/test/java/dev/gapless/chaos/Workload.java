@@ -5,6 +5,7 @@ import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Change;
 import dev.gapless.core.CodeFile;
 import dev.gapless.core.GaplessException;
+import dev.gapless.core.VersionedFile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Many writer threads appending to a few hot artifacts: adds, updates, deletes (also of files that may be missing)
@@ -171,7 +173,7 @@ final class Workload {
         for (int n = 0; n < maxOpsPerWriter && !stop && System.nanoTime() < deadline; n++) {
             String op = name + "-w" + writer + "-" + n;
             UUID artifact = artifacts.get(random.nextInt(artifacts.size()));
-            Change change = nextChange(random, op, writer, own);
+            Change change = nextChange(random, op, writer, own, name -> store.file(artifact, name).orElse(null));
             List<Outcome> tries = new ArrayList<>();
             for (int c = 1; ; c++) {
                 Outcome o = call(store, artifact, change, op);
@@ -201,13 +203,29 @@ final class Workload {
             return Outcome.of(e);
         } catch (RuntimeException e) {
             // not part of the contract: an unexpected exception type escaping the store
+            samples.putIfAbsent("unexpected " + e.getClass().getName(), e);
             return new Outcome.Unknown("unexpected " + e.getClass().getName() + ": " + e.getMessage());
         }
     }
 
-    /** Adds (45%), updates of shared files (25%), deletes that may miss (15%), deletes of own files, batches. */
-    static Change nextChange(Random random, String op, int writer, List<String> own) {
+    /**
+     * Adds (45%), updates of shared files (15%), whole-file writes of a shared multi-line file based on the version
+     * just read, each changing one line (10%: they merge, or conflict where another writer changed a line next to
+     * it), deletes that may miss (15%), deletes of own files, batches.
+     *
+     * @param read the file of that name in the latest version, or {@code null}; may throw when the store fails
+     */
+    static Change nextChange(Random random, String op, int writer, List<String> own,
+                             Function<String, VersionedFile> read) {
         int dice = random.nextInt(100);
+        if (dice >= 60 && dice < 70) {
+            String name = "merge/m" + random.nextInt(2) + ".txt";
+            try {
+                return basedPut(random, op, name, read.apply(name));
+            } catch (GaplessException e) {
+                dice = 50; // the read failed under a fault: a plain update instead
+            }
+        }
         if (dice < 45 || dice >= 85 && dice < 92 && own.isEmpty()) {
             String filename = "src/w" + writer + "/f" + own.size() + "-" + random.nextInt(1000) + ".txt";
             own.add(filename);
@@ -226,6 +244,28 @@ final class Workload {
         batch.add(Change.put(file("shared/s" + random.nextInt(6) + ".txt", op, random)));
         batch.add(Change.put(file("batch/" + op + ".txt", op, random)));
         return Change.batch(batch);
+    }
+
+    /** Lines of a shared file that based writes change one at a time. */
+    static final int MERGE_LINES = 24;
+
+    /** {@code seen}'s content (or a new file's) with one line rewritten by {@code op}, based on {@code seen}. */
+    private static Change basedPut(Random random, String op, String name, VersionedFile seen) {
+        String[] lines = new String[MERGE_LINES];
+        if (seen == null) {
+            for (int i = 0; i < MERGE_LINES; i++) {
+                lines[i] = "line " + i;
+            }
+        } else {
+            String[] read = seen.file().content().split("\n", -1);
+            for (int i = 0; i < MERGE_LINES; i++) {
+                lines[i] = i < read.length ? read[i] : "line " + i;
+            }
+        }
+        int i = random.nextInt(MERGE_LINES);
+        lines[i] = "line " + i + " by " + op;
+        String content = String.join("\n", lines) + "\n";
+        return Change.put(new CodeFile(name, "text", content, "shared, merged"), seen == null ? 0 : seen.version());
     }
 
     private static CodeFile file(String filename, String op, Random random) {

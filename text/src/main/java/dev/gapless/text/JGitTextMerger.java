@@ -90,8 +90,11 @@ public final class JGitTextMerger implements TextMerger {
                 }
                 case BASE_CONFLICTING_RANGE -> base = chunk;
                 case NEXT_CONFLICTING_RANGE -> {
-                    int from = base != null ? base.getBegin() : baseLine;
-                    int to = base != null ? base.getEnd() : baseLine;
+                    // JGit gives the base range of a conflict between two additions to an empty base as e.g.
+                    // 3..-1: clamped to the base's lines, an empty range where the base has none
+                    int size = sequences[0].size();
+                    int from = Math.min(Math.max(base != null ? base.getBegin() : baseLine, 0), size);
+                    int to = Math.min(Math.max(base != null ? base.getEnd() : baseLine, from), size);
                     out.add(new ConflictRegion(from + 1, to, sequences[0].lines(from, to),
                             sequences[1].lines(ours.getBegin(), ours.getEnd()),
                             sequences[2].lines(chunk.getBegin(), chunk.getEnd())));

@@ -29,6 +29,21 @@ class JGitTextMergerTest {
                 .containsExactly(new ConflictRegion(2, 2, List.of("b"), List.of("B1"), List.of("B2")));
     }
 
+    /**
+     * Found by the chaos workload: two writers that each added the same file, with lines in common, from a view
+     * without it (base ""): JGit reports the base range as 3..-1, which failed with IllegalArgumentException instead of
+     * a conflict.
+     */
+    @Test
+    void twoAdditionsOfOneFileFromAnEmptyBaseConflictWithAnEmptyBaseRegion() {
+        TextMerger.Result r = merger.merge("", "a\nb\nc\nX\ne\nf\n", "a\nb\nc\nd\ne\nY\n");
+        assertThat(r).isInstanceOf(TextMerger.Conflicted.class);
+        List<ConflictRegion> conflicts = ((TextMerger.Conflicted) r).conflicts();
+        assertThat(conflicts).isNotEmpty().allSatisfy(c -> assertThat(c.base()).isEmpty());
+        assertThat(conflicts.get(0).ours()).contains("X");
+        assertThat(conflicts.get(0).theirs()).contains("d");
+    }
+
     @Test
     void crlfLineEndingsAndAMissingFinalNewlineSurviveTheMerge() {
         String base = "one\r\ntwo\r\nthree\r\nfour";
