@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Whole-file writes of a 1,000-line file with a 5-line change (row-lock, JGit's merger): {@link #plainPut} as
  * before issue 20 (no base), {@link #currentBasePut} with a base that is the head (must cost about the same), and
- * {@link #mergedPut} with a base one version old, the head having moved by another 5-line change elsewhere (set up
+ * {@link #mergedPut} with a base one version old, the head having moved by another 5-line change 700 lines away (set up
  * outside the measurement). {@link #sixteenWritersOneFile}: 16 threads rewrite the file from the view they last
  * read, each changing its own function; the tear-down prints how many writes merged, conflicted and retried.
  *
@@ -56,6 +56,14 @@ public class MergeBenchmark {
             out.append(line).append('\n');
         }
         return out.toString();
+    }
+
+    /** {@code text} with the statements of lines {@code from..from+4} ending in {@code tail}: a 5-line change. */
+    static String line(String text, int from, String tail) {
+        for (int k = from; k < from + 5; k++) {
+            text = text.replaceFirst("compute\\(" + k + "\\)[^;]*;", "compute(" + k + ") " + tail + ";");
+        }
+        return text;
     }
 
     /** One artifact with the 1,000-line file, written by one thread. */
@@ -89,11 +97,10 @@ public class MergeBenchmark {
             round++;
             base = store.find(artifact).orElseThrow().headVersion();
             String seen = store.file(artifact, "main.c").orElseThrow().file().content();
-            store.append(artifact, Change.edit("main.c", "compute(800);", "compute(800) - " + round + ";"));
+            store.append(artifact, Change.put(CodeFile.of("main.c", line(seen, 800, "- " + round))));
             head = store.find(artifact).orElseThrow().headVersion();
-            fromHead = store.file(artifact, "main.c").orElseThrow().file().content().replace("compute(100);",
-                    "compute(100) * " + round + ";");
-            fromBase = seen.replace("compute(100);", "compute(100) * " + round + ";");
+            fromHead = line(store.file(artifact, "main.c").orElseThrow().file().content(), 100, "* " + round);
+            fromBase = line(seen, 100, "* " + round);
         }
 
         @TearDown(Level.Trial)
