@@ -2,6 +2,7 @@ package dev.gapless.core;
 
 import dev.gapless.core.internal.AppendRequest;
 import dev.gapless.core.internal.Artifacts;
+import dev.gapless.core.internal.FeedHub;
 import dev.gapless.core.internal.InputValidator;
 import dev.gapless.core.internal.Limits;
 import dev.gapless.core.internal.PreparedChange;
@@ -44,6 +45,10 @@ public final class ArtifactStore {
     public static final int DEFAULT_MAX_FILES = 10_000;
     /** Default limit on the total content of an artifact's latest version: 256 MiB of UTF-8. */
     public static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L << 20;
+    /** Default interval at which every feed subscription reads, whether or not a notification came. */
+    public static final Duration DEFAULT_FEED_POLL_INTERVAL = Duration.ofSeconds(1);
+    /** Default number of events the feed reads ahead for one subscriber. */
+    public static final int DEFAULT_FEED_BUFFER_SIZE = 256;
     /** Default deadline of one append, including waits for the pool, locks and retries. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -53,6 +58,7 @@ public final class ArtifactStore {
     private final Duration defaultTimeout;
     private final Clock clock;
     private final Writer writer;
+    private final ChangeFeed feed;
 
     private ArtifactStore(Builder builder) {
         this.strategy = builder.strategy;
@@ -61,6 +67,8 @@ public final class ArtifactStore {
         this.defaultTimeout = builder.defaultTimeout;
         this.clock = builder.clock;
         this.writer = new Writer(strategy, builder.dataSource, limits, clock, builder.sleeper, builder.listener);
+        this.feed = new ChangeFeed(new FeedHub(builder.dataSource, builder.feedListen, builder.feedPollInterval,
+                builder.feedBufferSize), this);
     }
 
     /**
@@ -92,6 +100,16 @@ public final class ArtifactStore {
      */
     public WriteStrategy strategy() {
         return strategy;
+    }
+
+    /**
+     * The store's change feed: every version after a given one, then live ({@link ChangeFeed}). It starts nothing
+     * until the first subscription, and holds one listening connection while any is open.
+     *
+     * @return the feed, the same for every call
+     */
+    public ChangeFeed feed() {
+        return feed;
     }
 
     /**
@@ -322,6 +340,9 @@ public final class ArtifactStore {
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private AppendListener listener = AppendListener.NONE;
+        private boolean feedListen = true;
+        private Duration feedPollInterval = DEFAULT_FEED_POLL_INTERVAL;
+        private int feedBufferSize = DEFAULT_FEED_BUFFER_SIZE;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -433,6 +454,50 @@ public final class ArtifactStore {
          */
         public Builder listener(AppendListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Whether the change feed LISTENs for notifications (default true). Turn it off where notifications cannot
+         * arrive, e.g. behind PgBouncer in transaction mode: the feed then relies on its poll alone.
+         *
+         * @param listen whether to LISTEN
+         * @return this builder
+         */
+        public Builder feedListen(boolean listen) {
+            this.feedListen = listen;
+            return this;
+        }
+
+        /**
+         * How often every feed subscription reads whether or not a notification came; default 1 s. The latency of
+         * the feed when notifications are lost or turned off.
+         *
+         * @param interval between 10 ms and 1 hour
+         * @return this builder
+         * @throws IllegalArgumentException if {@code interval} is out of that range
+         */
+        public Builder feedPollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("feedPollInterval must be between 10 ms and 1 h, was " + interval);
+            }
+            this.feedPollInterval = interval;
+            return this;
+        }
+
+        /**
+         * The most events the feed reads ahead for one subscriber; default 256.
+         *
+         * @param events a positive number, at most 100,000
+         * @return this builder
+         * @throws IllegalArgumentException if {@code events} is out of that range
+         */
+        public Builder feedBufferSize(int events) {
+            if (events <= 0 || events > 100_000) {
+                throw new IllegalArgumentException("feedBufferSize must be between 1 and 100000, was " + events);
+            }
+            this.feedBufferSize = events;
             return this;
         }
 
