@@ -122,6 +122,17 @@ public final class ChangeFeed {
     }
 
     /**
+     * Calls {@code onEvent} with each version of every artifact after {@code after}, as {@link #all}.
+     *
+     * @param after   where to start
+     * @param onEvent called on the feed's threads, one call at a time
+     * @return the subscription, to close
+     */
+    public FeedSubscription subscribeAll(FeedPosition after, Consumer<? super FeedEvent> onEvent) {
+        return FeedSubscription.attach(all(after), onEvent);
+    }
+
+    /**
      * Where one chat stands now: each of its artifacts at its head.
      *
      * @param chatId the chat

@@ -128,6 +128,12 @@ final class HttpMessageFilter implements Filter {
                     verdict.reply());
             return null;
         }
+        String refused = McpResources.refusedSubscription(verdict.method(), text,
+                http.getAttribute(BearerTokenFilter.SCOPE_ATTRIBUTE));
+        if (refused != null) {
+            answer.json(HttpServletResponse.SC_OK, errorJson(verdict.id(), JsonRpcCheck.INVALID_PARAMS, refused));
+            return null;
+        }
         answer.requestId(verdict.id());
         return new BodyRequest(http, body);
     }

@@ -54,6 +54,7 @@ public final class McpHttpServer implements AutoCloseable {
 
     private final Server jetty;
     private final McpSyncServer mcp;
+    private final McpResources resources;
     private final String host;
 
     private McpHttpServer(Builder b) throws Exception {
@@ -66,12 +67,16 @@ public final class McpHttpServer implements AutoCloseable {
                 .contextExtractor(McpHttpServer::context)
                 .securityValidator(validator)
                 .build();
+        this.resources = new McpResources(b.executor);
         this.mcp = McpServer.sync(transport)
                 .serverInfo("gapless", b.version)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()) // the list never changes
+                .capabilities(McpResources.capabilities()) // the tool list never changes; resources do
                 .validateToolInputs(false) // the executor validates, with its own messages
                 .tools(McpTools.specifications(b.executor, mapper))
+                .resourceTemplates(resources.templates())
+                .resources(resources.initial())
                 .build();
+        resources.attach(mcp);
 
         QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, 2);
         threads.setName("gapless-mcp-http");
@@ -101,6 +106,7 @@ public final class McpHttpServer implements AutoCloseable {
         try {
             jetty.start();
         } catch (Exception e) {
+            resources.close();
             mcp.close();
             jetty.stop();
             throw e;
@@ -153,6 +159,7 @@ public final class McpHttpServer implements AutoCloseable {
     /** Stops listening; requests in flight get up to five seconds. */
     @Override
     public void close() throws Exception {
+        resources.close();
         try {
             mcp.closeGracefully();
         } finally {
