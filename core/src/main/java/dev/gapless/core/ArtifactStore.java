@@ -161,6 +161,35 @@ public final class ArtifactStore {
     }
 
     /**
+     * The artifacts of one chat, oldest first.
+     *
+     * @param chatId the chat
+     * @return its artifacts (empty for an unknown chat)
+     * @throws ConfigurationException at once, if the configuration is wrong (login, database, schema)
+     * @throws StorageException       if the database fails
+     */
+    public List<Artifact> artifacts(String chatId) {
+        Objects.requireNonNull(chatId, "chatId");
+        return read(false, c -> Artifacts.of(c, chatId));
+    }
+
+    /**
+     * Chat ids, the chat whose newest artifact is newest first.
+     *
+     * @param limit the most to return, 1 to 10,000
+     * @return the chat ids
+     * @throws IllegalArgumentException if {@code limit} is out of that range
+     * @throws ConfigurationException   at once, if the configuration is wrong (login, database, schema)
+     * @throws StorageException         if the database fails
+     */
+    public List<String> chats(int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw new IllegalArgumentException("limit must be between 1 and 10000, was " + limit);
+        }
+        return read(false, c -> Artifacts.chats(c, limit));
+    }
+
+    /**
      * Appends a version with default options. See {@link #append(UUID, Change, AppendOptions)}.
      *
      * @param artifactId the artifact

@@ -55,6 +55,7 @@ public final class McpHttpServer implements AutoCloseable {
     private final Server jetty;
     private final McpSyncServer mcp;
     private final McpResources resources;
+    private final ViewerServlet viewer;
     private final String host;
 
     private McpHttpServer(Builder b) throws Exception {
@@ -88,13 +89,15 @@ public final class McpHttpServer implements AutoCloseable {
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addFilter(new FilterHolder(new BearerTokenFilter(b.tokens)), "/*",
+        context.addFilter(new FilterHolder(new BearerTokenFilter(b.tokens,
+                b.viewer ? ViewerServer.openPaths() : java.util.Set.of())), "/*",
                 EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new HttpMessageFilter(new JsonRpcCheck(mapper), validator)), ENDPOINT,
                 EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         ServletHolder holder = new ServletHolder(transport);
         holder.setAsyncSupported(true);
         context.addServlet(holder, ENDPOINT);
+        this.viewer = b.viewer ? ViewerServer.mount(context, b.executor.store(), b.tokens, java.util.Set.of()) : null;
         if (b.metrics != null) {
             context.addServlet(new ServletHolder(new TextServlet(b.metrics)), "/metrics");
         }
@@ -160,6 +163,9 @@ public final class McpHttpServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         resources.close();
+        if (viewer != null) {
+            viewer.closeStreams();
+        }
         try {
             mcp.closeGracefully();
         } finally {
@@ -221,6 +227,7 @@ public final class McpHttpServer implements AutoCloseable {
         private final Map<String, ChatScope> tokens = new LinkedHashMap<>();
         private Supplier<String> metrics;
         private int maxThreads = 64;
+        private boolean viewer;
 
         private Builder(ToolExecutor executor, String version) {
             this.executor = Objects.requireNonNull(executor, "executor");
@@ -284,6 +291,18 @@ public final class McpHttpServer implements AutoCloseable {
          */
         public Builder tokenFile(Path file) {
             readTokenFile(file).forEach(tokens::put);
+            return this;
+        }
+
+        /**
+         * Also serves the web viewer and its API at {@value ViewerServer#PATH}{@code /} ({@link ViewerServer}),
+         * behind the same tokens and their chat scopes; default off.
+         *
+         * @param on whether to serve it
+         * @return this builder
+         */
+        public Builder viewer(boolean on) {
+            this.viewer = on;
             return this;
         }
 
