@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Concurrent, gap-free, append-only versioned writes to PostgreSQL.",
-        subcommands = {RaceCommand.class, ExecCommand.class, HistoryCommand.class, McpCommand.class})
+        subcommands = {RaceCommand.class, ExecCommand.class, HistoryCommand.class, McpCommand.class,
+            ServeCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code of a failure at run time, such as an unreachable database. */

@@ -70,7 +70,8 @@
     if (!chat) return;
     const { artifacts } = await api('artifacts?chat=' + encodeURIComponent(chat));
     for (const a of artifacts) {
-      const li = el('li', null, a.type + (a.title ? ' — ' + a.title : '') + ' (v' + a.headVersion + ')');
+      const li = el('li', null, a.type + (a.title ? ' — ' + a.title : '') + ' ');
+      li.appendChild(el('span', 'head', '(v' + a.headVersion + ')'));
       li.dataset.artifact = a.id;
       li.addEventListener('click', () => openArtifact(a.id));
       $('artifacts').appendChild(li);
@@ -195,6 +196,9 @@
 
   function onVersion(v) {
     state.last = Math.max(state.last, v.version);
+    for (const li of $('artifacts').children) {
+      if (li.dataset.artifact === state.artifact) li.querySelector('.head').textContent = '(v' + state.last + ')';
+    }
     addVersion(v, true);
     if (state.follow) selectVersion(v.version);
   }
