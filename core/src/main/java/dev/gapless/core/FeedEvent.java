@@ -24,6 +24,14 @@ public record FeedEvent(UUID artifactId, String chatId, String type, int version
     /**
      * Checks the required fields.
      *
+     * @param artifactId     the artifact
+     * @param chatId         the artifact's chat
+     * @param type           the artifact's type
+     * @param version        the version number, from 1
+     * @param summary        the version's summary
+     * @param fileCount      how many files the version holds
+     * @param idempotencyKey the key it was appended with, or {@code null}
+     * @param createdAt      when it was written
      * @throws NullPointerException     if the artifact id, chat id, type or summary is {@code null}
      * @throws IllegalArgumentException if {@code version} is less than 1
      */

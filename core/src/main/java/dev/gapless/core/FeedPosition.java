@@ -24,6 +24,7 @@ public record FeedPosition(Map<UUID, Integer> versions) {
     /**
      * Copies and checks the map.
      *
+     * @param versions artifact id to the last version delivered
      * @throws NullPointerException     if the map, a key or a value is {@code null}
      * @throws IllegalArgumentException if a version is less than 1
      */

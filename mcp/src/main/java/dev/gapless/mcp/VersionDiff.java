@@ -84,8 +84,10 @@ final class VersionDiff {
         return out;
     }
 
+    /** The lines of a content; a final line break ends the last line rather than starting an empty one. */
     private static List<String> split(String content) {
-        return content.isEmpty() ? List.of() : List.of(content.split("\r?\n", -1));
+        String body = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+        return content.isEmpty() ? List.of() : List.of(body.split("\r?\n", -1));
     }
 
     /** A line diff of {@code a} to {@code b}, folded to the context around changes. */

@@ -115,7 +115,7 @@ class ViewerServerTest {
                 .containsExactly("<img src=x onerror=alert(1)>.c:changed", "new.txt:added");
         List<String> lines = new ArrayList<>();
         diff.path("files").get(0).path("lines").forEach(l -> lines.add(l.path("op").asText() + l.path("text").asText()));
-        assertThat(lines).containsExactly(" a", "-b", "+B", " c", " ");
+        assertThat(lines).containsExactly(" a", "-b", "+B", " c");
 
         assertThat(get("/viewer/api/artifacts/" + a.id() + "/versions/3", TOKEN).statusCode()).isEqualTo(404);
         assertThat(get("/viewer/api/artifacts/" + UUID.randomUUID(), TOKEN).statusCode()).isEqualTo(404);
