@@ -43,7 +43,8 @@ public final class FeedHub {
     private final Semaphore readers = new Semaphore(READERS, true);
     private final ThreadPoolExecutor executor;
     private final Object lock = new Object();
-    private final FeedListener listener;
+    /** The current pump's listener: each pump thread has its own, so an exiting one never closes its successor's. */
+    private volatile FeedListener listener;
     private boolean pumping;
     private volatile boolean readFailing;
 
@@ -60,7 +61,6 @@ public final class FeedHub {
         this.listen = listen;
         this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
         this.bufferSize = bufferSize;
-        this.listener = new FeedListener(dataSource);
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "gapless-feed-" + THREADS.incrementAndGet());
@@ -108,7 +108,8 @@ public final class FeedHub {
 
     /** Whether the listening connection is up and listening now. */
     public boolean listening() {
-        return listener.connected();
+        FeedListener current = listener;
+        return current != null && current.connected();
     }
 
     int bufferSize() {
@@ -150,6 +151,8 @@ public final class FeedHub {
     }
 
     private void pump() {
+        FeedListener own = new FeedListener(dataSource);
+        listener = own;
         long nextPoll = System.nanoTime() + pollInterval.toNanos();
         try {
             while (true) {
@@ -161,10 +164,10 @@ public final class FeedHub {
                 }
                 long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextPoll - System.nanoTime()));
                 if (listen) {
-                    if (!listener.connected() && listener.connect()) {
+                    if (!own.connected() && own.connect()) {
                         wakeAll(); // what was written while no one listened
                     }
-                    FeedListener.Wake wake = listener.await(wait);
+                    FeedListener.Wake wake = own.await(wait);
                     if (wake.everything()) {
                         wakeAll();
                     } else {
@@ -184,7 +187,7 @@ public final class FeedHub {
                 pumping = false;
             }
         } finally {
-            listener.close();
+            own.close();
         }
     }
 

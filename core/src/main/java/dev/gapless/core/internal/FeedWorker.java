@@ -177,7 +177,11 @@ final class FeedWorker implements Flow.Subscription {
             for (FeedQueries.Head head : FeedQueries.heads(c, scope.chatId())) {
                 int at = position(head.id());
                 if (head.head() > at && total < limit) {
-                    total += take(FeedQueries.after(c, head.id(), at, limit - total));
+                    try {
+                        total += take(FeedQueries.after(c, head.id(), at, limit - total));
+                    } catch (ArtifactNotFoundException deleted) {
+                        // deleted since the heads were read: a chat's feed goes on with its other artifacts
+                    }
                 }
             }
             return total;
