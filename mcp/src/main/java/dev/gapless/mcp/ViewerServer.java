@@ -109,7 +109,9 @@ public final class ViewerServer implements AutoCloseable {
 
     /** The viewer's page files, which need no token. */
     static Set<String> openPaths() {
-        return ViewerServlet.STATIC.keySet().stream().map(p -> PATH + p).collect(Collectors.toSet());
+        Set<String> open = ViewerServlet.STATIC.keySet().stream().map(p -> PATH + p).collect(Collectors.toSet());
+        open.add(PATH); // redirected to PATH + "/"
+        return open;
     }
 
     /** {@return the port it listens on} */

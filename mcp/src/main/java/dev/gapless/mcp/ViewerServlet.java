@@ -50,7 +50,7 @@ final class ViewerServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ViewerServlet.class);
     private static final Pattern ARTIFACT = Pattern.compile("/api/artifacts/([0-9a-fA-F-]{36})"
-            + "(?:/(events)|/versions/([1-9][0-9]{0,9})(?:/(file|diff))?)?");
+            + "(?:/(events)|/versions/([1-9][0-9]{0,8})(?:/(file|diff))?)?");
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
             + " img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -71,7 +71,12 @@ final class ViewerServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        if (request.getPathInfo() == null) { // /viewer: the page's relative links need /viewer/
+            response.setStatus(HttpServletResponse.SC_FOUND);
+            response.setHeader("Location", ViewerServer.PATH + "/");
+            return;
+        }
+        String path = request.getPathInfo();
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("Cache-Control", "no-store");
@@ -90,6 +95,12 @@ final class ViewerServlet extends HttpServlet {
             LOG.warn("viewer read failed for {}: {}", path, e.toString());
             error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "reading the database failed ("
                     + e.getClass().getSimpleName() + "); nothing was changed, try again");
+        } catch (RuntimeException e) {
+            LOG.error("viewer failed for {}", path, e);
+            if (!response.isCommitted()) {
+                error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "the viewer failed on this request;"
+                        + " nothing was changed (the server's log has the details)");
+            }
         }
     }
 

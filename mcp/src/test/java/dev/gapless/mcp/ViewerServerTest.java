@@ -77,6 +77,7 @@ class ViewerServerTest {
                 assertThat(csp).contains("script-src 'self'").contains("default-src 'none'"));
         assertThat(get("/viewer/viewer.js", null).body()).contains("textContent").doesNotContain("innerHTML =");
         assertThat(get("/", null).headers().firstValue("Location")).contains("/viewer/");
+        assertThat(get("/viewer", null).headers().firstValue("Location")).contains("/viewer/");
         HttpResponse<String> refused = get("/viewer/api/chats", null);
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.body()).contains("missing bearer token");
@@ -118,6 +119,9 @@ class ViewerServerTest {
         assertThat(lines).containsExactly(" a", "-b", "+B", " c");
 
         assertThat(get("/viewer/api/artifacts/" + a.id() + "/versions/3", TOKEN).statusCode()).isEqualTo(404);
+        HttpResponse<String> huge = get("/viewer/api/artifacts/" + a.id() + "/versions/99999999999", TOKEN);
+        assertThat(huge.statusCode()).isEqualTo(404);
+        assertThat(huge.body()).startsWith("{\"error\"").doesNotContain("Exception");
         assertThat(get("/viewer/api/artifacts/" + UUID.randomUUID(), TOKEN).statusCode()).isEqualTo(404);
         HttpResponse<String> bad = get("/viewer/api/artifacts", TOKEN);
         assertThat(bad.statusCode()).isEqualTo(400);
