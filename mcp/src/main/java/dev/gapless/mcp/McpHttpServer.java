@@ -92,7 +92,8 @@ public final class McpHttpServer implements AutoCloseable {
         context.addFilter(new FilterHolder(new BearerTokenFilter(b.tokens,
                 b.viewer ? ViewerServer.openPaths() : java.util.Set.of())), "/*",
                 EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
-        context.addFilter(new FilterHolder(new HttpMessageFilter(new JsonRpcCheck(mapper), validator)), ENDPOINT,
+        context.addFilter(new FilterHolder(new HttpMessageFilter(new JsonRpcCheck(mapper), validator,
+                resources::observe)), ENDPOINT,
                 EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         ServletHolder holder = new ServletHolder(transport);
         holder.setAsyncSupported(true);

@@ -17,6 +17,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@link ResourceUri}): {@code resources/read} of any file of a chat the client may use (its HTTP token's scope),
  * {@code resources/list} of the default chat's files (stdio with {@code --chat}), a resource template for the others,
  * and {@code notifications/resources/updated} to the sessions subscribed to a file when a version that touches it
- * lands, fed by the store's change feed. A change of the default chat's file list also sends
+ * lands, fed by the store's change feed, which follows the default chat and each chat a client subscribed to a file
+ * of (never every chat: that would read every artifact's head on each poll). A change of the default chat's file list also sends
  * {@code notifications/resources/list_changed}. Thread-safe.
  */
 final class McpResources implements AutoCloseable {
@@ -38,8 +40,10 @@ final class McpResources implements AutoCloseable {
     private final ArtifactStore store;
     private final Optional<String> defaultChat;
     private final Set<String> listed = ConcurrentHashMap.newKeySet();
+    /** The chats followed: the default chat, and each chat a client subscribed to a file of. */
+    private final Map<String, FeedSubscription> followed = new ConcurrentHashMap<>();
     private volatile McpSyncServer server;
-    private volatile FeedSubscription feed;
+    private volatile boolean closed;
 
     McpResources(ToolExecutor executor) {
         this.store = executor.store();
@@ -72,12 +76,44 @@ final class McpResources implements AutoCloseable {
         return out;
     }
 
-    /** Starts following the feed from now on: updates go to the sessions subscribed to each touched file. */
+    /** Starts following the default chat's feed from now on, if there is a default chat. */
     void attach(McpSyncServer server) {
         this.server = server;
-        this.feed = defaultChat.isPresent()
-                ? store.feed().subscribeChat(defaultChat.get(), store.feed().position(defaultChat.get()), this::onVersion)
-                : store.feed().subscribeAll(store.feed().position(), this::onVersion);
+        defaultChat.ifPresent(this::follow);
+    }
+
+    /**
+     * Told of each message a transport lets through to the SDK (after its checks): a {@code resources/subscribe}
+     * makes the feed follow that file's chat, so that its updates are sent. Only chats someone subscribed to are
+     * followed, at most {@value #MAX_FOLLOWED}; each costs a read of its artifacts' heads per poll.
+     */
+    void observe(String method, String text) {
+        if (!McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(method)) {
+            return;
+        }
+        try {
+            ResourceUri.parse(Json.MAPPER.readTree(text).path("params").path("uri").textValue())
+                    .ifPresent(uri -> follow(uri.chat()));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("not following the chat of a subscription (its updates are not sent): {}", e.toString());
+        }
+    }
+
+    /** The most chats followed at once. */
+    static final int MAX_FOLLOWED = 10_000;
+
+    private void follow(String chat) {
+        if (closed || followed.containsKey(chat)) {
+            return;
+        }
+        if (followed.size() >= MAX_FOLLOWED) {
+            LOG.warn("MCP resources follow {} chats already; updates of chat '{}' are not sent", MAX_FOLLOWED, chat);
+            return;
+        }
+        followed.computeIfAbsent(chat, c -> store.feed().subscribeChat(c, store.feed().position(c), this::onVersion));
+        if (closed) {
+            close();
+        }
     }
 
     private McpServerFeatures.SyncResourceSpecification spec(String chat, FileInfo f) {
@@ -205,9 +241,7 @@ final class McpResources implements AutoCloseable {
 
     @Override
     public void close() {
-        FeedSubscription f = feed;
-        if (f != null) {
-            f.close();
-        }
+        closed = true;
+        followed.values().forEach(FeedSubscription::close);
     }
 }

@@ -50,6 +50,7 @@ public final class McpToolServer implements AutoCloseable {
                 .resources(resources.initial())
                 .build();
         resources.attach(server);
+        streams.observe(resources::observe);
     }
 
     /**
