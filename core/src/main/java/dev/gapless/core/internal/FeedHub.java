@@ -22,15 +22,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The change feed's machinery for one store: its subscriptions, the one thread that waits for notifications on the
- * one listening connection ({@link FeedListener}) and wakes them, and the poll timer that wakes every subscription
- * whether or not a notification came. The thread runs while at least one subscription is open, so a store nobody
- * follows holds no connection. Reads for subscribers take at most {@value #READERS} pooled connections at once, so
+ * one listening connection ({@link FeedListener}) and wakes them, and the poll timer that, whether or not a
+ * notification came, reads the followed artifacts' heads in one statement and wakes the subscriptions behind them.
+ * The thread runs while at least one subscription is open, so a store nobody follows holds no connection. Reads for subscribers take at most {@value #READERS} pooled connections at once, so
  * that the feed never takes the pool from writers. Thread-safe.
  */
 public final class FeedHub {
 
     /** How many connections the feed's reads may hold at once. */
     static final int READERS = 2;
+    /** How many artifacts' heads one poll statement reads. */
+    static final int POLL_BATCH = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedHub.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -177,7 +179,7 @@ public final class FeedHub {
                     Thread.sleep(wait);
                 }
                 if (System.nanoTime() - nextPoll >= 0) {
-                    wakeAll();
+                    poll();
                     nextPoll = System.nanoTime() + pollInterval.toNanos();
                 }
             }
@@ -188,6 +190,47 @@ public final class FeedHub {
             }
         } finally {
             own.close();
+        }
+    }
+
+    /**
+     * The timer's read: the heads of every followed artifact in one statement (per {@value #POLL_BATCH}), then a wake
+     * for each artifact subscription that is behind its head (or whose artifact is gone, to end it), and for every
+     * chat's or store's subscription. Any failure wakes every subscription instead.
+     */
+    private void poll() {
+        Map<UUID, java.util.List<FeedWorker>> byArtifact = new HashMap<>();
+        for (FeedWorker w : workers) {
+            if (w.scope().kind() == FeedScope.Kind.ARTIFACT) {
+                byArtifact.computeIfAbsent(w.scope().artifactId(), k -> new java.util.ArrayList<>()).add(w);
+            } else {
+                w.wake();
+            }
+        }
+        java.util.List<UUID> ids = new java.util.ArrayList<>(byArtifact.keySet());
+        for (int from = 0; from < ids.size(); from += POLL_BATCH) {
+            java.util.List<UUID> batch = ids.subList(from, Math.min(ids.size(), from + POLL_BATCH));
+            Map<UUID, Integer> heads;
+            try {
+                Connection c = readConnection();
+                try (c) {
+                    heads = FeedQueries.headsOf(c, batch);
+                } finally {
+                    readDone();
+                }
+            } catch (SQLException | RuntimeException e) {
+                readFailed(e);
+                batch.forEach(id -> byArtifact.get(id).forEach(FeedWorker::wake));
+                continue;
+            }
+            for (UUID id : batch) {
+                Integer head = heads.get(id);
+                for (FeedWorker w : byArtifact.get(id)) {
+                    if (head == null || w.behind(head)) {
+                        w.wake();
+                    }
+                }
+            }
         }
     }
 

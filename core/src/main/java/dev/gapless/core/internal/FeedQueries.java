@@ -54,6 +54,21 @@ final class FeedQueries {
         }
     }
 
+    /** The heads of the given artifacts that exist, in one statement. */
+    static java.util.Map<UUID, Integer> headsOf(Connection c, java.util.Collection<UUID> ids) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT id, head_version FROM artifacts WHERE id = ANY (?)")) {
+            select.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                java.util.Map<UUID, Integer> out = new java.util.HashMap<>();
+                while (rows.next()) {
+                    out.put(rows.getObject(1, UUID.class), rows.getInt(2));
+                }
+                return out;
+            }
+        }
+    }
+
     /** Every artifact with a version, of one chat or ({@code chatId} null) of all chats, oldest first. */
     static List<Head> heads(Connection c, String chatId) throws SQLException {
         String sql = "SELECT id, chat_id, type, head_version FROM artifacts WHERE head_version > 0"

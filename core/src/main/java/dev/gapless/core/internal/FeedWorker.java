@@ -31,10 +31,14 @@ final class FeedWorker implements Flow.Subscription {
     private final Flow.Subscriber<? super FeedEvent> subscriber;
     /** The last version delivered per artifact; touched by the drain only. */
     private final Map<UUID, Integer> positions;
+    /** The version an artifact's subscription started after. */
+    private final int positions0;
     private final ArrayDeque<FeedEvent> buffer = new ArrayDeque<>();
     private final AtomicLong demand = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger(1); // the opener holds the drain until onSubscribe returns
     private volatile boolean dirty = true;
+    /** For an artifact's subscription, the last version delivered, for the poll to compare with the head. */
+    private volatile int delivered;
     private volatile boolean cancelled;
     private volatile Throwable failure;
     /** Set by {@link #take} when a read found a gap: read again on the next wake, not at once. */
@@ -45,6 +49,7 @@ final class FeedWorker implements Flow.Subscription {
         this.scope = scope;
         this.subscriber = subscriber;
         this.positions = new HashMap<>(start);
+        this.positions0 = scope.artifactId() == null ? 0 : start.getOrDefault(scope.artifactId(), 0);
     }
 
     /** Calls onSubscribe, then hands the drain to the executor (so onNext never overlaps onSubscribe). */
@@ -86,6 +91,11 @@ final class FeedWorker implements Flow.Subscription {
 
     FeedScope scope() {
         return scope;
+    }
+
+    /** For an artifact's subscription: whether a head of {@code head} holds a version it has not read yet. */
+    boolean behind(int head) {
+        return head > Math.max(delivered, positions0);
     }
 
     /** Something may have been written: read again when the subscriber next has demand. */
@@ -208,6 +218,7 @@ final class FeedWorker implements Flow.Subscription {
                 break;
             }
             positions.put(e.artifactId(), e.version());
+            delivered = e.version();
             buffer.add(e);
             taken++;
         }
