@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "Concurrent, gap-free, append-only versioned writes to PostgreSQL.",
         subcommands = {RaceCommand.class, ExecCommand.class, HistoryCommand.class, McpCommand.class,
-            CheckoutCommand.class, DiffCommand.class, RevertCommand.class, DeleteCommand.class, PruneCommand.class})
+            CheckoutCommand.class, DiffCommand.class, RevertCommand.class, DeleteCommand.class, PruneCommand.class,
+            ServeCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code of a failure at run time, such as an unreachable database. */

@@ -10,11 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class McpCommand implements Callable<Integer> {
 
     /** The environment variable that may hold the bearer token. */
-    static final String TOKEN_VARIABLE = "GAPLESS_MCP_TOKEN";
+    static final String TOKEN_VARIABLE = BearerToken.VARIABLE;
 
     @Spec
     CommandSpec spec;
@@ -62,6 +58,10 @@ final class McpCommand implements Callable<Integer> {
             + " (default: $" + TOKEN_VARIABLE + ", else one is generated and printed).")
     String token;
 
+    @Option(names = "--viewer", description = "With --http: also serve the web viewer and its API at /viewer/"
+            + " (as 'gapless serve' does), behind the same tokens.")
+    boolean viewer;
+
     @Option(names = "--token-file", paramLabel = "FILE", description = "With --http: tokens scoped to chats, one a"
             + " line: TOKEN PATTERN... ('*' stands for any characters, e.g. team-a-*); the file must be readable by"
             + " its owner only (chmod 600). Without it, the one token may use every chat.")
@@ -73,9 +73,9 @@ final class McpCommand implements Callable<Integer> {
         if (chat != null) {
             StoreOptions.requireChat(spec.commandLine(), chat);
         }
-        if (!http && (host != null || port != null || token != null || tokenFile != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--host, --port, --token and --token-file"
-                    + " need --http (on stdio the client starts the server itself)");
+        if (!http && (host != null || port != null || token != null || tokenFile != null || viewer)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--host, --port, --token, --token-file and"
+                    + " --viewer need --http (on stdio the client starts the server itself)");
         }
         if (port != null && (port < 0 || port > 65_535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535, was "
@@ -98,13 +98,8 @@ final class McpCommand implements Callable<Integer> {
     private int serveHttp(String version) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String source = token != null ? "--token" : System.getenv(TOKEN_VARIABLE) != null ? TOKEN_VARIABLE : null;
-        String bearer = token != null ? token : source != null ? System.getenv(TOKEN_VARIABLE)
-                : tokenFile != null ? null : generatedToken();
-        if (bearer != null && (bearer.length() < 16 || bearer.chars().anyMatch(Character::isWhitespace))) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "the bearer token (" + source + ") must"
-                    + " have at least 16 characters and no white space");
-        }
+        BearerToken resolved = BearerToken.resolve(token, tokenFile != null, spec.commandLine());
+        String bearer = resolved.value();
         if (tokenFile != null) {
             try {
                 McpHttpServer.checkTokenFile(tokenFile); // before the database starts: a usage error changes nothing
@@ -114,24 +109,15 @@ final class McpCommand implements Callable<Integer> {
         }
         GaplessMetrics metrics = GaplessMetrics.create(WriteStrategy.named(storage.strategy));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(15, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gapless-mcp-shutdown");
-        try (StoreOptions.Storage open = storage.open(err, 18, metrics)) {
+        try (UntilStopped stopping = new UntilStopped("gapless-mcp-shutdown");
+             StoreOptions.Storage open = storage.open(err, 18, metrics)) {
             ToolExecutor.Builder builder = chat == null ? ToolExecutor.builder(open.store())
                     : ToolExecutor.builder(open.store(), chat);
             try (ToolExecutor executor = builder.listener(metrics).build()) {
                 metrics.monitor(executor).bindTo(registry);
                 McpHttpServer.Builder server = McpHttpServer.builder(executor, version)
                         .metrics(registry::scrape).host(host == null ? "127.0.0.1" : host)
-                        .port(port == null ? 8765 : port);
+                        .port(port == null ? 8765 : port).viewer(viewer);
                 if (bearer != null) {
                     server.token(bearer);
                 }
@@ -141,21 +127,20 @@ final class McpCommand implements Callable<Integer> {
                 try (McpHttpServer running = start(server)) {
                     out.println("MCP endpoint: " + running.endpoint());
                     out.println("metrics: " + running.endpoint().resolve("/metrics"));
+                    if (viewer) {
+                        out.println("viewer: " + running.endpoint().resolve("/viewer/") + (bearer == null ? ""
+                                : "#token=" + bearer));
+                    }
                     if (bearer != null) {
-                        out.println(source == null ? "bearer token: " + bearer + "   (generated for this run; choose"
-                                + " one with --token or $" + TOKEN_VARIABLE + "; it may use every chat)"
-                                : "bearer token: from " + source + " (it may use every chat)");
+                        out.println(resolved.describe());
                     }
                     if (tokenFile != null) {
                         out.println("chat-scoped tokens: from " + tokenFile);
                     }
                     out.flush();
-                    Runtime.getRuntime().addShutdownHook(hook);
-                    stop.await();
+                    stopping.await();
                 }
             }
-        } finally {
-            stopped.countDown();
         }
         return 0;
     }
@@ -166,11 +151,5 @@ final class McpCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             throw new CommandFailedException(e.getMessage(), e);
         }
-    }
-
-    private static String generatedToken() {
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 }

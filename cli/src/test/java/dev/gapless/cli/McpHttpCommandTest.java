@@ -86,9 +86,15 @@ class McpHttpCommandTest {
         String token = "do-not-store-" + UUID.randomUUID();
         Path dataDir = home.resolve("data");
         try (ChildJvm server = ChildJvm.start("dev.gapless.cli.Main", "mcp", "--http", "--port", "0",
-                "--token", token, "--data-dir", dataDir.toString())) {
-            value(server, "MCP endpoint:");
+                "--token", token, "--viewer", "--data-dir", dataDir.toString())) {
+            URI endpoint = URI.create(value(server, "MCP endpoint:"));
+            String viewer = value(server, "viewer:");
+            assertThat(viewer).isEqualTo("http://127.0.0.1:" + endpoint.getPort() + "/viewer/#token=" + token);
             assertThat(value(server, "bearer token:")).startsWith("from --token");
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(viewer))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("Gapless viewer");
             Path lock = dataDir.resolveSibling("data.lock");
             // the JDK may cut a long command line short; either way the token is not in the file
             assertThat(Files.readString(lock)).contains("pid=" + server.pid()).doesNotContain(token);

@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -170,6 +173,38 @@ class McpServerTest {
             server.stdin().close();
             assertThat(answer(server, "2").at("/result/content/0/text").asText()).contains("Added last.txt");
             assertThat(server.awaitExit(PATIENCE)).as(server.errors()).isZero();
+        }
+    }
+
+    @Test
+    void onStdioTheDefaultChatsFilesAreListedAndASubscriptionToAnotherChatsFileIsUpdated() throws Exception {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String chat = "mcp-res-" + UUID.randomUUID();
+        String other = "mcp-other-" + UUID.randomUUID();
+        dev.gapless.core.ArtifactStore store = dev.gapless.core.ArtifactStore.create(PG.dataSource());
+        dev.gapless.core.Artifact mine = store.getOrCreate(chat, "code", "t");
+        store.append(mine.id(), dev.gapless.core.Change.put(dev.gapless.core.CodeFile.of("a.txt", "a")));
+        dev.gapless.core.Artifact theirs = store.getOrCreate(other, "code", "t");
+        store.append(theirs.id(), dev.gapless.core.Change.put(dev.gapless.core.CodeFile.of("b.txt", "b")));
+        ServerParameters server = ServerParameters.builder(java)
+                .args("-cp", System.getProperty("java.class.path"), "dev.gapless.cli.Main", "mcp",
+                        "--jdbc-url", PG.jdbcUrl(), "--user", PG.server().user(), "--password",
+                        PG.server().password(), "--chat", chat)
+                .build();
+        BlockingQueue<String> updated = new LinkedBlockingQueue<>();
+        JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
+        try (McpSyncClient client = McpClient.sync(new StdioClientTransport(server, mapper))
+                .requestTimeout(Duration.ofSeconds(60)).initializationTimeout(Duration.ofSeconds(60))
+                .resourcesUpdateConsumer(contents -> contents.forEach(c -> updated.add(c.uri()))).build()) {
+            client.initialize();
+            assertThat(client.listResources().resources()).extracting(McpSchema.Resource::uri)
+                    .containsExactly("gapless://chat/" + chat + "/code/a.txt");
+            String uri = "gapless://chat/" + other + "/code/b.txt";
+            client.subscribeResource(new McpSchema.SubscribeRequest(uri));
+            store.append(theirs.id(), dev.gapless.core.Change.put(dev.gapless.core.CodeFile.of("b.txt", "b2")));
+            assertThat(updated.poll(60, TimeUnit.SECONDS)).isEqualTo(uri);
+            McpSchema.ReadResourceResult read = client.readResource(new McpSchema.ReadResourceRequest(uri));
+            assertThat(((McpSchema.TextResourceContents) read.contents().get(0)).text()).isEqualTo("b2");
         }
     }
 }

@@ -48,4 +48,18 @@ class UsageErrorTest {
         assertThat(dir.resolve("never-made")).doesNotExist();
         assertThat(ExecCommandTest.gapless("mcp", "--token-file", file.toString()).err()).contains("need --http");
     }
+
+    @Test
+    void serveRefusesABadPortAShortTokenAndTheViewerWithoutHttpBeforeAnythingStarts(@TempDir Path dir) {
+        Path data = dir.resolve("never-made");
+        ExecCommandTest.Run port = ExecCommandTest.gapless("serve", "--port", "70000", "--data-dir", data.toString());
+        assertThat(port.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(port.err()).contains("--port must be between 0 and 65535, was 70000");
+        ExecCommandTest.Run token = ExecCommandTest.gapless("serve", "--token", "short", "--data-dir",
+                data.toString());
+        assertThat(token.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(token.err()).contains("the bearer token (--token) must have at least 16 characters");
+        assertThat(data).doesNotExist();
+        assertThat(ExecCommandTest.gapless("mcp", "--viewer").err()).contains("need --http");
+    }
 }

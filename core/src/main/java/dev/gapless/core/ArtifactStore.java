@@ -2,6 +2,7 @@ package dev.gapless.core;
 
 import dev.gapless.core.internal.AppendRequest;
 import dev.gapless.core.internal.Artifacts;
+import dev.gapless.core.internal.FeedHub;
 import dev.gapless.core.internal.InputValidator;
 import dev.gapless.core.internal.Lifecycle;
 import dev.gapless.core.internal.Limits;
@@ -51,6 +52,10 @@ public final class ArtifactStore {
     public static final int DEFAULT_MAX_FILES = 10_000;
     /** Default limit on the total content of an artifact's latest version: 256 MiB of UTF-8. */
     public static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L << 20;
+    /** Default interval at which every feed subscription reads, whether or not a notification came. */
+    public static final Duration DEFAULT_FEED_POLL_INTERVAL = Duration.ofSeconds(1);
+    /** Default number of events the feed reads ahead for one subscriber. */
+    public static final int DEFAULT_FEED_BUFFER_SIZE = 256;
     /** Default deadline of one append, including waits for the pool, locks and retries. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -68,6 +73,7 @@ public final class ArtifactStore {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactStore.class);
     /** The store's retention policy runs after every this many versions of an artifact. */
     static final int RETENTION_EVERY = 64;
+    private final ChangeFeed feed;
 
     private ArtifactStore(Builder builder) {
         this.strategy = builder.strategy;
@@ -82,6 +88,8 @@ public final class ArtifactStore {
         this.views = new FileViews(writer);
         this.retention = builder.retention;
         this.lifecycle = new ArtifactLifecycle(this, new Pruner(writer, clock, ArtifactLifecycle.PRUNE_BATCH));
+        this.feed = new ChangeFeed(new FeedHub(builder.dataSource, builder.feedListen, builder.feedPollInterval,
+                builder.feedBufferSize), this);
     }
 
     /**
@@ -144,6 +152,16 @@ public final class ArtifactStore {
     }
 
     /**
+     * The store's change feed: every version after a given one, then live ({@link ChangeFeed}). It starts nothing
+     * until the first subscription, and holds one listening connection while any is open.
+     *
+     * @return the feed, the same for every call
+     */
+    public ChangeFeed feed() {
+        return feed;
+    }
+
+    /**
      * Returns the artifact of {@code (chatId, type)}, creating it if needed. Race-free: any number of concurrent
      * callers get the same artifact.
      *
@@ -189,6 +207,35 @@ public final class ArtifactStore {
         Objects.requireNonNull(chatId, "chatId");
         Objects.requireNonNull(type, "type");
         return read(false, c -> Artifacts.find(c, chatId, type));
+    }
+
+    /**
+     * The artifacts of one chat, oldest first.
+     *
+     * @param chatId the chat
+     * @return its artifacts (empty for an unknown chat)
+     * @throws ConfigurationException at once, if the configuration is wrong (login, database, schema)
+     * @throws StorageException       if the database fails
+     */
+    public List<Artifact> artifacts(String chatId) {
+        Objects.requireNonNull(chatId, "chatId");
+        return read(false, c -> Artifacts.of(c, chatId));
+    }
+
+    /**
+     * Chat ids, the chat whose newest artifact is newest first.
+     *
+     * @param limit the most to return, 1 to 10,000
+     * @return the chat ids
+     * @throws IllegalArgumentException if {@code limit} is out of that range
+     * @throws ConfigurationException   at once, if the configuration is wrong (login, database, schema)
+     * @throws StorageException         if the database fails
+     */
+    public List<String> chats(int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw new IllegalArgumentException("limit must be between 1 and 10000, was " + limit);
+        }
+        return read(false, c -> Artifacts.chats(c, limit));
     }
 
     /**
@@ -398,6 +445,9 @@ public final class ArtifactStore {
         private AppendListener listener = AppendListener.NONE;
         private TextMerger merger;
         private Retention retention;
+        private boolean feedListen = true;
+        private Duration feedPollInterval = DEFAULT_FEED_POLL_INTERVAL;
+        private int feedBufferSize = DEFAULT_FEED_BUFFER_SIZE;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -527,6 +577,18 @@ public final class ArtifactStore {
         }
 
         /**
+         * Whether the change feed LISTENs for notifications (default true). Turn it off where notifications cannot
+         * arrive, e.g. behind PgBouncer in transaction mode: the feed then relies on its poll alone.
+         *
+         * @param listen whether to LISTEN
+         * @return this builder
+         */
+        public Builder feedListen(boolean listen) {
+            this.feedListen = listen;
+            return this;
+        }
+
+        /**
          * A retention policy applied as versions are written: after every 64th version of an artifact, the append
          * that wrote it prunes what the policy does not keep, in at most a few bounded steps (see
          * {@link ArtifactLifecycle#prune}) after its own commit; default none (every version is kept).
@@ -536,6 +598,38 @@ public final class ArtifactStore {
          */
         public Builder retention(Retention retention) {
             this.retention = retention;
+            return this;
+        }
+
+        /**
+         * How often every feed subscription reads whether or not a notification came; default 1 s. The latency of
+         * the feed when notifications are lost or turned off.
+         *
+         * @param interval between 10 ms and 1 hour
+         * @return this builder
+         * @throws IllegalArgumentException if {@code interval} is out of that range
+         */
+        public Builder feedPollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("feedPollInterval must be between 10 ms and 1 h, was " + interval);
+            }
+            this.feedPollInterval = interval;
+            return this;
+        }
+
+        /**
+         * The most events the feed reads ahead for one subscriber; default 256.
+         *
+         * @param events a positive number, at most 100,000
+         * @return this builder
+         * @throws IllegalArgumentException if {@code events} is out of that range
+         */
+        public Builder feedBufferSize(int events) {
+            if (events <= 0 || events > 100_000) {
+                throw new IllegalArgumentException("feedBufferSize must be between 1 and 100000, was " + events);
+            }
+            this.feedBufferSize = events;
             return this;
         }
 

@@ -56,7 +56,7 @@ public final class Schema {
     static final List<String> MIGRATIONS = List.of("V1__create_artifacts.sql", "V2__server_function.sql",
             "V3__server_function_one_round_trip.sql", "V4__storage_v2.sql", "V5__key_failures.sql",
             "V8__edit_hardening.sql", "V9__merge_precondition.sql", "V10__file_views.sql",
-            "V11__lifecycle.sql");
+            "V11__lifecycle.sql", "V12__change_feed.sql");
 
     private static final long LOCK_KEY = 0x6761706c65737331L; // "gapless1"
 

@@ -112,6 +112,11 @@ public final class ToolExecutor implements AutoCloseable {
         return new Builder(store, Objects.requireNonNull(chatId, "chatId"));
     }
 
+    /** {@return the store this executor writes to} */
+    public ArtifactStore store() {
+        return store;
+    }
+
     /** {@return the tools this executor offers} */
     public ToolCatalog catalog() {
         return catalog;

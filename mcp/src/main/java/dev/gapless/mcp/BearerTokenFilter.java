@@ -32,8 +32,15 @@ final class BearerTokenFilter implements Filter {
 
     private final List<byte[]> tokens = new ArrayList<>();
     private final List<ChatScope> scopes = new ArrayList<>();
+    private final java.util.Set<String> open;
 
     BearerTokenFilter(Map<String, ChatScope> tokens) {
+        this(tokens, java.util.Set.of());
+    }
+
+    /** With request paths that need no token: the viewer's page, which holds no data (its API needs the token). */
+    BearerTokenFilter(Map<String, ChatScope> tokens, java.util.Set<String> open) {
+        this.open = java.util.Set.copyOf(open);
         tokens.forEach((token, scope) -> {
             this.tokens.add(token.getBytes(StandardCharsets.UTF_8));
             this.scopes.add(scope);
@@ -59,6 +66,10 @@ final class BearerTokenFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) request;
+        if ("GET".equals(http.getMethod()) && open.contains(http.getRequestURI())) {
+            chain.doFilter(request, response);
+            return;
+        }
         String header = http.getHeader("Authorization");
         ChatScope scope = scopeOf(header);
         if (scope != null) {

@@ -49,11 +49,19 @@ final class ClientStreams {
     private final Input input = new Input();
     private final Output output = new Output();
 
+    /** Told of each line forwarded to the SDK: its method (null for a response) and its text. */
+    private volatile java.util.function.BiConsumer<String, String> observer = (method, text) -> { };
+
     ClientStreams(InputStream client, OutputStream clientOut, JsonRpcCheck check, Duration drainTimeout) {
         this.client = new BufferedInputStream(client, 1 << 16);
         this.clientOut = clientOut;
         this.check = check;
         this.drainTimeout = drainTimeout;
+    }
+
+    /** Tells {@code observer} of each line forwarded to the SDK, on the reading thread, before the SDK sees it. */
+    void observe(java.util.function.BiConsumer<String, String> observer) {
+        this.observer = observer;
     }
 
     /** {@return what the SDK's transport reads} */
@@ -171,6 +179,7 @@ final class ClientStreams {
                     reply(verdict.reply());
                 } else if (verdict.action() == JsonRpcCheck.Action.FORWARD) {
                     forwarded(verdict);
+                    observer.accept(verdict.method(), text);
                     // CR is only whitespace inside a JSON line, but the SDK would end the line there
                     line = (text.replace('\r', ' ') + "\n").getBytes(StandardCharsets.UTF_8);
                     position = 0;

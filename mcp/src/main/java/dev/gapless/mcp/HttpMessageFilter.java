@@ -44,11 +44,19 @@ final class HttpMessageFilter implements Filter {
 
     private final JsonRpcCheck check;
     private final ServerTransportSecurityValidator validator;
+    private final java.util.function.BiConsumer<String, String> observer;
 
     /** @param validator the SDK's Host/Origin check, run first here as the servlet runs it before the body */
     HttpMessageFilter(JsonRpcCheck check, ServerTransportSecurityValidator validator) {
+        this(check, validator, (method, text) -> { });
+    }
+
+    /** With an observer told of each message let through to the SDK: its method and its text. */
+    HttpMessageFilter(JsonRpcCheck check, ServerTransportSecurityValidator validator,
+                      java.util.function.BiConsumer<String, String> observer) {
         this.check = check;
         this.validator = validator;
+        this.observer = observer;
     }
 
     @Override
@@ -128,6 +136,13 @@ final class HttpMessageFilter implements Filter {
                     verdict.reply());
             return null;
         }
+        String refused = McpResources.refusedSubscription(verdict.method(), text,
+                http.getAttribute(BearerTokenFilter.SCOPE_ATTRIBUTE));
+        if (refused != null) {
+            answer.json(HttpServletResponse.SC_OK, errorJson(verdict.id(), JsonRpcCheck.INVALID_PARAMS, refused));
+            return null;
+        }
+        observer.accept(verdict.method(), text);
         answer.requestId(verdict.id());
         return new BodyRequest(http, body);
     }

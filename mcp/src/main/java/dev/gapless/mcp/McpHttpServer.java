@@ -54,6 +54,8 @@ public final class McpHttpServer implements AutoCloseable {
 
     private final Server jetty;
     private final McpSyncServer mcp;
+    private final McpResources resources;
+    private final ViewerServlet viewer;
     private final String host;
 
     private McpHttpServer(Builder b) throws Exception {
@@ -66,12 +68,16 @@ public final class McpHttpServer implements AutoCloseable {
                 .contextExtractor(McpHttpServer::context)
                 .securityValidator(validator)
                 .build();
+        this.resources = new McpResources(b.executor);
         this.mcp = McpServer.sync(transport)
                 .serverInfo("gapless", b.version)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()) // the list never changes
+                .capabilities(McpResources.capabilities()) // the tool list never changes; resources do
                 .validateToolInputs(false) // the executor validates, with its own messages
                 .tools(McpTools.specifications(b.executor, mapper, true))
+                .resourceTemplates(resources.templates())
+                .resources(resources.initial())
                 .build();
+        resources.attach(mcp);
 
         QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, 2);
         threads.setName("gapless-mcp-http");
@@ -83,13 +89,16 @@ public final class McpHttpServer implements AutoCloseable {
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addFilter(new FilterHolder(new BearerTokenFilter(b.tokens)), "/*",
+        context.addFilter(new FilterHolder(new BearerTokenFilter(b.tokens,
+                b.viewer ? ViewerServer.openPaths() : java.util.Set.of())), "/*",
                 EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
-        context.addFilter(new FilterHolder(new HttpMessageFilter(new JsonRpcCheck(mapper), validator)), ENDPOINT,
+        context.addFilter(new FilterHolder(new HttpMessageFilter(new JsonRpcCheck(mapper), validator,
+                resources::observe)), ENDPOINT,
                 EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         ServletHolder holder = new ServletHolder(transport);
         holder.setAsyncSupported(true);
         context.addServlet(holder, ENDPOINT);
+        this.viewer = b.viewer ? ViewerServer.mount(context, b.executor.store(), b.tokens, java.util.Set.of()) : null;
         if (b.metrics != null) {
             context.addServlet(new ServletHolder(new TextServlet(b.metrics)), "/metrics");
         }
@@ -101,6 +110,7 @@ public final class McpHttpServer implements AutoCloseable {
         try {
             jetty.start();
         } catch (Exception e) {
+            resources.close();
             mcp.close();
             jetty.stop();
             throw e;
@@ -153,6 +163,10 @@ public final class McpHttpServer implements AutoCloseable {
     /** Stops listening; requests in flight get up to five seconds. */
     @Override
     public void close() throws Exception {
+        resources.close();
+        if (viewer != null) {
+            viewer.closeStreams();
+        }
         try {
             mcp.closeGracefully();
         } finally {
@@ -214,6 +228,7 @@ public final class McpHttpServer implements AutoCloseable {
         private final Map<String, ChatScope> tokens = new LinkedHashMap<>();
         private Supplier<String> metrics;
         private int maxThreads = 64;
+        private boolean viewer;
 
         private Builder(ToolExecutor executor, String version) {
             this.executor = Objects.requireNonNull(executor, "executor");
@@ -277,6 +292,18 @@ public final class McpHttpServer implements AutoCloseable {
          */
         public Builder tokenFile(Path file) {
             readTokenFile(file).forEach(tokens::put);
+            return this;
+        }
+
+        /**
+         * Also serves the web viewer and its API at {@value ViewerServer#PATH}{@code /} ({@link ViewerServer}),
+         * behind the same tokens and their chat scopes; default off.
+         *
+         * @param on whether to serve it
+         * @return this builder
+         */
+        public Builder viewer(boolean on) {
+            this.viewer = on;
             return this;
         }
 

@@ -34,17 +34,23 @@ public final class McpToolServer implements AutoCloseable {
 
     private final McpSyncServer server;
     private final ClientStreams streams;
+    private final McpResources resources;
 
     private McpToolServer(ToolExecutor executor, String version, InputStream in, OutputStream out) {
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
         this.streams = new ClientStreams(in, out, new JsonRpcCheck(mapper),
                 executor.callTimeout().plus(DRAIN_GRACE));
+        this.resources = new McpResources(executor);
         this.server = McpServer.sync(new StdioServerTransportProvider(mapper, streams.input(), streams.output()))
                 .serverInfo("gapless", version)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()) // the list never changes
+                .capabilities(McpResources.capabilities()) // the tool list never changes; resources do
                 .validateToolInputs(false) // the executor validates, with its own messages
                 .tools(McpTools.specifications(executor, mapper, false))
+                .resourceTemplates(resources.templates())
+                .resources(resources.initial())
                 .build();
+        resources.attach(server);
+        streams.observe(resources::observe);
     }
 
     /**
@@ -72,6 +78,7 @@ public final class McpToolServer implements AutoCloseable {
 
     @Override
     public void close() {
+        resources.close();
         server.closeGracefully();
     }
 }

@@ -55,4 +55,14 @@ public final class Artifacts {
     public static Optional<Artifact> find(Connection c, String chatId, String type) throws SQLException {
         return Storage.findArtifact(c, chatId, type);
     }
+
+    /** A chat's artifacts, oldest first. */
+    public static java.util.List<Artifact> of(Connection c, String chatId) throws SQLException {
+        return Storage.artifactsOf(c, chatId);
+    }
+
+    /** Up to {@code limit} chat ids, the chat with the newest artifact first. */
+    public static java.util.List<String> chats(Connection c, int limit) throws SQLException {
+        return Storage.chats(c, limit);
+    }
 }

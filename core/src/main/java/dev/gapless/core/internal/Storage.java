@@ -78,6 +78,36 @@ final class Storage {
         }
     }
 
+    /** A chat's artifacts, oldest first. */
+    static List<Artifact> artifactsOf(Connection c, String chatId) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT " + ARTIFACT_COLUMNS + " FROM artifacts WHERE chat_id = ? ORDER BY created_at, id")) {
+            select.setString(1, chatId);
+            try (ResultSet rows = select.executeQuery()) {
+                List<Artifact> out = new ArrayList<>();
+                while (rows.next()) {
+                    out.add(artifact(rows));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** Up to {@code limit} chat ids, the chat with the newest artifact first. */
+    static List<String> chats(Connection c, int limit) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT chat_id FROM artifacts GROUP BY chat_id"
+                + " ORDER BY max(created_at) DESC, chat_id LIMIT ?")) {
+            select.setInt(1, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                List<String> out = new ArrayList<>();
+                while (rows.next()) {
+                    out.add(rows.getString(1));
+                }
+                return out;
+            }
+        }
+    }
+
     /** The head version without any lock, or {@code null} when no such artifact. */
     static Integer readHead(Connection c, UUID id) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT head_version FROM artifacts WHERE id = ?")) {
