@@ -206,6 +206,10 @@ class LifecycleTest {
                         AppendOptions.defaults().withIdempotencyKey("k" + i));
             }
         }
+        // a view and a keyed rejection too, so that every table holds rows of the artifact before the delete
+        store.views().saw(code.id(), "", Map.of("f0.txt", 70));
+        assertThatThrownBy(() -> store.append(code.id(), Change.edit("f0.txt", "absent", "x"),
+                AppendOptions.defaults().withIdempotencyKey("rejected"))).isInstanceOf(GaplessException.class);
         life.prune(code.id(), Retention.keepLast(5));
         assertThat(Tables.rowsOf(PG.dataSource(), List.of(code.id())).values()).allMatch(n -> n > 0);
 
