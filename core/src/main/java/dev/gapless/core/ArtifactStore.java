@@ -9,12 +9,11 @@ import dev.gapless.core.internal.Merges;
 import dev.gapless.core.internal.PreparedChange;
 import dev.gapless.core.internal.Pruner;
 import dev.gapless.core.internal.Reader;
+import dev.gapless.core.internal.Transactions;
 import dev.gapless.core.internal.Writer;
 import dev.gapless.core.spi.TextMerger;
 import dev.gapless.core.strategy.WriteStrategy;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -352,33 +351,13 @@ public final class ArtifactStore {
         return validator;
     }
 
-    interface Read<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     /**
      * Runs a read; with {@code snapshot}, in a read-only REPEATABLE READ transaction so that its statements see
      * one state of the artifact.
      */
-    <T> T read(boolean snapshot, Read<T> body) {
-        try (Connection connection = writer.readConnection()) {
-            if (!snapshot) {
-                return body.run(connection);
-            }
-            connection.setAutoCommit(false);
-            try {
-                try (Statement begin = connection.createStatement()) {
-                    begin.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-                }
-                T result = body.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+    <T> T read(boolean snapshot, Transactions.Work<T> body) {
+        try {
+            return writer.read(snapshot ? Transactions.Isolation.SNAPSHOT_READ : null, body);
         } catch (SQLException e) {
             throw Writer.readFailure(e);
         }

@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -61,15 +60,8 @@ public final class Pruner {
      * @param maxSteps the most delete steps to run (the rest is left to a later call), or {@link Integer#MAX_VALUE}
      */
     public PruneResult prune(UUID id, Retention retention, int maxSteps) {
-        try (Connection c = connections.readConnection()) {
-            int oldest = markOldest(c, id, retention);
-            int[] steps = {0};
-            int versions = deleteVersions(c, id, oldest, maxSteps, steps);
-            long[] removed = {0, 0};
-            if (steps[0] < maxSteps && oldest > 1 && (versions > 0 || maxSteps == Integer.MAX_VALUE)) {
-                collectContents(c, id, maxSteps, steps, removed);
-            }
-            return new PruneResult(id, oldest, versions, (int) removed[0], removed[1]);
+        try {
+            return connections.read(null, c -> prune(c, id, retention, maxSteps));
         } catch (SQLException e) {
             if ("23503".equals(e.getSQLState())) {
                 throw new ArtifactNotFoundException(id);
@@ -83,17 +75,24 @@ public final class Pruner {
         }
     }
 
+    private PruneResult prune(Connection c, UUID id, Retention retention, int maxSteps) throws SQLException {
+        int oldest = markOldest(c, id, retention);
+        int[] steps = {0};
+        int versions = deleteVersions(c, id, oldest, maxSteps, steps);
+        long[] removed = {0, 0};
+        if (steps[0] < maxSteps && oldest > 1 && (versions > 0 || maxSteps == Integer.MAX_VALUE)) {
+            collectContents(c, id, maxSteps, steps, removed);
+        }
+        return new PruneResult(id, oldest, versions, (int) removed[0], removed[1]);
+    }
+
     /** Step 1, in one transaction: the oldest version kept, with its manifest and its record. */
-    private int markOldest(Connection c, UUID id, Retention retention) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            }
+    private int markOldest(Connection connection, UUID id, Retention retention) throws SQLException {
+        return Transactions.inTransaction(connection, Transactions.Isolation.REPEATABLE_READ, 0, tx -> {
+            Connection c = tx.connection();
             VersionFiles.Span span = VersionFiles.span(c, id);
             int cutoff = Math.min(span.head(), cutoff(c, id, span.head(), retention));
             if (span.head() == 0 || cutoff <= span.oldest()) {
-                c.commit();
                 return span.head() == 0 ? 0 : span.oldest();
             }
             writeManifest(c, id, cutoff, span.head());
@@ -104,14 +103,8 @@ public final class Pruner {
                 upsert.setInt(2, cutoff);
                 upsert.executeUpdate();
             }
-            c.commit();
             return cutoff;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     private int cutoff(Connection c, UUID id, int head, Retention retention) throws SQLException {

@@ -73,13 +73,23 @@ public final class Writer {
     }
 
     /**
-     * A connection from the store's data source, for a read.
+     * Runs a read, or work that needs no deadline (get-or-create, a pruning step), on a pooled connection: with an
+     * isolation, as one transaction ({@link Transactions#inTransaction}); with {@code null}, its statements
+     * autocommitted each.
      *
-     * @return the connection, to close
-     * @throws SQLException if the data source gave none ({@link #readFailure} says what to tell the caller)
+     * @param isolation the transaction's isolation, or {@code null} for autocommitted statements
+     * @param work      the work
+     * @return what the work returned
+     * @throws SQLException if the data source gave no connection or the work failed ({@link #readFailure} says
+     *                      what to tell the caller)
      */
-    public Connection readConnection() throws SQLException {
-        return connections.connect();
+    public <T> T read(Transactions.Isolation isolation, Transactions.Work<T> work) throws SQLException {
+        if (isolation == null) {
+            return connections.read(work);
+        }
+        try (Connection connection = connections.connect()) {
+            return Transactions.inTransaction(connection, isolation, 0, tx -> work.run(tx.connection()));
+        }
     }
 
     /**
