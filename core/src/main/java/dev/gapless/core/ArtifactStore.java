@@ -9,6 +9,7 @@ import dev.gapless.core.internal.Merges;
 import dev.gapless.core.internal.PreparedChange;
 import dev.gapless.core.internal.Pruner;
 import dev.gapless.core.internal.Reader;
+import dev.gapless.core.internal.TimeSource;
 import dev.gapless.core.internal.Transactions;
 import dev.gapless.core.internal.Writer;
 import dev.gapless.core.spi.TextMerger;
@@ -57,7 +58,7 @@ public final class ArtifactStore {
     private final Limits limits;
     private final InputValidator validator;
     private final Duration defaultTimeout;
-    private final Clock clock;
+    private final TimeSource time;
     private final Writer writer;
     private final FileViews views;
     private final TextMerger merger;
@@ -73,14 +74,14 @@ public final class ArtifactStore {
         this.limits = new Limits(builder.maxFiles, builder.maxFileBytes, builder.maxArtifactBytes);
         this.validator = new InputValidator(builder.maxFileBytes);
         this.defaultTimeout = builder.defaultTimeout;
-        this.clock = builder.clock;
+        this.time = TimeSource.of(builder.clock);
         this.merger = builder.merger != null ? builder.merger
                 : ServiceLoader.load(TextMerger.class, ArtifactStore.class.getClassLoader()).findFirst().orElse(null);
-        this.writer = new Writer(strategy, builder.dataSource, limits, clock, builder.sleeper, builder.listener,
+        this.writer = new Writer(strategy, builder.dataSource, limits, time, builder.sleeper, builder.listener,
                 new Merges(merger));
         this.views = new FileViews(writer);
         this.retention = builder.retention;
-        this.lifecycle = new ArtifactLifecycle(this, new Pruner(writer, clock, ArtifactLifecycle.PRUNE_BATCH));
+        this.lifecycle = new ArtifactLifecycle(this, new Pruner(writer, time, ArtifactLifecycle.PRUNE_BATCH));
     }
 
     /**
@@ -227,7 +228,7 @@ public final class ArtifactStore {
      * @throws StorageException               if the database failed otherwise
      */
     public AppendResult append(UUID artifactId, Change change, AppendOptions options) {
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         Objects.requireNonNull(artifactId, "artifactId");
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(options, "options");
@@ -239,13 +240,13 @@ public final class ArtifactStore {
         }
         Duration timeout = options.timeout().orElse(defaultTimeout);
         AppendRequest request = new AppendRequest(artifactId, PreparedChange.of(change), key,
-                options.expectedVersion().orElse(null), timeout, clock.instant().plus(timeout), start);
+                options.expectedVersion().orElse(null), timeout, time.instant().plus(timeout), start);
         AppendResult result = writer.append(request);
         if (retention != null && !result.deduplicated() && !result.unchanged() && result.version() % RETENTION_EVERY == 0) {
             applyRetention(artifactId);
         }
         return new AppendResult(result.artifactId(), result.version(), result.summary(), result.attempts(),
-                Duration.ofNanos(System.nanoTime() - start), result.deduplicated(), result.unchanged(),
+                time.since(start), result.deduplicated(), result.unchanged(),
                 result.merges());
     }
 
@@ -459,7 +460,10 @@ public final class ArtifactStore {
         }
 
         /**
-         * The clock deadlines are measured on; default the system clock.
+         * The store's one source of time; default the system clock. Deadlines, retention ages, retry budgets and
+         * the elapsed time of appends are all measured on it: the system clock (in any zone) measures elapsed time
+         * with {@link System#nanoTime()}, any other clock (a test's, say) with its own instants, so that moving it
+         * moves every timer of the store at once.
          *
          * @param clock the clock
          * @return this builder

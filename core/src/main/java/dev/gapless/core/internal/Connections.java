@@ -2,7 +2,6 @@ package dev.gapless.core.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -31,26 +30,26 @@ final class Connections {
     }
 
     private final DataSource dataSource;
-    private final Clock clock;
+    private final TimeSource time;
     /** Whether a connection was ever had from the data source: until then, a refused connection is configuration. */
     private volatile boolean connected;
 
-    Connections(DataSource dataSource, Clock clock) {
+    Connections(DataSource dataSource, TimeSource time) {
         this.dataSource = dataSource;
-        this.clock = clock;
+        this.time = time;
     }
 
     DataSource dataSource() {
         return dataSource;
     }
 
-    Clock clock() {
-        return clock;
+    TimeSource time() {
+        return time;
     }
 
     /** Time left until {@code deadline} (negative when passed). */
     Duration remaining(Instant deadline) {
-        return Duration.between(clock.instant(), deadline);
+        return time.until(deadline);
     }
 
     /**

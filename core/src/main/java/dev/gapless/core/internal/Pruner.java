@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,17 +39,17 @@ public final class Pruner {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Writer connections;
-    private final Clock clock;
+    private final TimeSource time;
     private final int batch;
 
     /**
      * @param connections the store's connections
-     * @param clock       what "now" is for {@link Retention.KeepFor}
+     * @param time        the store's time source: what "now" is for {@link Retention.KeepFor}
      * @param batch       the most rows one step deletes
      */
-    public Pruner(Writer connections, Clock clock, int batch) {
+    public Pruner(Writer connections, TimeSource time, int batch) {
         this.connections = connections;
-        this.clock = clock;
+        this.time = time;
         this.batch = batch;
     }
 
@@ -115,7 +114,7 @@ public final class Pruner {
             return keep.version() + 1;
         }
         Instant since = retention instanceof Retention.KeepSince keep ? keep.time()
-                : clock.instant().minus(((Retention.KeepFor) retention).age());
+                : time.instant().minus(((Retention.KeepFor) retention).age());
         try (PreparedStatement select = c.prepareStatement("SELECT min(version_number) FROM artifact_versions"
                 + " WHERE artifact_id = ? AND created_at >= ?")) {
             select.setObject(1, id);

@@ -114,7 +114,7 @@ final class ServerFunctionEngine implements Engine {
             throw new ArtifactNotFoundException(id);
         }
         Storage.Locked head = read[0];
-        HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
+        HeadState state = new HeadState(limits, connections.time(), head.head(), head.fileCount(),
                 head.totalBytes(), head.changesSinceManifest(), rows, found, texts)
                 .merging(merges, FileHistory.readAll(tx.connection(), id, List.of(member), head.head()));
         MemberResult result = state.apply(member, attempt, false);

@@ -165,7 +165,7 @@ final class TransactionEngine implements Engine {
         requireWholeRead(c, id, rows, texts, editSources);
         Storage.Locked head = locked[0];
         // a put based on an older version merges with what changed its file since: read under the lock
-        HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
+        HeadState state = new HeadState(limits, connections.time(), head.head(), head.fileCount(),
                 head.totalBytes(), head.changesSinceManifest(), rows, found, texts)
                 .merging(merges, FileHistory.readAll(c, id, open, head.head()));
         Map<Member, MemberResult> results = new LinkedHashMap<>();
@@ -241,7 +241,7 @@ final class TransactionEngine implements Engine {
         }
         Storage.Locked base = stored[0];
         // histories read without the lock hold if the compare-and-set does: the head did not move
-        HeadState state = new HeadState(limits, connections.clock(), base.head(), base.fileCount(), base.totalBytes(),
+        HeadState state = new HeadState(limits, connections.time(), base.head(), base.fileCount(), base.totalBytes(),
                 base.changesSinceManifest(), rows, found, texts)
                 .merging(merges, FileHistory.readAll(tx.connection(), id, open, base.head()));
         Map<Member, MemberResult> results = new LinkedHashMap<>();
@@ -288,7 +288,7 @@ final class TransactionEngine implements Engine {
         }
         HeadState.KeyRow done = r.idempotencyKey() == null ? null : found.get(r.idempotencyKey());
         if (done != null) {
-            HeadState state = new HeadState(limits, connections.clock(), head, 0, 0, 0, Map.of(), found);
+            HeadState state = new HeadState(limits, connections.time(), head, 0, 0, 0, Map.of(), found);
             return Map.of(member, state.apply(member, attempt, false));
         }
         return Map.of(member, new MemberResult.Rejected(new VersionConflictException(id, r.expectedVersion(), head),

@@ -9,7 +9,6 @@ import dev.gapless.core.StorageException;
 import dev.gapless.core.strategy.WriteStrategy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -32,21 +31,21 @@ public final class Writer {
      * @param strategy   what to carry out
      * @param dataSource where to write
      * @param limits     the store's limits
-     * @param clock      the clock deadlines are measured on
+     * @param time       the store's time source (deadlines, retry budgets, elapsed time)
      * @param sleeper    how to wait between attempts
      * @param listener   who hears about attempts, conflicts, retries and outcomes
      */
-    public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, Clock clock, Sleeper sleeper,
+    public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, TimeSource time, Sleeper sleeper,
                   AppendListener listener) {
-        this(strategy, dataSource, limits, clock, sleeper, listener, new Merges(null));
+        this(strategy, dataSource, limits, time, sleeper, listener, new Merges(null));
     }
 
     /**
      * @param merges how a put whose base is stale is merged
      */
-    public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, Clock clock, Sleeper sleeper,
+    public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, TimeSource time, Sleeper sleeper,
                   AppendListener listener, Merges merges) {
-        this.connections = new Connections(dataSource, clock);
+        this.connections = new Connections(dataSource, time);
         this.pipeline = new Pipeline(connections, limits, sleeper, listener);
         this.policy = strategy.retryPolicy();
         this.scope = strategy.isBaseline() ? Pipeline.Scope.VERSION_CONFLICTS : Pipeline.Scope.SAFE_FAILURES;
@@ -119,7 +118,7 @@ public final class Writer {
         if (lanes != null) {
             return lanes.append(request);
         }
-        Member member = new Member(request);
+        Member member = new Member(request, connections.time());
         pipeline.run(List.of(member), engine, policy, scope);
         return member.outcome();
     }
