@@ -298,7 +298,7 @@ public final class ToolExecutor implements AutoCloseable {
         }
         List<ToolResult> results = new ArrayList<>(calls.size());
         for (Task task : tasks) {
-            results.add(await(task, deadline));
+            results.add(await(task, deadline).answering(task.call));
         }
         return results;
     }

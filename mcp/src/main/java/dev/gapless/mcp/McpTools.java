@@ -4,7 +4,7 @@ import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolDefinition;
 import dev.gapless.executor.ToolExecutor;
 import dev.gapless.executor.ToolResult;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures;

@@ -8,6 +8,7 @@ import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolCallListener;
 import dev.gapless.executor.ToolCatalog;
 import dev.gapless.executor.ToolResult;
+import dev.gapless.executor.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -30,6 +30,7 @@ import dev.gapless.core.VersionedFile;
 import dev.gapless.core.WriteConflictException;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
+import dev.gapless.executor.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
