@@ -14,9 +14,9 @@ class UsageErrorTest {
     @Test
     void anUnknownCommandFollowedByVersionOrHelpIsAUsageError() {
         for (String flag : new String[] {"--version", "-V", "--help"}) {
-            ExecCommandTest.Run run = ExecCommandTest.gapless("checkout", flag);
+            ExecCommandTest.Run run = ExecCommandTest.gapless("frobnicate", flag);
             assertThat(run.exit()).as(flag).isEqualTo(Main.EXIT_USAGE);
-            assertThat(run.err()).as(flag).contains("Unmatched argument").contains("'checkout'");
+            assertThat(run.err()).as(flag).contains("Unmatched argument").contains("'frobnicate'");
             assertThat(run.out()).as(flag).doesNotContain("gapless 0.");
         }
         ExecCommandTest.Run version = ExecCommandTest.gapless("--version");
