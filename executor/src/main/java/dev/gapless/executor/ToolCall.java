@@ -29,7 +29,13 @@ public record ToolCall(String id, String name, String arguments, Reply reply) {
         FREEFORM
     }
 
-    /** @throws NullPointerException if {@code reply} is {@code null} */
+    /**
+     * @param id        the call's id
+     * @param name      the tool's name
+     * @param arguments the arguments as JSON text
+     * @param reply     how its result is answered
+     * @throws NullPointerException if {@code reply} is {@code null}
+     */
     public ToolCall {
         Objects.requireNonNull(reply, "reply");
     }

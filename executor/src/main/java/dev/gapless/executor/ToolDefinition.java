@@ -25,7 +25,13 @@ public record ToolDefinition(String name, String description, JsonNode inputSche
     public record Hints(boolean readOnly, boolean destructive, boolean idempotent) {
     }
 
-    /** @throws NullPointerException if {@code hints} is {@code null} */
+    /**
+     * @param name        the name the model calls it by
+     * @param description what it does, for the model
+     * @param inputSchema the JSON Schema of its arguments
+     * @param hints       what a client may assume of it
+     * @throws NullPointerException if {@code hints} is {@code null}
+     */
     public ToolDefinition {
         Objects.requireNonNull(hints, "hints");
     }

@@ -15,7 +15,14 @@ import java.util.Objects;
  */
 public record ToolResult(String id, String name, boolean error, String content, ToolCall.Reply reply) {
 
-    /** @throws NullPointerException if {@code reply} is {@code null} */
+    /**
+     * @param id      the call's id
+     * @param name    the tool's name
+     * @param error   whether the call failed
+     * @param content the result as JSON text
+     * @param reply   the shape it is answered in
+     * @throws NullPointerException if {@code reply} is {@code null}
+     */
     public ToolResult {
         Objects.requireNonNull(reply, "reply");
     }
