@@ -1,8 +1,9 @@
 /**
  * Gapless executor: runs a model's tool calls (OpenAI, Anthropic shapes) for many chats against a core
- * {@code ArtifactStore}. The API is {@code dev.gapless.executor} (the executor, calls, results, the tool catalog) and
- * {@code dev.gapless.executor.format} (the wire formats). {@code dev.gapless.executor.internal} is not exported: the
- * MCP server and the command line, which use its JSON helpers, run on the class path.
+ * {@code ArtifactStore}. The API is {@code dev.gapless.executor} (the executor, calls, results, the tool catalog),
+ * {@code dev.gapless.executor.format} (the wire formats) and {@code dev.gapless.executor.json} (the bounded, strict
+ * JSON reading the formats use, which the MCP server and the command line share). {@code dev.gapless.executor.internal}
+ * is not exported.
  */
 module dev.gapless.executor {
     requires transitive dev.gapless.core;
@@ -15,4 +16,5 @@ module dev.gapless.executor {
 
     exports dev.gapless.executor;
     exports dev.gapless.executor.format;
+    exports dev.gapless.executor.json;
 }

@@ -10,7 +10,7 @@ import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolExecutor;
 import dev.gapless.executor.ToolResult;
 import dev.gapless.cli.Main;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import dev.gapless.mcp.McpToolServer;
 import dev.gapless.testkit.PostgresServer;
 import dev.gapless.testkit.TestDatabase;

@@ -5,7 +5,7 @@ import dev.gapless.core.Artifact;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.GaplessException;
 import dev.gapless.executor.ToolExecutor;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.core.Artifact;
 import dev.gapless.core.ArtifactStore;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

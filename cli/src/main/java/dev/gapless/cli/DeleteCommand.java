@@ -3,7 +3,7 @@ package dev.gapless.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.core.ArtifactStore;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.UUID;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.core.Artifact;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.VersionDiff;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import dev.gapless.text.DiffLine;
 import dev.gapless.text.FileDiff;
 import dev.gapless.text.Hunk;

@@ -98,7 +98,7 @@ final class ExecCommand implements Callable<Integer> {
              Progress ignored = Progress.start(err, "executing " + calls.size() + " tool call(s)")) {
             List<ToolResult> results = executor.execute(calls);
             var out = spec.commandLine().getOut();
-            out.println(dev.gapless.executor.internal.Json.MAPPER.writerWithDefaultPrettyPrinter()
+            out.println(dev.gapless.executor.json.Json.MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(chosen.render(results)));
             out.flush();
         }

@@ -9,7 +9,7 @@ import dev.gapless.core.HistoryPage;
 import dev.gapless.core.HistoryQuery;
 import dev.gapless.core.VersionSummary;
 import dev.gapless.executor.ToolExecutor;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;

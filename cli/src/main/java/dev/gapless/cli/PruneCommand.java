@@ -4,7 +4,7 @@ import dev.gapless.core.Artifact;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.PruneResult;
 import dev.gapless.core.Retention;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

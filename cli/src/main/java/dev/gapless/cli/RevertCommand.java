@@ -4,7 +4,7 @@ import dev.gapless.core.AppendOptions;
 import dev.gapless.core.Artifact;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.RevertResult;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -13,11 +13,10 @@ class UsageErrorTest {
 
     @Test
     void anUnknownCommandFollowedByVersionOrHelpIsAUsageError() {
-        // a misspelt command (checkout is one since issue 21)
         for (String flag : new String[] {"--version", "-V", "--help"}) {
-            ExecCommandTest.Run run = ExecCommandTest.gapless("chekout", flag);
+            ExecCommandTest.Run run = ExecCommandTest.gapless("frobnicate", flag);
             assertThat(run.exit()).as(flag).isEqualTo(Main.EXIT_USAGE);
-            assertThat(run.err()).as(flag).contains("Unmatched argument").contains("'chekout'");
+            assertThat(run.err()).as(flag).contains("Unmatched argument").contains("'frobnicate'");
             assertThat(run.out()).as(flag).doesNotContain("gapless 0.");
         }
         ExecCommandTest.Run version = ExecCommandTest.gapless("--version");

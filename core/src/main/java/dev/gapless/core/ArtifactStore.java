@@ -10,12 +10,12 @@ import dev.gapless.core.internal.Merges;
 import dev.gapless.core.internal.PreparedChange;
 import dev.gapless.core.internal.Pruner;
 import dev.gapless.core.internal.Reader;
+import dev.gapless.core.internal.TimeSource;
+import dev.gapless.core.internal.Transactions;
 import dev.gapless.core.internal.Writer;
 import dev.gapless.core.spi.TextMerger;
 import dev.gapless.core.strategy.WriteStrategy;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +63,7 @@ public final class ArtifactStore {
     private final Limits limits;
     private final InputValidator validator;
     private final Duration defaultTimeout;
-    private final Clock clock;
+    private final TimeSource time;
     private final Writer writer;
     private final FileViews views;
     private final TextMerger merger;
@@ -80,14 +80,14 @@ public final class ArtifactStore {
         this.limits = new Limits(builder.maxFiles, builder.maxFileBytes, builder.maxArtifactBytes);
         this.validator = new InputValidator(builder.maxFileBytes);
         this.defaultTimeout = builder.defaultTimeout;
-        this.clock = builder.clock;
+        this.time = TimeSource.of(builder.clock);
         this.merger = builder.merger != null ? builder.merger
                 : ServiceLoader.load(TextMerger.class, ArtifactStore.class.getClassLoader()).findFirst().orElse(null);
-        this.writer = new Writer(strategy, builder.dataSource, limits, clock, builder.sleeper, builder.listener,
+        this.writer = new Writer(strategy, builder.dataSource, limits, time, builder.sleeper, builder.listener,
                 new Merges(merger));
         this.views = new FileViews(writer);
         this.retention = builder.retention;
-        this.lifecycle = new ArtifactLifecycle(this, new Pruner(writer, clock, ArtifactLifecycle.PRUNE_BATCH));
+        this.lifecycle = new ArtifactLifecycle(this, new Pruner(writer, time, ArtifactLifecycle.PRUNE_BATCH));
         this.feed = new ChangeFeed(new FeedHub(builder.dataSource, builder.feedListen, builder.feedPollInterval,
                 builder.feedBufferSize), this);
     }
@@ -275,7 +275,7 @@ public final class ArtifactStore {
      * @throws StorageException               if the database failed otherwise
      */
     public AppendResult append(UUID artifactId, Change change, AppendOptions options) {
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         Objects.requireNonNull(artifactId, "artifactId");
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(options, "options");
@@ -287,13 +287,13 @@ public final class ArtifactStore {
         }
         Duration timeout = options.timeout().orElse(defaultTimeout);
         AppendRequest request = new AppendRequest(artifactId, PreparedChange.of(change), key,
-                options.expectedVersion().orElse(null), timeout, clock.instant().plus(timeout), start);
+                options.expectedVersion().orElse(null), timeout, time.instant().plus(timeout), start);
         AppendResult result = writer.append(request);
         if (retention != null && !result.deduplicated() && !result.unchanged() && result.version() % RETENTION_EVERY == 0) {
             applyRetention(artifactId);
         }
         return new AppendResult(result.artifactId(), result.version(), result.summary(), result.attempts(),
-                Duration.ofNanos(System.nanoTime() - start), result.deduplicated(), result.unchanged(),
+                time.since(start), result.deduplicated(), result.unchanged(),
                 result.merges());
     }
 
@@ -399,33 +399,13 @@ public final class ArtifactStore {
         return validator;
     }
 
-    interface Read<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     /**
      * Runs a read; with {@code snapshot}, in a read-only REPEATABLE READ transaction so that its statements see
      * one state of the artifact.
      */
-    <T> T read(boolean snapshot, Read<T> body) {
-        try (Connection connection = writer.readConnection()) {
-            if (!snapshot) {
-                return body.run(connection);
-            }
-            connection.setAutoCommit(false);
-            try {
-                try (Statement begin = connection.createStatement()) {
-                    begin.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-                }
-                T result = body.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+    <T> T read(boolean snapshot, Transactions.Work<T> body) {
+        try {
+            return writer.read(snapshot ? Transactions.Isolation.SNAPSHOT_READ : null, body);
         } catch (SQLException e) {
             throw Writer.readFailure(e);
         }
@@ -530,7 +510,10 @@ public final class ArtifactStore {
         }
 
         /**
-         * The clock deadlines are measured on; default the system clock.
+         * The store's one source of time; default the system clock. Deadlines, retention ages, retry budgets and
+         * the elapsed time of appends are all measured on it: the system clock (in any zone) measures elapsed time
+         * with {@link System#nanoTime()}, any other clock (a test's, say) with its own instants, so that moving it
+         * moves every timer of the store at once.
          *
          * @param clock the clock
          * @return this builder

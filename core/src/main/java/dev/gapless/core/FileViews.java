@@ -81,26 +81,8 @@ public final class FileViews {
     public Seen seen(UUID artifactId, String viewer) {
         Objects.requireNonNull(artifactId, "artifactId");
         checkViewer(viewer);
-        try (Connection c = connections.readConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT a.head_version, v.filename, v.version FROM artifacts a"
-                        + " LEFT JOIN gapless_file_views v ON v.artifact_id = a.id AND v.viewer = ?"
-                        + " WHERE a.id = ?")) {
-            s.setString(1, viewer);
-            s.setObject(2, artifactId);
-            try (ResultSet rows = s.executeQuery()) {
-                if (!rows.next()) {
-                    throw new ArtifactNotFoundException(artifactId);
-                }
-                int head = rows.getInt(1);
-                Map<String, Integer> seen = new HashMap<>();
-                do {
-                    String name = rows.getString(2);
-                    if (name != null) {
-                        seen.put(name, rows.getInt(3));
-                    }
-                } while (rows.next());
-                return new Seen(head, seen);
-            }
+        try {
+            return connections.read(null, c -> seen(c, artifactId, viewer));
         } catch (SQLException e) {
             throw failed("reading file views", e);
         }
@@ -152,7 +134,40 @@ public final class FileViews {
         if (sorted.isEmpty()) {
             return;
         }
-        try (Connection c = connections.readConnection(); PreparedStatement s = c.prepareStatement(
+        try {
+            connections.read(null, c -> record(c, artifactId, viewer, sorted, onConflict));
+        } catch (SQLException e) {
+            throw failed("recording file views", e);
+        }
+    }
+
+    private static Seen seen(Connection c, UUID artifactId, String viewer) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT a.head_version, v.filename, v.version FROM artifacts a"
+                        + " LEFT JOIN gapless_file_views v ON v.artifact_id = a.id AND v.viewer = ?"
+                        + " WHERE a.id = ?")) {
+            s.setString(1, viewer);
+            s.setObject(2, artifactId);
+            try (ResultSet rows = s.executeQuery()) {
+                if (!rows.next()) {
+                    throw new ArtifactNotFoundException(artifactId);
+                }
+                int head = rows.getInt(1);
+                Map<String, Integer> seen = new HashMap<>();
+                do {
+                    String name = rows.getString(2);
+                    if (name != null) {
+                        seen.put(name, rows.getInt(3));
+                    }
+                } while (rows.next());
+                return new Seen(head, seen);
+            }
+        }
+    }
+
+    private static Void record(Connection c, UUID artifactId, String viewer, TreeMap<String, Integer> sorted,
+                               String onConflict) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO gapless_file_views (artifact_id, viewer, filename, version)"
                         + " SELECT ?, ?, f.name, f.version FROM unnest(?::text[], ?::integer[]) AS f (name, version)"
                         + " ON CONFLICT (artifact_id, viewer, filename)" + onConflict)) {
@@ -163,9 +178,8 @@ public final class FileViews {
             s.setArray(3, names);
             s.setArray(4, numbers);
             s.executeUpdate();
-        } catch (SQLException e) {
-            throw failed("recording file views", e);
         }
+        return null;
     }
 
     private static void checkViewer(String viewer) {

@@ -1,6 +1,7 @@
 package dev.gapless.core;
 
 import dev.gapless.core.internal.ToolHistories;
+import dev.gapless.core.internal.Transactions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -110,24 +111,10 @@ public final class Schema {
         return versionOf(MIGRATIONS.get(MIGRATIONS.size() - 1));
     }
 
-    private interface Work {
-        int run(Connection connection) throws SQLException;
-    }
-
-    private static int inTransaction(DataSource dataSource, Work work) {
+    private static int inTransaction(DataSource dataSource, Transactions.Work<Integer> work) {
         try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                int result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
+            return Transactions.inTransaction(connection, Transactions.Isolation.SESSION_DEFAULT, 0,
+                    tx -> work.run(tx.connection()));
         } catch (SQLException e) {
             throw new StorageException("applying the Gapless schema failed: " + e.getMessage(), e.getSQLState(),
                     null, e);

@@ -111,11 +111,12 @@ class ExactlyOnceTest {
     void aDeadlineAfterALostCommitReportsAnUnknownOutcomeNotATimeout(String strategy) {
         FaultyDataSource faulty = new FaultyDataSource(PG.dataSource());
         java.util.concurrent.atomic.AtomicInteger sleeps = new java.util.concurrent.atomic.AtomicInteger();
-        // the sleeper stands in for time passing: the first backoff outlives the append's 300 ms
-        ArtifactStore store = ArtifactStore.builder(faulty).strategy(WriteStrategy.named(strategy))
+        ManualClock clock = new ManualClock();
+        // the sleeper moves the store's clock: the first backoff outlives the append's 300 ms
+        ArtifactStore store = ArtifactStore.builder(faulty).strategy(WriteStrategy.named(strategy)).clock(clock)
                 .sleeper(d -> {
                     sleeps.incrementAndGet();
-                    Thread.sleep(400);
+                    clock.advance(java.time.Duration.ofMillis(400));
                 }).build();
         Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
         faulty.loseRepliesToNextCommits(1);
@@ -125,6 +126,7 @@ class ExactlyOnceTest {
                 .isInstanceOfSatisfying(GaplessException.class,
                         e -> assertThat(e.outcome()).isEqualTo(Outcome.UNKNOWN))
                 .hasMessageContaining("unknown");
+        assertThat(sleeps).as("the one backoff, which outlived the deadline").hasValue(1);
         // what really happened: it landed, and the same key settles it
         AppendResult retry = store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x")),
                 AppendOptions.defaults().withIdempotencyKey("call_1"));

@@ -137,9 +137,8 @@ class PruneTest {
     @Test
     void keepSinceATimeKeepsTheVersionsWrittenAfterIt() throws Exception {
         UUID id = artifactWith(20);
-        Thread.sleep(20);
-        Instant cut = Instant.now();
-        Thread.sleep(20);
+        // the server's time, after version 20 committed and before version 21's transaction starts
+        Instant cut = serverNow();
         for (int i = 0; i < 5; i++) {
             store.append(id, Change.put(CodeFile.of("late.txt", "late " + i)));
         }
@@ -209,6 +208,17 @@ class PruneTest {
         for (int w = 0; w < 4; w++) {
             assertThat(s.latest(id).orElseThrow().snapshot().find("w" + w + ".txt").orElseThrow().content())
                     .isEqualTo("n" + (59 % 7));
+        }
+    }
+
+    private static Instant serverNow() {
+        try (java.sql.Connection c = PG.dataSource().getConnection();
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rows = s.executeQuery("SELECT clock_timestamp()")) {
+            rows.next();
+            return rows.getTimestamp(1).toInstant();
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
     }
 }

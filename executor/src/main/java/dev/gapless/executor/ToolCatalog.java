@@ -7,7 +7,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -119,8 +119,11 @@ public final class ToolCatalog {
         List<ToolDefinition> tools = new ArrayList<>();
         Map<String, Schema> schemas = new LinkedHashMap<>();
         for (JsonNode tool : root) {
+            JsonNode hints = tool.path("hints");
             ToolDefinition definition = new ToolDefinition(tool.path("name").asText(),
-                    tool.path("description").asText(), tool.path("input_schema"));
+                    tool.path("description").asText(), tool.path("input_schema"),
+                    new ToolDefinition.Hints(hints.path("read_only").asBoolean(),
+                            hints.path("destructive").asBoolean(), hints.path("idempotent").asBoolean()));
             tools.add(definition);
             schemas.put(definition.name(), registry.getSchema(definition.inputSchema()));
         }

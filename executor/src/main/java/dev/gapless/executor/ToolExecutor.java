@@ -1,10 +1,12 @@
 package dev.gapless.executor;
 
 import dev.gapless.core.ArtifactStore;
+import dev.gapless.core.Outcome;
 import dev.gapless.executor.internal.CallRunner;
 import dev.gapless.executor.internal.FairScheduler;
 import dev.gapless.executor.internal.ToolHandlers;
 import dev.gapless.executor.internal.Turn;
+import dev.gapless.executor.internal.Wording;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -298,12 +300,12 @@ public final class ToolExecutor implements AutoCloseable {
                 workers.submit(chatId, task);
             } catch (IllegalStateException closed) {
                 task.cancel();
-                task.result.complete(error(call, "the executor is shut down; nothing was written."));
+                task.result.complete(error(call, Wording.failed("the executor is shut down", Outcome.NOT_APPLIED)));
             }
         }
         List<ToolResult> results = new ArrayList<>(calls.size());
         for (Task task : tasks) {
-            results.add(await(task, deadline));
+            results.add(await(task, deadline).answering(task.call));
         }
         return results;
     }
@@ -359,23 +361,21 @@ public final class ToolExecutor implements AutoCloseable {
             return task.result.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             if (task.cancel()) {
-                return error(task.call, "timed out after " + callTimeout.toMillis() + " ms waiting for a worker;"
-                        + " nothing was written. Retrying with the same tool call id is safe.");
+                return error(task.call, Wording.failed("timed out after " + callTimeout.toMillis()
+                        + " ms waiting for a worker", Outcome.NOT_APPLIED) + Wording.RETRY_IS_SAFE);
             }
             // the store's own deadline should have ended the call by now; it is still running and may yet commit
-            return error(task.call, "did not finish within " + callTimeout.toMillis() + " ms; whether the change"
-                    + " was applied is unknown. Retry with the same tool call id: it is never applied twice.");
+            return error(task.call, Wording.failed("did not finish within " + callTimeout.toMillis() + " ms",
+                    Outcome.UNKNOWN));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (task.cancel()) {
-                return error(task.call, "interrupted before it started; nothing was written.");
+                return error(task.call, Wording.failed("interrupted before it started", Outcome.NOT_APPLIED));
             }
-            return error(task.call, "interrupted before it finished; whether the change was applied is unknown."
-                    + " Retry with the same tool call id: it is never applied twice.");
+            return error(task.call, Wording.failed("interrupted before it finished", Outcome.UNKNOWN));
         } catch (ExecutionException e) {
             LOG.error("tool call {} failed unexpectedly", task.call == null ? null : task.call.id(), e.getCause());
-            return error(task.call, "internal error; whether the change was applied is unknown. Retry with the same"
-                    + " tool call id: it is never applied twice.");
+            return error(task.call, Wording.failed("internal error", Outcome.UNKNOWN));
         }
     }
 

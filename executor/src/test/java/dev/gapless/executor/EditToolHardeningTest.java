@@ -8,7 +8,7 @@ import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.FileInfo;
 import dev.gapless.core.Schema;
 import dev.gapless.executor.format.Format;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import dev.gapless.testkit.PostgresExtension;
 import java.util.List;
 import java.util.UUID;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Schema;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import dev.gapless.executor.testing.MergeCases;
 import dev.gapless.executor.testing.Recorded;
 import dev.gapless.executor.testing.MergeCases.Call;

@@ -9,7 +9,7 @@ import dev.gapless.core.CodeFile;
 import dev.gapless.core.Retention;
 import dev.gapless.core.Schema;
 import dev.gapless.executor.format.Format;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import dev.gapless.testkit.PostgresExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;

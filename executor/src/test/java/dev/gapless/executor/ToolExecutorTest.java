@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Schema;
 import dev.gapless.core.strategy.WriteStrategy;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import dev.gapless.testkit.PostgresExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

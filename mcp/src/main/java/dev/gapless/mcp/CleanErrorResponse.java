@@ -1,7 +1,7 @@
 package dev.gapless.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;

@@ -8,7 +8,7 @@ import dev.gapless.core.FeedSubscription;
 import dev.gapless.core.FileInfo;
 import dev.gapless.core.GaplessException;
 import dev.gapless.executor.ToolExecutor;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;

@@ -4,7 +4,7 @@ import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolDefinition;
 import dev.gapless.executor.ToolExecutor;
 import dev.gapless.executor.ToolResult;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -44,7 +44,7 @@ final class McpTools {
                     .name(definition.name())
                     .description(definition.description())
                     .inputSchema(mapper, Json.write(definition.inputSchema()))
-                    .annotations(annotations(definition.name()))
+                    .annotations(annotations(definition.hints()))
                     .build();
             tools.add(McpServerFeatures.SyncToolSpecification.builder()
                     .tool(tool)
@@ -56,21 +56,15 @@ final class McpTools {
     }
 
     /**
-     * What a client may assume of a tool. Reads change nothing. Writes only append: every earlier version stays
-     * readable, so only a deletion counts as destructive; a write is idempotent when the client sends its call id
-     * ({@code _meta.tool_call_id}), which is then the idempotency key. No tool reaches outside the artifact store.
+     * What a client may assume of a tool, as the catalog declares it ({@link ToolDefinition.Hints}); a write is
+     * idempotent when the client sends its call id ({@code _meta.tool_call_id}). No tool reaches outside the artifact
+     * store.
      */
-    static McpSchema.ToolAnnotations annotations(String tool) {
-        boolean readOnly = tool.startsWith("get_") || tool.startsWith("list_") || tool.startsWith("view")
-                || tool.contains("history");
+    static McpSchema.ToolAnnotations annotations(ToolDefinition.Hints declared) {
         McpSchema.ToolAnnotations.Builder hints = McpSchema.ToolAnnotations.builder().openWorldHint(false)
-                .readOnlyHint(readOnly);
-        if (!readOnly) {
-            // a patch may delete files (*** Delete File), and so may a revert (the files added since the version it
-            // goes back to); edits and puts leave every earlier version readable
-            hints.destructiveHint(tool.startsWith("delete_") || tool.startsWith("remove_") || tool.equals("apply_patch")
-                    || tool.equals("revert_to_version"))
-                    .idempotentHint(true);
+                .readOnlyHint(declared.readOnly());
+        if (!declared.readOnly()) {
+            hints.destructiveHint(declared.destructive()).idempotentHint(declared.idempotent());
         }
         return hints.build();
     }

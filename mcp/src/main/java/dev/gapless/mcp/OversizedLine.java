@@ -2,7 +2,7 @@ package dev.gapless.mcp;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import dev.gapless.mcp.JsonRpcCheck.Action;
 import dev.gapless.mcp.JsonRpcCheck.Verdict;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;

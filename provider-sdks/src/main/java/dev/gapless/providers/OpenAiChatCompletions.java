@@ -38,8 +38,9 @@ public final class OpenAiChatCompletions {
     }
 
     /**
-     * The tool calls of an assistant message: function calls with their JSON arguments, custom tool calls with their
-     * free-form input as arguments (an executor tool then refuses input that is not its JSON arguments).
+     * The tool calls of an assistant message: function calls with their JSON arguments, custom tool calls read by
+     * {@link ToolCall#freeform} as every format reads them (for {@code apply_patch} the input is the patch; for
+     * another tool it is the arguments, which a tool taking a JSON object refuses).
      *
      * @param message the assistant message
      * @return its calls, in order
@@ -54,7 +55,7 @@ public final class OpenAiChatCompletions {
                 calls.add(new ToolCall(function.id(), function.function().name(), function.function().arguments()));
             } else if (call.custom().isPresent()) {
                 var custom = call.custom().get();
-                calls.add(new ToolCall(custom.id(), custom.custom().name(), custom.custom().input()));
+                calls.add(ToolCall.freeform(custom.id(), custom.custom().name(), custom.custom().input()));
             }
         }
         return calls;

@@ -101,7 +101,7 @@ public final class OpenAiResponses {
         return execute(executor, chatId, tree(items));
     }
 
-    /** One format instance parses and renders, so that it answers {@code apply_patch_call}s in their own shape. */
+    /** Each call carries its answer's shape into its result, so that {@code apply_patch_call}s are answered in theirs. */
     private static List<ResponseInputItem> execute(ToolExecutor executor, String chatId, JsonNode document) {
         Objects.requireNonNull(executor, "executor");
         ResponsesFormat format = new ResponsesFormat();

@@ -12,7 +12,7 @@ import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolExecutor;
 import dev.gapless.executor.ToolResult;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

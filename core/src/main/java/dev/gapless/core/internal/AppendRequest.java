@@ -13,7 +13,7 @@ import java.util.UUID;
  * @param expectedVersion the expected head, or {@code null}
  * @param timeout         the append's budget
  * @param deadline        when the budget runs out
- * @param startNanos      {@link System#nanoTime()} when the call started
+ * @param startNanos      the store's {@link TimeSource#nanoTime()} when the call started
  */
 public record AppendRequest(UUID artifactId, PreparedChange change, String idempotencyKey, Integer expectedVersion,
                             Duration timeout, Instant deadline, long startNanos) {

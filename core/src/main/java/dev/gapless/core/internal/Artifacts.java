@@ -20,29 +20,18 @@ public final class Artifacts {
      * stricter isolation forced on the session by someone else could cause, is retried a few times.
      */
     public static Artifact getOrCreate(Connection c, String chatId, String type, String title) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    Script begin = new Script();
-                    begin.add("SET TRANSACTION ISOLATION LEVEL READ COMMITTED, READ WRITE", null);
-                    begin.run(c);
-                    Artifact artifact = Storage.getOrCreate(c, chatId, type, title);
-                    c.commit();
-                    return artifact;
-                } catch (SQLException e) {
-                    c.rollback();
-                    SqlErrors.Kind kind = SqlErrors.classify(e).kind();
-                    boolean serialization = kind == SqlErrors.Kind.SERIALIZATION_FAILURE
-                            || kind == SqlErrors.Kind.DEADLOCK;
-                    if (!serialization || attempt >= GET_OR_CREATE_ATTEMPTS) {
-                        throw e;
-                    }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Transactions.inTransaction(c, Transactions.Isolation.READ_COMMITTED, 0,
+                        tx -> Storage.getOrCreate(tx.connection(), chatId, type, title));
+            } catch (SQLException e) {
+                SqlErrors.Kind kind = SqlErrors.classify(e).kind();
+                boolean serialization = kind == SqlErrors.Kind.SERIALIZATION_FAILURE
+                        || kind == SqlErrors.Kind.DEADLOCK;
+                if (!serialization || attempt >= GET_OR_CREATE_ATTEMPTS) {
+                    throw e;
                 }
             }
-        } finally {
-            c.setAutoCommit(autoCommit);
         }
     }
 

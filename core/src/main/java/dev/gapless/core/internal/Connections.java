@@ -2,7 +2,6 @@ package dev.gapless.core.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -31,66 +30,45 @@ final class Connections {
     }
 
     private final DataSource dataSource;
-    private final Clock clock;
+    private final TimeSource time;
     /** Whether a connection was ever had from the data source: until then, a refused connection is configuration. */
     private volatile boolean connected;
 
-    Connections(DataSource dataSource, Clock clock) {
+    Connections(DataSource dataSource, TimeSource time) {
         this.dataSource = dataSource;
-        this.clock = clock;
+        this.time = time;
     }
 
     DataSource dataSource() {
         return dataSource;
     }
 
-    Clock clock() {
-        return clock;
+    TimeSource time() {
+        return time;
     }
 
     /** Time left until {@code deadline} (negative when passed). */
     Duration remaining(Instant deadline) {
-        return Duration.between(clock.instant(), deadline);
-    }
-
-    /** A unit of work on a connection. */
-    @FunctionalInterface
-    interface Body<T> {
-        T run(Connection connection) throws SQLException;
+        return time.until(deadline);
     }
 
     /**
-     * Runs {@code body} in a transaction (autocommit off) and commits, or rolls back on any failure. The body's
-     * first statements set the isolation level and the deadline ({@link Storage#begin}), in its first round trip.
+     * Runs {@code body} in a transaction of {@code isolation} on a connection taken by {@code deadline}
+     * ({@link Transactions#inTransaction}): the isolation, and the time left as lock and statement timeouts, go out
+     * with the body's first round trip.
      *
      * @throws Expired if the deadline passed before anything was sent
      */
-    <T> T inTransaction(Instant deadline, Body<T> body) throws SQLException {
+    <T> T inTransaction(Instant deadline, Transactions.Isolation isolation, Transactions.Body<T> body)
+            throws SQLException {
         try (Connection connection = acquire(deadline)) {
-            connection.setAutoCommit(false);
-            try {
-                T result = body.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            } finally {
-                try {
-                    connection.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // a broken connection; the pool discards it
-                }
-            }
+            long timeoutMs = Math.max(1, remaining(deadline).toMillis());
+            return Transactions.inTransaction(connection, isolation, timeoutMs, body);
         }
     }
 
     /** A read: any pooled connection, no deadline. */
-    <T> T read(Body<T> body) throws SQLException {
+    <T> T read(Transactions.Work<T> body) throws SQLException {
         try (Connection connection = connect()) {
             return body.run(connection);
         }

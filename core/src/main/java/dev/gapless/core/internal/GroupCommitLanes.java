@@ -60,7 +60,7 @@ final class GroupCommitLanes {
     }
 
     AppendResult append(AppendRequest request) {
-        Pending me = new Pending(new Member(request), new CompletableFuture<>());
+        Pending me = new Pending(new Member(request, pipeline.time()), new CompletableFuture<>());
         Lane lane;
         boolean lead;
         while (true) {

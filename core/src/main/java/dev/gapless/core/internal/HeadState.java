@@ -10,7 +10,6 @@ import dev.gapless.core.InvalidChangeException;
 import dev.gapless.core.VersionConflictException;
 import dev.gapless.core.VersionPrunedException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -87,7 +86,7 @@ final class HeadState {
     }
 
     private final Limits limits;
-    private final Clock clock;
+    private final TimeSource time;
     private final int startHead;
     private int head;
     private int fileCount;
@@ -124,18 +123,18 @@ final class HeadState {
      * @param rows                 the current rows of the touched files (a touched file without a row does not exist)
      * @param keys                 the versions already written with the write's keys
      */
-    HeadState(Limits limits, Clock clock, int head, int fileCount, long totalBytes, int changesSinceManifest,
+    HeadState(Limits limits, TimeSource time, int head, int fileCount, long totalBytes, int changesSinceManifest,
               Map<String, FileRow> rows, Map<String, KeyRow> keys) {
-        this(limits, clock, head, fileCount, totalBytes, changesSinceManifest, rows, keys, Map.of());
+        this(limits, time, head, fileCount, totalBytes, changesSinceManifest, rows, keys, Map.of());
     }
 
     /**
      * @param contents the latest content of the files the write's edits read ({@link PreparedChange#editSources})
      */
-    HeadState(Limits limits, Clock clock, int head, int fileCount, long totalBytes, int changesSinceManifest,
+    HeadState(Limits limits, TimeSource time, int head, int fileCount, long totalBytes, int changesSinceManifest,
               Map<String, FileRow> rows, Map<String, KeyRow> keys, Map<String, String> contents) {
         this.limits = limits;
-        this.clock = clock;
+        this.time = time;
         this.startHead = head;
         this.head = head;
         this.fileCount = fileCount;
@@ -239,7 +238,7 @@ final class HeadState {
             return new MemberResult.Rejected(new VersionConflictException(r.artifactId(), r.expectedVersion(), head),
                     keyUnderLock);
         }
-        if (!clock.instant().isBefore(r.deadline())) {
+        if (!time.instant().isBefore(r.deadline())) {
             return new MemberResult.Rejected(new AppendTimeoutException(r.timeout(), null, null), keyUnderLock);
         }
         int number = head + 1;
@@ -337,7 +336,7 @@ final class HeadState {
                     } else {
                         // abandoned at the deadline: the artifact's lock is not held past it for a costly patch
                         result = V4a.apply(text, ((PreparedChange.Hunks) edit.op()).hunks(), source, at,
-                                () -> !clock.instant().isBefore(r.deadline()));
+                                () -> !time.instant().isBefore(r.deadline()));
                     }
                 } catch (InvalidChangeException e) {
                     return new MemberResult.Rejected(e, keyUnderLock);

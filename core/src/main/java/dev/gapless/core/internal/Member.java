@@ -3,7 +3,6 @@ package dev.gapless.core.internal;
 import dev.gapless.core.AppendResult;
 import dev.gapless.core.GaplessException;
 import dev.gapless.core.FileMerge;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,11 +13,17 @@ import java.util.List;
 final class Member {
 
     private final AppendRequest request;
+    private final TimeSource time;
     private boolean ambiguous;
     private volatile MemberResult result;
 
-    Member(AppendRequest request) {
+    /**
+     * @param request the append
+     * @param time    the store's time source, which measured {@link AppendRequest#startNanos()}
+     */
+    Member(AppendRequest request, TimeSource time) {
         this.request = request;
+        this.time = time;
     }
 
     AppendRequest request() {
@@ -60,7 +65,7 @@ final class Member {
     AppendResult result(int version, String summary, int attempt, boolean deduplicated, boolean unchanged,
                         List<FileMerge> merges) {
         return new AppendResult(request.artifactId(), version, summary, attempt,
-                Duration.ofNanos(System.nanoTime() - request.startNanos()), deduplicated, unchanged, merges);
+                time.since(request.startNanos()), deduplicated, unchanged, merges);
     }
 
     /** The caller's view: the result, or the failure thrown. */

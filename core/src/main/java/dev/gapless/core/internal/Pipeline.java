@@ -53,6 +53,11 @@ final class Pipeline {
         return connections;
     }
 
+    /** @return the store's time source */
+    TimeSource time() {
+        return connections.time();
+    }
+
     Limits limits() {
         return limits;
     }
@@ -63,7 +68,7 @@ final class Pipeline {
         List<Member> open = new ArrayList<>(members);
         List<GaplessException> earlier = new ArrayList<>();
         Duration previousDelay = Duration.ZERO;
-        long first = System.nanoTime();
+        long first = connections.time().nanoTime();
         for (int attempt = 1; ; attempt++) {
             final int n = attempt;
             open.removeIf(m -> {
@@ -132,7 +137,7 @@ final class Pipeline {
                     return false;
                 });
             }
-            if (!retryable || !budgetLeft(policy, attempt, first) || open.isEmpty()) {
+            if (!retryable || !budgetLeft(policy, attempt, connections.time(), first) || open.isEmpty()) {
                 for (Member m : open) {
                     fail(m, attempt, Failures.translate(failure, m, limits), earlier, retryable);
                 }
@@ -185,7 +190,7 @@ final class Pipeline {
             if (key == null || !found.containsKey(key)) {
                 return false;
             }
-            HeadState state = new HeadState(limits, connections.clock(), 0, 0, 0, 0, Map.of(), found);
+            HeadState state = new HeadState(limits, connections.time(), 0, 0, 0, 0, Map.of(), found);
             MemberResult r = state.apply(m, attempt, false);
             if (r instanceof MemberResult.Done done) {
                 succeed(m, done);
@@ -198,11 +203,10 @@ final class Pipeline {
 
     /**
      * Whether the policy allows another attempt after {@code attempts}, the first of which started at
-     * {@code firstNanos} ({@link System#nanoTime()}).
+     * {@code firstNanos} ({@link TimeSource#nanoTime()} of {@code time}).
      */
-    static boolean budgetLeft(RetryPolicy policy, int attempts, long firstNanos) {
-        return attempts < policy.maxAttempts()
-                && Duration.ofNanos(System.nanoTime() - firstNanos).compareTo(policy.maxDuration()) < 0;
+    static boolean budgetLeft(RetryPolicy policy, int attempts, TimeSource time, long firstNanos) {
+        return attempts < policy.maxAttempts() && time.since(firstNanos).compareTo(policy.maxDuration()) < 0;
     }
 
     private void succeed(Member m, MemberResult.Done done) {

@@ -11,9 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,17 +39,17 @@ public final class Pruner {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Writer connections;
-    private final Clock clock;
+    private final TimeSource time;
     private final int batch;
 
     /**
      * @param connections the store's connections
-     * @param clock       what "now" is for {@link Retention.KeepFor}
+     * @param time        the store's time source: what "now" is for {@link Retention.KeepFor}
      * @param batch       the most rows one step deletes
      */
-    public Pruner(Writer connections, Clock clock, int batch) {
+    public Pruner(Writer connections, TimeSource time, int batch) {
         this.connections = connections;
-        this.clock = clock;
+        this.time = time;
         this.batch = batch;
     }
 
@@ -61,15 +59,8 @@ public final class Pruner {
      * @param maxSteps the most delete steps to run (the rest is left to a later call), or {@link Integer#MAX_VALUE}
      */
     public PruneResult prune(UUID id, Retention retention, int maxSteps) {
-        try (Connection c = connections.readConnection()) {
-            int oldest = markOldest(c, id, retention);
-            int[] steps = {0};
-            int versions = deleteVersions(c, id, oldest, maxSteps, steps);
-            long[] removed = {0, 0};
-            if (steps[0] < maxSteps && oldest > 1 && (versions > 0 || maxSteps == Integer.MAX_VALUE)) {
-                collectContents(c, id, maxSteps, steps, removed);
-            }
-            return new PruneResult(id, oldest, versions, (int) removed[0], removed[1]);
+        try {
+            return connections.read(null, c -> prune(c, id, retention, maxSteps));
         } catch (SQLException e) {
             if ("23503".equals(e.getSQLState())) {
                 throw new ArtifactNotFoundException(id);
@@ -83,17 +74,24 @@ public final class Pruner {
         }
     }
 
+    private PruneResult prune(Connection c, UUID id, Retention retention, int maxSteps) throws SQLException {
+        int oldest = markOldest(c, id, retention);
+        int[] steps = {0};
+        int versions = deleteVersions(c, id, oldest, maxSteps, steps);
+        long[] removed = {0, 0};
+        if (steps[0] < maxSteps && oldest > 1 && (versions > 0 || maxSteps == Integer.MAX_VALUE)) {
+            collectContents(c, id, maxSteps, steps, removed);
+        }
+        return new PruneResult(id, oldest, versions, (int) removed[0], removed[1]);
+    }
+
     /** Step 1, in one transaction: the oldest version kept, with its manifest and its record. */
-    private int markOldest(Connection c, UUID id, Retention retention) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            }
+    private int markOldest(Connection connection, UUID id, Retention retention) throws SQLException {
+        return Transactions.inTransaction(connection, Transactions.Isolation.REPEATABLE_READ, 0, tx -> {
+            Connection c = tx.connection();
             VersionFiles.Span span = VersionFiles.span(c, id);
             int cutoff = Math.min(span.head(), cutoff(c, id, span.head(), retention));
             if (span.head() == 0 || cutoff <= span.oldest()) {
-                c.commit();
                 return span.head() == 0 ? 0 : span.oldest();
             }
             writeManifest(c, id, cutoff, span.head());
@@ -104,14 +102,8 @@ public final class Pruner {
                 upsert.setInt(2, cutoff);
                 upsert.executeUpdate();
             }
-            c.commit();
             return cutoff;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     private int cutoff(Connection c, UUID id, int head, Retention retention) throws SQLException {
@@ -122,7 +114,7 @@ public final class Pruner {
             return keep.version() + 1;
         }
         Instant since = retention instanceof Retention.KeepSince keep ? keep.time()
-                : clock.instant().minus(((Retention.KeepFor) retention).age());
+                : time.instant().minus(((Retention.KeepFor) retention).age());
         try (PreparedStatement select = c.prepareStatement("SELECT min(version_number) FROM artifact_versions"
                 + " WHERE artifact_id = ? AND created_at >= ?")) {
             select.setObject(1, id);

@@ -53,6 +53,23 @@ final class Script {
         return this;
     }
 
+    /**
+     * Adds every statement of {@code next} after this script's, as one script.
+     *
+     * @return this script
+     */
+    Script append(Script next) {
+        if (!next.sql.isEmpty()) {
+            if (!sql.isEmpty()) {
+                sql.append(";\n");
+            }
+            sql.append(next.sql);
+        }
+        params.addAll(next.params);
+        handlers.addAll(next.handlers);
+        return this;
+    }
+
     boolean isEmpty() {
         return handlers.isEmpty();
     }

@@ -5,7 +5,6 @@ import dev.gapless.core.FileMerge;
 import dev.gapless.core.InvalidChangeException;
 import dev.gapless.core.MergeConflictException;
 import dev.gapless.core.VersionPrunedException;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,23 +57,20 @@ final class ServerFunctionEngine implements Engine {
         }
         boolean merging = based;
         boolean checkUnchanged = putsOnly;
-        return connections.inTransaction(r.deadline(), c -> {
-            long timeoutMs = connections.remaining(r.deadline()).toMillis();
+        return connections.inTransaction(r.deadline(), Transactions.Isolation.READ_COMMITTED, tx -> {
             Script call = new Script();
-            Storage.begin(call, false, timeoutMs);
             Planned plan = new Planned(new Storage.FunctionCall(Map.of(), checkUnchanged, change.json(),
                     change.contents()), List.of(), null);
             if (merging) {
-                plan = merge(c, call, member, attempt, checkUnchanged);
+                plan = merge(tx, call, member, attempt, checkUnchanged);
                 if (plan.rejected() != null) {
                     return Map.of(member, plan.rejected());
                 }
                 call = new Script();
             }
             Storage.FunctionResult[] result = new Storage.FunctionResult[1];
-            Storage.callAppendFunction(call, r, plan.call(), limits, timeoutMs, result);
-            call.add("COMMIT", null);
-            call.run(c);
+            Storage.callAppendFunction(call, r, plan.call(), limits, tx.timeoutMs(), result);
+            tx.commitWith(call);
             Storage.FunctionResult f = result[0];
             if (f.failure() != null) {
                 // found under the lock and committed with the call: the key is spent on this rejection
@@ -93,7 +89,7 @@ final class ServerFunctionEngine implements Engine {
      * Sends {@code script} (the transaction's settings) with an unlocked read of the head, computes the member's
      * merges on it and plans the call with the files merged onto as preconditions.
      */
-    private Planned merge(Connection c, Script script, Member member, int attempt, boolean checkUnchanged)
+    private Planned merge(Transactions.Tx tx, Script script, Member member, int attempt, boolean checkUnchanged)
             throws SQLException {
         AppendRequest r = member.request();
         PreparedChange change = r.change();
@@ -113,14 +109,14 @@ final class ServerFunctionEngine implements Engine {
         Map<String, String> texts = new HashMap<>();
         Storage.readHead(script, id, filenames, r.idempotencyKey() == null ? List.of() : List.of(r.idempotencyKey()),
                 sources, rows, found, texts);
-        script.run(c);
+        tx.run(script);
         if (read[0] == null) {
             throw new ArtifactNotFoundException(id);
         }
         Storage.Locked head = read[0];
-        HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
+        HeadState state = new HeadState(limits, connections.time(), head.head(), head.fileCount(),
                 head.totalBytes(), head.changesSinceManifest(), rows, found, texts)
-                .merging(merges, FileHistory.readAll(c, id, List.of(member), head.head()));
+                .merging(merges, FileHistory.readAll(tx.connection(), id, List.of(member), head.head()));
         MemberResult result = state.apply(member, attempt, false);
         Map<String, Digest> preconditions = new LinkedHashMap<>();
         for (String name : filenames) {

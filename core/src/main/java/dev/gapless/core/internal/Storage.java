@@ -120,15 +120,6 @@ final class Storage {
 
     // ---- the write path: statements added to a script -------------------------------------------------------
 
-    /** The first statements of every write transaction: its isolation level and its deadline. */
-    static void begin(Script s, boolean serializable, long timeoutMs) {
-        String ms = Long.toString(Math.max(1, timeoutMs));
-        // READ WRITE too: a pooled server connection may carry another client's READ ONLY default
-        s.add("SET TRANSACTION ISOLATION LEVEL " + (serializable ? "SERIALIZABLE" : "READ COMMITTED") + ", READ WRITE",
-                null);
-        s.add("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)", null, ms, ms);
-    }
-
     /**
      * Stores the contents that are not stored yet, in digest order (before any lock: see the class comment). One
      * parameter per content, so that the driver encodes each as it sends it instead of building one array of all.
@@ -166,7 +157,7 @@ final class Storage {
 
     /**
      * Removes contents that this transaction stored and that nothing it writes refers to: those only rejected
-     * members brought, when the transaction commits to keep their rejections ({@link #writeAndCommit}). No other
+     * members brought, when the transaction commits to keep their rejections ({@link #write}). No other
      * transaction can refer to a content before this one commits it.
      */
     static void deleteContents(Script s, UUID id, Collection<Digest> digests) {
@@ -289,9 +280,10 @@ final class Storage {
     /**
      * Writes what {@code state} computed and commits, as one script: the head and counters (with
      * {@code expectedHead}, only if the head is still that: compare-and-set), the versions, the changed file rows,
-     * a manifest when {@code manifest} ({@link HeadState#takeManifest()}), then COMMIT.
+     * a manifest when {@code manifest} ({@link HeadState#takeManifest()}): the caller sends it with
+     * {@link Transactions.Tx#commitWith}, so that the write and its COMMIT are one round trip.
      */
-    static void writeAndCommit(Script s, UUID id, Integer expectedHead, HeadState state, boolean manifest) {
+    static void write(Script s, UUID id, Integer expectedHead, HeadState state, boolean manifest) {
         s.add("SELECT gapless_set_head(?, ?, ?, ?, ?, ?)", null, id,
                 expectedHead == null ? Script.Null.INTEGER : expectedHead, state.head(), state.fileCount(),
                 state.totalBytes(), state.changesSinceManifest());
@@ -384,7 +376,6 @@ final class Storage {
                     + " reason, message) SELECT ?, t.* FROM unnest(?::text[], ?::bytea[], ?::text[], ?::text[],"
                     + " ?::text[]) AS t", null, id, failedKeys, digests, types, reasons, messages);
         }
-        s.add("COMMIT", null);
     }
 
     /** The versions written with any of {@code keys} (or the rejections recorded under them), by key. */
@@ -430,7 +421,8 @@ final class Storage {
     /**
      * Adds the call of {@code gapless_try_append_checked}: contents, lock, preconditions, read, apply, insert, in one
      * statement; a keyed append's rejection is recorded and returned rather than raised, so that the COMMIT after it
-     * keeps the record. After {@link #begin} and followed by {@code COMMIT}, the whole transaction is one round trip.
+     * keeps the record. Sent with {@link Transactions.Tx#commitWith} as the transaction's first script, the whole
+     * transaction is one round trip.
      */
     static void callAppendFunction(Script s, AppendRequest r, FunctionCall call, Limits limits, long timeoutMs,
                                    FunctionResult[] into) {

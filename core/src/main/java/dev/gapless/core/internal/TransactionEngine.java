@@ -110,12 +110,12 @@ final class TransactionEngine implements Engine {
         Instant latest = deadline;
         // a retry is never speculative: it waits for the lock like row-lock, so that it makes progress
         boolean speculate = locking == Locking.SPECULATIVE && attempt == 1;
-        return connections.inTransaction(latest, c -> {
-            long timeoutMs = connections.remaining(latest).toMillis();
+        Transactions.Isolation isolation = serializable ? Transactions.Isolation.SERIALIZABLE
+                : Transactions.Isolation.READ_COMMITTED;
+        return connections.inTransaction(latest, isolation, tx -> {
             Script first = new Script();
-            Storage.begin(first, serializable, timeoutMs);
             if (open.size() == 1 && open.get(0).request().expectedVersion() != null) {
-                Map<Member, MemberResult> stale = failFastOnStaleExpectation(c, first, open.get(0), attempt);
+                Map<Member, MemberResult> stale = failFastOnStaleExpectation(tx, first, open.get(0), attempt);
                 if (stale != null) {
                     return stale;
                 }
@@ -124,13 +124,13 @@ final class TransactionEngine implements Engine {
             Set<Digest> inserted = new HashSet<>();
             Storage.insertContents(first, id, contents, inserted);
             if (speculate) {
-                Map<Member, MemberResult> done = speculate(c, first, open, attempt, filenames, keys, editSources);
+                Map<Member, MemberResult> done = speculate(tx, first, open, attempt, filenames, keys, editSources);
                 if (done != null) {
                     return done;
                 }
                 first = new Script(); // the speculation did not hold: lock, and apply again on what is there
             }
-            return lockApplyAndWrite(c, first, open, attempt, filenames, keys, editSources, inserted);
+            return lockApplyAndWrite(tx, first, open, attempt, filenames, keys, editSources, inserted);
         });
     }
 
@@ -138,7 +138,7 @@ final class TransactionEngine implements Engine {
      * The locking path: adds the lock and the reads to {@code script} (after whatever it already holds), sends it,
      * applies the members to what it read and writes them in a second round trip.
      */
-    private Map<Member, MemberResult> lockApplyAndWrite(java.sql.Connection c, Script script, List<Member> open,
+    private Map<Member, MemberResult> lockApplyAndWrite(Transactions.Tx tx, Script script, List<Member> open,
                                                         int attempt, Set<String> filenames, Set<String> keys,
                                                         Set<String> editSources, Set<Digest> inserted)
             throws SQLException {
@@ -157,14 +157,15 @@ final class TransactionEngine implements Engine {
         Map<String, HeadState.KeyRow> found = new HashMap<>();
         Map<String, String> texts = new HashMap<>(); // edits apply to the content read after the lock
         Storage.readHead(script, id, filenames, keys, editSources, rows, found, texts);
-        script.run(c);
+        tx.run(script);
         if (locked[0] == null) {
             throw new ArtifactNotFoundException(id);
         }
+        java.sql.Connection c = tx.connection();
         requireWholeRead(c, id, rows, texts, editSources);
         Storage.Locked head = locked[0];
         // a put based on an older version merges with what changed its file since: read under the lock
-        HeadState state = new HeadState(limits, connections.clock(), head.head(), head.fileCount(),
+        HeadState state = new HeadState(limits, connections.time(), head.head(), head.fileCount(),
                 head.totalBytes(), head.changesSinceManifest(), rows, found, texts)
                 .merging(merges, FileHistory.readAll(c, id, open, head.head()));
         Map<Member, MemberResult> results = new LinkedHashMap<>();
@@ -172,7 +173,7 @@ final class TransactionEngine implements Engine {
             results.put(m, state.apply(m, attempt, locking.locks()));
         }
         if (state.versions().isEmpty() && state.failures().isEmpty()) {
-            c.rollback(); // nothing to write: undo the head move
+            tx.rollback(); // nothing to write: undo the head move
             return results;
         }
         boolean manifest = !state.versions().isEmpty() && state.takeManifest();
@@ -182,8 +183,8 @@ final class TransactionEngine implements Engine {
         Storage.deleteContents(write, id, unreferenced(inserted, open, results));
         // rejections read without the lock are recorded only if the head is still what they were read at
         boolean compareAndSet = locking == Locking.COMPARE_AND_SET || !locking.locks() && !state.failures().isEmpty();
-        Storage.writeAndCommit(write, id, compareAndSet ? state.startHead() : null, state, manifest);
-        write.run(c);
+        Storage.write(write, id, compareAndSet ? state.startHead() : null, state, manifest);
+        tx.commitWith(write);
         return results;
     }
 
@@ -224,7 +225,7 @@ final class TransactionEngine implements Engine {
      * path. Returns {@code null}, having written nothing, when a member was rejected: a rejection read without the
      * lock proves nothing, so the locking path decides it.
      */
-    private Map<Member, MemberResult> speculate(java.sql.Connection c, Script first, List<Member> open, int attempt,
+    private Map<Member, MemberResult> speculate(Transactions.Tx tx, Script first, List<Member> open, int attempt,
                                                 Set<String> filenames, Set<String> keys, Set<String> editSources)
             throws SQLException {
         UUID id = open.get(0).request().artifactId();
@@ -234,16 +235,16 @@ final class TransactionEngine implements Engine {
         Map<String, HeadState.KeyRow> found = new HashMap<>();
         Map<String, String> texts = new HashMap<>();
         Storage.readHead(first, id, filenames, keys, editSources, rows, found, texts);
-        first.run(c);
+        tx.run(first);
         if (stored[0] == null) {
             throw new ArtifactNotFoundException(id);
         }
         requireWholeRead(c, id, rows, texts, editSources); // read without the lock: a delete may fall between
         Storage.Locked base = stored[0];
         // histories read without the lock hold if the compare-and-set does: the head did not move
-        HeadState state = new HeadState(limits, connections.clock(), base.head(), base.fileCount(), base.totalBytes(),
+        HeadState state = new HeadState(limits, connections.time(), base.head(), base.fileCount(), base.totalBytes(),
                 base.changesSinceManifest(), rows, found, texts)
-                .merging(merges, FileHistory.readAll(c, id, open, base.head()));
+                .merging(merges, FileHistory.readAll(tx.connection(), id, open, base.head()));
         Map<Member, MemberResult> results = new LinkedHashMap<>();
         for (Member m : open) {
             MemberResult r = state.apply(m, attempt, false);
@@ -259,8 +260,8 @@ final class TransactionEngine implements Engine {
         Script write = new Script();
         // an edit's result is known here before the lock: it keeps the lock order (contents first)
         Storage.insertContents(write, id, state.results());
-        Storage.writeAndCommit(write, id, state.startHead(), state, manifest);
-        write.run(c);
+        Storage.write(write, id, state.startHead(), state, manifest);
+        tx.commitWith(write);
         return results;
     }
 
@@ -269,7 +270,7 @@ final class TransactionEngine implements Engine {
      * rather than queueing for a lock only to fail after it. A replay of an append that landed moved the head
      * itself: that is a duplicate, not a conflict. Returns {@code null} when the expectation still holds.
      */
-    private Map<Member, MemberResult> failFastOnStaleExpectation(java.sql.Connection c, Script first, Member member,
+    private Map<Member, MemberResult> failFastOnStaleExpectation(Transactions.Tx tx, Script first, Member member,
                                                                 int attempt) throws SQLException {
         AppendRequest r = member.request();
         UUID id = r.artifactId();
@@ -278,7 +279,7 @@ final class TransactionEngine implements Engine {
         Map<String, HeadState.KeyRow> found = new HashMap<>();
         Storage.readTouched(first, id, List.of(), r.idempotencyKey() == null ? List.of()
                 : List.of(r.idempotencyKey()), new HashMap<>(), found);
-        first.run(c);
+        tx.run(first);
         if (locked[0] == null) {
             throw new ArtifactNotFoundException(id);
         }
@@ -288,7 +289,7 @@ final class TransactionEngine implements Engine {
         }
         HeadState.KeyRow done = r.idempotencyKey() == null ? null : found.get(r.idempotencyKey());
         if (done != null) {
-            HeadState state = new HeadState(limits, connections.clock(), head, 0, 0, 0, Map.of(), found);
+            HeadState state = new HeadState(limits, connections.time(), head, 0, 0, 0, Map.of(), found);
             return Map.of(member, state.apply(member, attempt, false));
         }
         return Map.of(member, new MemberResult.Rejected(new VersionConflictException(id, r.expectedVersion(), head),

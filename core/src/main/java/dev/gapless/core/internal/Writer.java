@@ -9,7 +9,6 @@ import dev.gapless.core.StorageException;
 import dev.gapless.core.strategy.WriteStrategy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -32,21 +31,21 @@ public final class Writer {
      * @param strategy   what to carry out
      * @param dataSource where to write
      * @param limits     the store's limits
-     * @param clock      the clock deadlines are measured on
+     * @param time       the store's time source (deadlines, retry budgets, elapsed time)
      * @param sleeper    how to wait between attempts
      * @param listener   who hears about attempts, conflicts, retries and outcomes
      */
-    public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, Clock clock, Sleeper sleeper,
+    public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, TimeSource time, Sleeper sleeper,
                   AppendListener listener) {
-        this(strategy, dataSource, limits, clock, sleeper, listener, new Merges(null));
+        this(strategy, dataSource, limits, time, sleeper, listener, new Merges(null));
     }
 
     /**
      * @param merges how a put whose base is stale is merged
      */
-    public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, Clock clock, Sleeper sleeper,
+    public Writer(WriteStrategy strategy, DataSource dataSource, Limits limits, TimeSource time, Sleeper sleeper,
                   AppendListener listener, Merges merges) {
-        this.connections = new Connections(dataSource, clock);
+        this.connections = new Connections(dataSource, time);
         this.pipeline = new Pipeline(connections, limits, sleeper, listener);
         this.policy = strategy.retryPolicy();
         this.scope = strategy.isBaseline() ? Pipeline.Scope.VERSION_CONFLICTS : Pipeline.Scope.SAFE_FAILURES;
@@ -73,13 +72,23 @@ public final class Writer {
     }
 
     /**
-     * A connection from the store's data source, for a read.
+     * Runs a read, or work that needs no deadline (get-or-create, a pruning step), on a pooled connection: with an
+     * isolation, as one transaction ({@link Transactions#inTransaction}); with {@code null}, its statements
+     * autocommitted each.
      *
-     * @return the connection, to close
-     * @throws SQLException if the data source gave none ({@link #readFailure} says what to tell the caller)
+     * @param isolation the transaction's isolation, or {@code null} for autocommitted statements
+     * @param work      the work
+     * @return what the work returned
+     * @throws SQLException if the data source gave no connection or the work failed ({@link #readFailure} says
+     *                      what to tell the caller)
      */
-    public Connection readConnection() throws SQLException {
-        return connections.connect();
+    public <T> T read(Transactions.Isolation isolation, Transactions.Work<T> work) throws SQLException {
+        if (isolation == null) {
+            return connections.read(work);
+        }
+        try (Connection connection = connections.connect()) {
+            return Transactions.inTransaction(connection, isolation, 0, tx -> work.run(tx.connection()));
+        }
     }
 
     /**
@@ -109,7 +118,7 @@ public final class Writer {
         if (lanes != null) {
             return lanes.append(request);
         }
-        Member member = new Member(request);
+        Member member = new Member(request, connections.time());
         pipeline.run(List.of(member), engine, policy, scope);
         return member.outcome();
     }

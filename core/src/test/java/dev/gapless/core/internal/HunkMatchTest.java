@@ -100,12 +100,12 @@ class HunkMatchTest {
             }
         };
         HeadState.FileRow row = new HeadState.FileRow("f.txt", "", "", Digest.of("a\n"), 2, 1, 0);
-        HeadState state = new HeadState(new Limits(100, 1 << 20, 1 << 24), clock, 1, 1, 2, 0,
+        HeadState state = new HeadState(new Limits(100, 1 << 20, 1 << 24), TimeSource.of(clock), 1, 1, 2, 0,
                 Map.of("f.txt", row), Map.of(), Map.of("f.txt", "a\n"));
         PreparedChange change = PreparedChange.of(dev.gapless.core.Change.patch(
                 "*** Begin Patch\n*** Update File: f.txt\n@@\n-a\n+b\n*** End Patch"));
         Member member = new Member(new AppendRequest(UUID.randomUUID(), change, null, null, Duration.ofSeconds(10),
-                deadline, System.nanoTime()));
+                deadline, System.nanoTime()), TimeSource.SYSTEM);
         MemberResult result = state.apply(member, 1, true);
         assertThat(result).isInstanceOf(MemberResult.Rejected.class);
         assertThat(((MemberResult.Rejected) result).failure()).isInstanceOf(AppendTimeoutException.class)

@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -104,11 +103,11 @@ class WritePipelineTest {
     @Test
     void eachMemberOfABatchKeepsItsOwnDeadline() throws Exception {
         UUID id = ArtifactStore.create(PG.dataSource()).getOrCreate("chat-" + UUID.randomUUID(), "code", "t").id();
-        Connections connections = new Connections(PG.dataSource(), Clock.systemUTC());
+        Connections connections = new Connections(PG.dataSource(), TimeSource.SYSTEM);
         Pipeline pipeline = new Pipeline(connections, LIMITS, Sleeper.SYSTEM, AppendListener.NONE);
         Engine rowLock = new TransactionEngine(connections, LIMITS, TransactionEngine.Locking.ROW, false, true);
-        Member shortOne = new Member(request(id, Change.put(CodeFile.of("short.txt", "s")), Duration.ofMillis(300)));
-        Member longOne = new Member(request(id, Change.put(CodeFile.of("long.txt", "l")), Duration.ofSeconds(10)));
+        Member shortOne = new Member(request(id, Change.put(CodeFile.of("short.txt", "s")), Duration.ofMillis(300)), TimeSource.SYSTEM);
+        Member longOne = new Member(request(id, Change.put(CodeFile.of("long.txt", "l")), Duration.ofSeconds(10)), TimeSource.SYSTEM);
 
         CountDownLatch locked = new CountDownLatch(1);
         Thread holder = new Thread(() -> {
@@ -119,7 +118,8 @@ class WritePipelineTest {
                     s.executeQuery().close();
                 }
                 locked.countDown();
-                // hold the row lock until the short member's deadline has passed
+                // hold the row lock until the short member's deadline has passed: the server's lock timeout of a
+                // batch run on that deadline is real time, so this waits in real time too
                 while (Instant.now().isBefore(shortOne.request().deadline().plusMillis(100))) {
                     Thread.sleep(20);
                 }
@@ -227,7 +227,7 @@ class WritePipelineTest {
         assertThat(SqlErrors.detailNumber(none, -1)).isEqualTo(-1);
         assertThat(SqlErrors.detailNumber(garbled, -1)).isEqualTo(-1);
         Member m = new Member(new AppendRequest(UUID.randomUUID(), PreparedChange.of(Change.delete("x")),
-                null, 3, Duration.ofSeconds(1), Instant.now(), System.nanoTime()));
+                null, 3, Duration.ofSeconds(1), Instant.now(), System.nanoTime()), TimeSource.SYSTEM);
         assertThat(Failures.translate(garbled, m, LIMITS)).hasMessageContaining("expected 3");
     }
 

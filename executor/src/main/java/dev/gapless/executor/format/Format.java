@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * OpenAI Chat Completions. In: a response ({@code choices[0].message.tool_calls}), an assistant message
  * ({@code tool_calls}) or the {@code tool_calls} array itself; each call's {@code function.arguments} is a JSON
- * <em>string</em>, passed on as is (it may be malformed). Out: an array of {@code role: tool} messages with
+ * <em>string</em>, passed on as is (it may be malformed); a {@code custom} tool call ({@code custom.name},
+ * {@code custom.input} as plain text) is read as {@link ToolCall#freeform} reads every format's freeform calls. Out: an array of {@code role: tool} messages with
  * {@code tool_call_id} and the result as {@code content} (the format has no error flag: an error's content is
  * {@code {"error": …}}).
  */
@@ -34,7 +35,8 @@ public final class OpenAiFormat implements Format {
     @Override
     public boolean recognises(JsonNode document) {
         return document.has("choices") || document.has("tool_calls")
-                || (document.isArray() && document.size() > 0 && document.get(0).has("function"));
+                || (document.isArray() && document.size() > 0
+                        && (document.get(0).has("function") || document.get(0).has("custom")));
     }
 
     @Override
@@ -59,6 +61,12 @@ public final class OpenAiFormat implements Format {
         }
         List<ToolCall> out = new ArrayList<>();
         for (JsonNode call : calls) {
+            if ("custom".equals(call.path("type").asText()) || !call.has("function") && call.has("custom")) {
+                JsonNode custom = call.path("custom");
+                out.add(ToolCall.freeform(textOrNull(call.path("id")), textOrNull(custom.path("name")),
+                        textOrNull(custom.path("input"))));
+                continue;
+            }
             JsonNode function = call.path("function");
             JsonNode arguments = function.path("arguments");
             String text = arguments.isTextual() ? arguments.asText()

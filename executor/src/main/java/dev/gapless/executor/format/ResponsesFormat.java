@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The OpenAI Responses API. In: a response ({@code output} items), or the array of items itself; items of type
@@ -26,18 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code apply_patch_call_output} ({@code call_id}, {@code status} {@code completed} or {@code failed},
  * {@code output}); for a {@code custom_tool_call}, {@code custom_tool_call_output} ({@code call_id}, {@code output}).
  *
- * <p>Thread-safe. {@link #parse} remembers the call ids of the {@code apply_patch_call} and {@code custom_tool_call}
- * items it read, so that {@link #render} answers them in their own shape: render results with the instance that
- * parsed their calls.
+ * <p>Stateless and thread-safe: each call {@link #parse} reads carries the shape of its answer
+ * ({@link ToolCall.Reply}), which the executor copies into its result, so that any instance renders any result.
  */
 public final class ResponsesFormat implements Format {
 
     /** Creates the format; it holds no state, so one instance may serve every thread. */
     public ResponsesFormat() {
     }
-
-    /** The output item type that answers each call not answered by a {@code function_call_output}, by call id. */
-    private final Map<String, String> answerTypes = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -86,19 +80,12 @@ public final class ResponsesFormat implements Format {
                         : arguments.isMissingNode() || arguments.isNull() ? null : Json.write(arguments);
                 out.add(new ToolCall(id, OpenAiFormat.textOrNull(item.path("name")), text));
             } else if (type.equals("apply_patch_call")) {
-                if (id != null) {
-                    answerTypes.put(id, "apply_patch_call_output");
-                }
-                out.add(new ToolCall(id, "apply_patch", patchArguments(item.path("operation"))));
+                out.add(new ToolCall(id, "apply_patch", patchArguments(item.path("operation")),
+                        ToolCall.Reply.PATCH));
             } else if (type.equals("custom_tool_call")) {
-                if (id != null) {
-                    answerTypes.put(id, "custom_tool_call_output");
-                }
-                String name = OpenAiFormat.textOrNull(item.path("name"));
                 JsonNode input = item.path("input");
-                String text = input.isTextual() ? input.asText() : null;
-                out.add(new ToolCall(id, name, "apply_patch".equals(name) && text != null
-                        ? Json.write(Json.MAPPER.createObjectNode().put("input", text)) : text));
+                out.add(ToolCall.freeform(id, OpenAiFormat.textOrNull(item.path("name")),
+                        input.isTextual() ? input.asText() : null));
             }
         }
         return out;
@@ -116,11 +103,11 @@ public final class ResponsesFormat implements Format {
     public JsonNode render(List<ToolResult> results) {
         ArrayNode items = Json.MAPPER.createArrayNode();
         for (ToolResult r : results) {
-            String type = r.id() == null ? "function_call_output"
-                    : answerTypes.getOrDefault(r.id(), "function_call_output");
-            if (type.equals("apply_patch_call_output") && !"apply_patch".equals(r.name())) {
-                type = "function_call_output"; // another call under the same id: not the built-in tool's
-            }
+            String type = r.id() == null ? "function_call_output" : switch (r.reply()) {
+                case FUNCTION -> "function_call_output";
+                case PATCH -> "apply_patch".equals(r.name()) ? "apply_patch_call_output" : "function_call_output";
+                case FREEFORM -> "custom_tool_call_output";
+            };
             ObjectNode item = items.addObject().put("type", type).put("call_id", r.id());
             if (type.equals("apply_patch_call_output")) {
                 item.put("status", r.error() ? "failed" : "completed");

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.core.InvalidChangeException;
+import dev.gapless.core.Outcome;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolCallListener;
 import dev.gapless.executor.ToolCatalog;
 import dev.gapless.executor.ToolResult;
+import dev.gapless.executor.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -73,8 +75,7 @@ public final class CallRunner {
             }
         } catch (RuntimeException | Error e) {
             LOG.error("tool call failed unexpectedly", e);
-            result = error(call, "internal error; whether the change was applied is unknown. Retry with the same"
-                    + " tool call id: it is never applied twice.");
+            result = error(call, Wording.failed("internal error", Outcome.UNKNOWN));
         } finally {
             MDC.remove("chat_id");
             MDC.remove("tool_call_id");
@@ -130,7 +131,7 @@ public final class CallRunner {
             try {
                 arguments = PatchOperation.arguments(arguments);
             } catch (PatchOperation.Refused e) {
-                return error(call, "rejected: " + e.getMessage() + "; nothing was written.");
+                return error(call, Wording.failed("rejected: " + e.getMessage(), Outcome.NOT_APPLIED));
             } catch (InvalidChangeException e) {
                 return error(call, ToolHandlers.safeMessage(e));
             }
@@ -141,8 +142,8 @@ public final class CallRunner {
         }
         Duration left = Duration.ofNanos(deadline - System.nanoTime());
         if (left.isNegative() || left.isZero()) {
-            return error(call, "timed out after " + callTimeout.toMillis() + " ms before it started; nothing was"
-                    + " written. Retrying with the same tool call id is safe.");
+            return error(call, Wording.failed("timed out after " + callTimeout.toMillis() + " ms before it started",
+                    Outcome.NOT_APPLIED) + Wording.RETRY_IS_SAFE);
         }
         return handlers.handle(call, arguments, left, turn);
     }

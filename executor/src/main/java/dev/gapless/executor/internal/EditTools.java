@@ -10,6 +10,7 @@ import dev.gapless.core.FileListing;
 import dev.gapless.core.VersionedFile;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
+import dev.gapless.executor.json.Json;
 import java.math.BigInteger;
 import java.text.Normalizer;
 import java.time.Duration;

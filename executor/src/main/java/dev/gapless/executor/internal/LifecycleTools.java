@@ -12,6 +12,7 @@ import dev.gapless.core.RevertResult;
 import dev.gapless.core.VersionDiff;
 import dev.gapless.core.VersionSummary;
 import dev.gapless.executor.ToolCall;
+import dev.gapless.executor.json.Json;
 import dev.gapless.text.FileDiff;
 import dev.gapless.text.UnifiedDiff;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.gapless.executor.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.core.Change;
+import dev.gapless.executor.json.Json;
 import java.text.Normalizer;
 import java.util.List;
 

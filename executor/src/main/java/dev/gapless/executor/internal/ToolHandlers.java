@@ -30,6 +30,7 @@ import dev.gapless.core.VersionedFile;
 import dev.gapless.core.WriteConflictException;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolResult;
+import dev.gapless.executor.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,9 +144,7 @@ public final class ToolHandlers {
      * @return the message
      */
     public static String safeMessage(GaplessException e) {
-        String written = e.outcome() == Outcome.NOT_APPLIED ? "nothing was written."
-                : "whether the change was applied is unknown. Retry with the same tool call id: it is never applied"
-                + " twice.";
+        String written = Wording.written(e.outcome());
         if (e instanceof MergeConflictException conflict) {
             return WriteReport.conflict(conflict);
         } else if (e instanceof InvalidChangeException || e instanceof VersionConflictException) {
@@ -156,7 +155,7 @@ public final class ToolHandlers {
                     + " Use a new id for a new call.";
         } else if (e instanceof AppendTimeoutException t) {
             return "timed out after " + t.timeout().toMillis() + " ms; " + written
-                    + (e.outcome() == Outcome.NOT_APPLIED ? " Retrying with the same tool call id is safe." : "");
+                    + (e.outcome() == Outcome.NOT_APPLIED ? Wording.RETRY_IS_SAFE : "");
         } else if (e instanceof ConnectionLostException) {
             return "the database connection was lost; " + written;
         } else if (e instanceof RetriesExhaustedException r) {

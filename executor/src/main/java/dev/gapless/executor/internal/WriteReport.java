@@ -5,6 +5,7 @@ import dev.gapless.core.AppendResult;
 import dev.gapless.core.FileMerge;
 import dev.gapless.core.MergeConflictException;
 import dev.gapless.core.MergedRegion;
+import dev.gapless.executor.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.executor.ToolCall;
-import dev.gapless.executor.internal.Json;
+import dev.gapless.executor.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.gapless.executor.internal;
+package dev.gapless.executor.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -15,11 +15,15 @@ import java.util.Optional;
 /**
  * Jackson set up once: a plain mapper for trusted JSON we produce, and bounded, strict parsing for JSON that comes
  * from a model or a client, which fails fast on deep nesting or huge strings instead of building them, and refuses
- * an object that has the same key twice instead of silently keeping the last value.
+ * an object that has the same key twice instead of silently keeping the last value. Published for the modules built
+ * on the executor (the MCP server, the command line), so that they read and describe JSON exactly as the formats do.
+ *
+ * <p>Thread-safe: {@link #MAPPER} and the mappers {@link #bounded} returns are shared and configured once; never
+ * reconfigure them.
  */
 public final class Json {
 
-    /** For JSON this program writes. */
+    /** For JSON this program writes, with Jackson's defaults; shared, so never reconfigured. */
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
