@@ -206,7 +206,11 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
             this(file, NO_BASE);
         }
 
-        /** @return whether the writer said which version it saw */
+        /**
+         * Returns whether the writer said which version it saw.
+         *
+         * @return whether the writer said which version it saw
+         */
         public boolean hasBase() {
             return baseVersion != NO_BASE;
         }

@@ -23,6 +23,8 @@ public record ChangedFile(String filename, CodeFile before, CodeFile after) {
     }
 
     /**
+     * Creates a {@code ChangedFile}.
+     *
      * @param filename the file's name
      * @param before   the file in the "from" version, or {@code null} when it was added
      * @param after    the file in the "to" version, or {@code null} when it was deleted

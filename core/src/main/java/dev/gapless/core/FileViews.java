@@ -58,6 +58,8 @@ public final class FileViews {
         }
 
         /**
+         * Returns the version the reader last saw that file at, or empty if it never saw it.
+         *
          * @param filename a file's name, in any Unicode normal form
          * @return the version the reader last saw that file at, or empty if it never saw it
          */

@@ -17,6 +17,8 @@ public record HistoryQuery(int limit, Integer before, String file) {
     public static final int MAX_LIMIT = 1_000;
 
     /**
+     * Creates a {@code HistoryQuery}.
+     *
      * @param limit  the most versions to return, 1 to {@link #MAX_LIMIT}
      * @param before only versions with a smaller number, or {@code null} for the newest
      * @param file   only versions whose change put, edited, moved or deleted this file, or {@code null} for every

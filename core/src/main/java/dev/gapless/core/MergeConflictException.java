@@ -58,22 +58,38 @@ public final class MergeConflictException extends GaplessException {
         this.conflicts = List.copyOf(conflicts);
     }
 
-    /** @return the file */
+    /**
+     * Returns the file.
+     *
+     * @return the file
+     */
     public String filename() {
         return filename;
     }
 
-    /** @return the version the writer saw */
+    /**
+     * Returns the version the writer saw.
+     *
+     * @return the version the writer saw
+     */
     public int baseVersion() {
         return baseVersion;
     }
 
-    /** @return the head version the write met */
+    /**
+     * Returns the head version the write met.
+     *
+     * @return the head version the write met
+     */
     public int headVersion() {
         return headVersion;
     }
 
-    /** @return the overlapping regions; empty when the file cannot be merged at all (see the message) */
+    /**
+     * Returns the overlapping regions; empty when the file cannot be merged at all (see the message).
+     *
+     * @return the overlapping regions; empty when the file cannot be merged at all (see the message)
+     */
     public List<ConflictRegion> conflicts() {
         return conflicts;
     }

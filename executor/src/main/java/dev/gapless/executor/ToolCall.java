@@ -30,6 +30,8 @@ public record ToolCall(String id, String name, String arguments, Reply reply) {
     }
 
     /**
+     * Creates a {@code ToolCall}.
+     *
      * @param id        the call's id
      * @param name      the tool's name
      * @param arguments the arguments as JSON text

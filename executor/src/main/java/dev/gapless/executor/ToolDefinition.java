@@ -26,6 +26,8 @@ public record ToolDefinition(String name, String description, JsonNode inputSche
     }
 
     /**
+     * Creates a {@code ToolDefinition}.
+     *
      * @param name        the name the model calls it by
      * @param description what it does, for the model
      * @param inputSchema the JSON Schema of its arguments

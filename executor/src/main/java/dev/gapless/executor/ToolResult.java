@@ -16,6 +16,8 @@ import java.util.Objects;
 public record ToolResult(String id, String name, boolean error, String content, ToolCall.Reply reply) {
 
     /**
+     * Creates a {@code ToolResult}.
+     *
      * @param id      the call's id
      * @param name    the tool's name
      * @param error   whether the call failed

@@ -239,7 +239,7 @@ final class TransactionEngine implements Engine {
         if (stored[0] == null) {
             throw new ArtifactNotFoundException(id);
         }
-        requireWholeRead(c, id, rows, texts, editSources); // read without the lock: a delete may fall between
+        requireWholeRead(tx.connection(), id, rows, texts, editSources); // unlocked: a delete may fall between
         Storage.Locked base = stored[0];
         // histories read without the lock hold if the compare-and-set does: the head did not move
         HeadState state = new HeadState(limits, connections.time(), base.head(), base.fileCount(), base.totalBytes(),
