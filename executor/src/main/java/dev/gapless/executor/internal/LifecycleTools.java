@@ -46,22 +46,27 @@ final class LifecycleTools {
         this.artifact = artifact;
     }
 
-    /** Runs a validated call of one of {@link #NAMES}; returns the answer's payload. */
-    ObjectNode handle(ToolCall call, JsonNode args, Duration timeLeft) {
+    /**
+     * Runs a validated call of one of {@link #NAMES}; returns the answer's payload. A diff without versions shows the
+     * latest version as the response found it ({@code turn}), so that a revert in the same response does not change
+     * what it shows.
+     */
+    ObjectNode handle(ToolCall call, JsonNode args, Duration timeLeft, Turn turn) {
         return switch (call.name()) {
-            case "get_code_diff" -> diff(args);
+            case "get_code_diff" -> diff(args, turn);
             case "revert_to_version" -> revert(call, args, timeLeft);
             default -> history(args);
         };
     }
 
-    private ObjectNode diff(JsonNode args) {
+    private ObjectNode diff(JsonNode args, Turn turn) {
         UUID id = artifact.get();
         int head = head(id);
         if (head == 0) {
             throw new EditTools.Refused("the artifact has no version yet: there is nothing to diff.");
         }
-        int to = args.has("to_version") ? args.path("to_version").asInt() : head;
+        int arrived = turn == null ? head : Math.min(head, turn.headAtArrival().orElse(head));
+        int to = args.has("to_version") ? args.path("to_version").asInt() : Math.max(1, arrived);
         int from = args.has("from_version") ? args.path("from_version").asInt() : Math.max(0, to - 1);
         for (int v : new int[] {to, from}) {
             if (v > head) {

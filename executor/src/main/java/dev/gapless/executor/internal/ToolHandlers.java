@@ -99,7 +99,7 @@ public final class ToolHandlers {
             }
             if (LifecycleTools.NAMES.contains(call.name())) {
                 return new ToolResult(call.id(), call.name(), false,
-                        Json.write(lifecycle.handle(call, arguments, timeLeft)));
+                        Json.write(lifecycle.handle(call, arguments, timeLeft, turn)));
             }
             ObjectNode payload = switch (call.name()) {
                 case "add_code_file" -> addFiles(call, List.of(arguments), timeLeft, turn)

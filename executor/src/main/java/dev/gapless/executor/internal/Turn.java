@@ -18,6 +18,12 @@ public final class Turn {
     /** The tools whose writes replace files whole, and so need a base. */
     static final Set<String> WHOLE_FILE_WRITES = Set.of("add_code_file", "add_code_files");
 
+    /**
+     * The tools that need the view for another reason: {@code get_code_diff} without versions shows the latest
+     * change as the response found it, not one a parallel call of the same response has just written.
+     */
+    static final Set<String> READS_AT_ARRIVAL = Set.of("get_code_diff");
+
     private final String viewer;
     private final boolean wholeResponse;
     private final FileViews.Seen seen;
@@ -51,7 +57,8 @@ public final class Turn {
      * @return the turn; a failure to read the view is kept, for the whole-file writes to report
      */
     public static Turn of(ToolHandlers handlers, String viewer, List<ToolCall> calls, boolean whole) {
-        boolean needed = calls.stream().anyMatch(c -> c != null && WHOLE_FILE_WRITES.contains(c.name()));
+        boolean needed = calls.stream().anyMatch(c -> c != null && (WHOLE_FILE_WRITES.contains(c.name())
+                || READS_AT_ARRIVAL.contains(c.name())));
         if (!needed) {
             return new Turn(viewer, whole, null, null);
         }
@@ -92,6 +99,15 @@ public final class Turn {
     /** @return whether these calls are all the calls of their response */
     boolean wholeResponse() {
         return wholeResponse;
+    }
+
+    /**
+     * The artifact's head when the response's calls arrived, where it was read.
+     *
+     * @return the head, or empty when the view was not read (or could not be)
+     */
+    java.util.OptionalInt headAtArrival() {
+        return seen == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(seen.headVersion());
     }
 
     /** @return the reader whose view this is */
