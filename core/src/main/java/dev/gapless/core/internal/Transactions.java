@@ -27,6 +27,11 @@ public final class Transactions {
         READ_COMMITTED("READ COMMITTED, READ WRITE"),
         /** SERIALIZABLE, READ WRITE. */
         SERIALIZABLE("SERIALIZABLE, READ WRITE"),
+        /**
+         * REPEATABLE READ, READ WRITE: a server-function append that merges reads the head, the file rows and their
+         * history in one snapshot, and its lock fails with 40001 (retried) if any append committed since.
+         */
+        REPEATABLE_READ_WRITE("REPEATABLE READ, READ WRITE"),
         /** REPEATABLE READ: the statements of a pruning step see one snapshot. */
         REPEATABLE_READ("REPEATABLE READ"),
         /** REPEATABLE READ READ ONLY: a read whose statements see one state of an artifact. */
