@@ -164,6 +164,58 @@ class PruneTest {
         assertThat(kept.latest(id).orElseThrow().snapshot().find("main.c").orElseThrow().content()).isEqualTo("v200");
     }
 
+    @Test
+    void aContentAWriterHoldsIsLeftForALaterPruneRatherThanWaitedFor() throws Exception {
+        UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "").id();
+        store.append(id, Change.batch(List.of(Change.put(CodeFile.of("a.txt", "old a")),
+                Change.put(CodeFile.of("b.txt", "old b")))));
+        store.append(id, Change.batch(List.of(Change.put(CodeFile.of("a.txt", "new a")),
+                Change.put(CodeFile.of("b.txt", "new b")))));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (java.sql.Connection holder = PG.dataSource().getConnection()) {
+            // what a writer's file row referencing "old a" holds until it commits: the foreign key's KEY SHARE lock
+            holder.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = holder.prepareStatement("SELECT 1 FROM artifact_contents"
+                    + " WHERE artifact_id = ? AND content = 'old a' FOR KEY SHARE")) {
+                lock.setObject(1, id);
+                try (java.sql.ResultSet rows = lock.executeQuery()) {
+                    assertThat(rows.next()).isTrue();
+                }
+            }
+            // a prune that waited for the holder would never return while it holds the lock
+            PruneResult first = pool.submit(() -> life.prune(id, Retention.keepLast(1))).get(60, TimeUnit.SECONDS);
+            assertThat(first.versionsRemoved()).isEqualTo(1);
+            assertThat(first.contentsRemoved()).isEqualTo(1);
+            holder.rollback();
+        } finally {
+            pool.shutdown();
+        }
+        PruneResult second = life.prune(id, Retention.keepLast(1));
+        assertThat(second.versionsRemoved()).isZero();
+        assertThat(second.contentsRemoved()).isEqualTo(1);
+        assertThat(Tables.rows(PG.dataSource(), "artifact_contents", id)).isEqualTo(2);
+        assertKept(id, 2, 2, Map.of());
+    }
+
+    @Test
+    void prunesOfOneArtifactRunningTogetherAllSucceedAndAgreeOnTheOldestKept() throws Exception {
+        UUID id = artifactWith(60);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<PruneResult>> prunes = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            prunes.add(pool.submit(() -> life.prune(id, Retention.keepLast(10))));
+        }
+        int removed = 0;
+        for (Future<PruneResult> f : prunes) {
+            PruneResult r = f.get(60, TimeUnit.SECONDS);
+            assertThat(r.oldestKept()).isEqualTo(51);
+            removed += r.versionsRemoved();
+        }
+        pool.shutdown();
+        assertThat(removed).isEqualTo(50);
+        assertKept(id, 51, 60, Map.of());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"row-lock", "server-function", "group-commit", "advisory-lock"})
     void pruningBesideWritersLosesNoWriteAndKeepsEveryKeptVersionReadable(String strategy) throws Exception {

@@ -32,11 +32,13 @@ import java.util.UUID;
  * </ol>
  *
  * <p>Writers go on beside it: none of these statements locks the artifact's row or anything a writer locks, except
- * the contents a step deletes. Safe to run concurrently with itself. Thread-safe.
+ * the contents a step deletes, and none waits for a writer: a content a writer holds is skipped (a later prune
+ * collects it if it is still unreferenced then). Safe to run concurrently with itself. Thread-safe.
  */
 public final class Pruner {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int MARK_ATTEMPTS = 5;
 
     private final Writer connections;
     private final TimeSource time;
@@ -85,8 +87,25 @@ public final class Pruner {
         return new PruneResult(id, oldest, versions, (int) removed[0], removed[1]);
     }
 
-    /** Step 1, in one transaction: the oldest version kept, with its manifest and its record. */
+    /**
+     * Step 1, in one transaction: the oldest version kept, with its manifest and its record. A concurrent prune of
+     * the same artifact that wrote either first makes this REPEATABLE READ transaction fail with 40001; it is run
+     * again, reading what that prune recorded.
+     */
     private int markOldest(Connection connection, UUID id, Retention retention) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return markOldestOnce(connection, id, retention);
+            } catch (SQLException e) {
+                boolean retryable = "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+                if (!retryable || attempt == MARK_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private int markOldestOnce(Connection connection, UUID id, Retention retention) throws SQLException {
         return Transactions.inTransaction(connection, Transactions.Isolation.REPEATABLE_READ, 0, tx -> {
             Connection c = tx.connection();
             VersionFiles.Span span = VersionFiles.span(c, id);
@@ -195,8 +214,13 @@ public final class Pruner {
             }
         }
         // the references written since the candidates were found are checked again by each delete
+        // SKIP LOCKED: a content a writer holds (its new file row references it, a KEY SHARE lock) is left for a
+        // later prune rather than waited for. Waiting while this statement holds the rows it already deleted made a
+        // deadlock with a writer that references one of those next (group commit writes several members' files),
+        // and the deadlock detector could pick the prune as its victim
         try (PreparedStatement delete = c.prepareStatement("DELETE FROM artifact_contents c"
-                + " WHERE c.artifact_id = ? AND c.sha256 = ANY (?::bytea[])"
+                + " WHERE (c.artifact_id, c.sha256) IN (SELECT l.artifact_id, l.sha256 FROM artifact_contents l"
+                + " WHERE l.artifact_id = ? AND l.sha256 = ANY (?::bytea[]) FOR UPDATE SKIP LOCKED)"
                 + " AND NOT EXISTS (SELECT 1 FROM artifact_files f WHERE f.artifact_id = c.artifact_id"
                 + " AND f.sha256 = c.sha256)"
                 + " AND NOT EXISTS (SELECT 1 FROM artifact_versions v,"
