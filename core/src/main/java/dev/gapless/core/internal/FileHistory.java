@@ -51,27 +51,56 @@ record FileHistory(String filename, int base, String baseText, List<Step> steps,
     static Map<String, FileHistory> readAll(Connection c, UUID id, List<Member> members, int head)
             throws SQLException {
         Map<String, FileHistory> out = new LinkedHashMap<>();
+        int oldest = -1;
+        List<Storage.VersionRow> since = null; // the versions after the oldest base, read once for every file
+        int sinceBase = Integer.MAX_VALUE;
         for (Member m : members) {
             for (PreparedChange.Leaf leaf : m.request().change().leaves()) {
                 if (leaf instanceof PreparedChange.Put put && put.hasBase() && put.base() < head) {
                     String key = key(put.filename(), put.base());
-                    if (!out.containsKey(key)) {
-                        out.put(key, read(c, id, put.filename(), put.base(), head));
+                    if (out.containsKey(key)) {
+                        continue;
                     }
+                    if (oldest < 0) {
+                        oldest = Lifecycle.oldestKept(c, id);
+                        sinceBase = oldestBase(members, head, oldest);
+                        since = sinceBase == Integer.MAX_VALUE ? List.of()
+                                : Storage.versions(c, id, sinceBase + 1, head);
+                    }
+                    out.put(key, read(c, id, put.filename(), put.base(), oldest, since));
                 }
             }
         }
         return out;
     }
 
-    /** The history of {@code filename} from {@code base} to {@code head}. */
-    static FileHistory read(Connection c, UUID id, String filename, int base, int head) throws SQLException {
-        int oldest = Lifecycle.oldestKept(c, id);
+    /** The oldest base older than {@code head} whose versions were kept, or {@link Integer#MAX_VALUE}. */
+    private static int oldestBase(List<Member> members, int head, int oldest) {
+        int min = Integer.MAX_VALUE;
+        for (Member m : members) {
+            for (PreparedChange.Leaf leaf : m.request().change().leaves()) {
+                if (leaf instanceof PreparedChange.Put put && put.hasBase() && put.base() < head
+                        && !(oldest > 1 && put.base() < oldest)) {
+                    min = Math.min(min, put.base());
+                }
+            }
+        }
+        return min;
+    }
+
+    /**
+     * The history of {@code filename} from {@code base} to the head.
+     *
+     * @param oldest the oldest version kept
+     * @param since  the versions after some base not newer than {@code base}, up to the head, oldest first
+     */
+    private static FileHistory read(Connection c, UUID id, String filename, int base, int oldest,
+                                    List<Storage.VersionRow> since) throws SQLException {
         if (oldest > 1 && base < oldest) {
             // the file at the base, or what changed it since, is gone: a merge cannot be computed, nor skipped
             return new FileHistory(filename, base, null, List.of(), oldest);
         }
-        List<Storage.VersionRow> later = Storage.versions(c, id, base + 1, head);
+        List<Storage.VersionRow> later = since.stream().filter(row -> row.number() > base).toList();
         List<Storage.VersionRow> touching = new ArrayList<>();
         List<ChangeJson.Entry> after = new ArrayList<>();
         for (Storage.VersionRow row : later) {
