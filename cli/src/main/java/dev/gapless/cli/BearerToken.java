@@ -38,7 +38,9 @@ record BearerToken(String value, String source) {
     /** The line that tells the user which token to send. */
     String describe() {
         return source == null ? "bearer token: " + value + "   (generated for this run; choose one with --token or $"
-                + VARIABLE + "; it may use every chat)" : "bearer token: from " + source + " (it may use every chat)";
+                + VARIABLE + "; it may use every chat)" : "bearer token: from " + source + " (it may use every chat"
+                + (source.equals("--token") ? "; a command line is visible to every local user (ps): prefer $"
+                + VARIABLE : "") + ")";
     }
 
     private static String generated() {

@@ -90,7 +90,8 @@ class McpHttpCommandTest {
             URI endpoint = URI.create(value(server, "MCP endpoint:"));
             String viewer = value(server, "viewer:");
             assertThat(viewer).isEqualTo("http://127.0.0.1:" + endpoint.getPort() + "/viewer/#token=" + token);
-            assertThat(value(server, "bearer token:")).startsWith("from --token");
+            assertThat(value(server, "bearer token:")).startsWith("from --token")
+                    .contains("visible to every local user (ps): prefer $GAPLESS_MCP_TOKEN");
             HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(viewer))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
