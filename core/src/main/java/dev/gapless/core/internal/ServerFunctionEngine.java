@@ -1,12 +1,10 @@
 package dev.gapless.core.internal;
 
-import dev.gapless.core.ArtifactNotFoundException;
 import dev.gapless.core.FileMerge;
 import dev.gapless.core.InvalidChangeException;
 import dev.gapless.core.MergeConflictException;
 import dev.gapless.core.VersionPrunedException;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -108,25 +106,18 @@ final class ServerFunctionEngine implements Engine {
                 sources.add(put.filename());
             }
         }
-        Storage.Locked[] read = new Storage.Locked[1];
-        Storage.readCounters(script, id, read);
-        Map<String, HeadState.FileRow> rows = new HashMap<>();
-        Map<String, HeadState.KeyRow> found = new HashMap<>();
-        Map<String, String> texts = new HashMap<>();
-        Storage.readHead(script, id, filenames, r.idempotencyKey() == null ? List.of() : List.of(r.idempotencyKey()),
-                sources, rows, found, texts);
+        HeadRead read = new HeadRead(id);
+        Storage.readCounters(script, read);
+        Storage.readHead(script, read, filenames, r.idempotencyKey() == null ? List.of() : List.of(r.idempotencyKey()),
+                sources);
         tx.run(script);
-        if (read[0] == null) {
-            throw new ArtifactNotFoundException(id);
-        }
-        Storage.Locked head = read[0];
-        HeadState state = new HeadState(limits, connections.time(), head.head(), head.fileCount(),
-                head.totalBytes(), head.changesSinceManifest(), rows, found, texts)
+        Storage.Locked head = read.counters();
+        HeadState state = read.state(limits, connections.time())
                 .merging(merges, FileHistory.readAll(tx.connection(), id, List.of(member), head.head()));
         MemberResult result = state.apply(member, attempt, false);
         Map<String, Digest> preconditions = new LinkedHashMap<>();
         for (String name : filenames) {
-            HeadState.FileRow row = rows.get(name);
+            HeadState.FileRow row = read.rows.get(name);
             preconditions.put(name, row == null ? null : row.sha256());
         }
         if (result instanceof MemberResult.Rejected rejected) {

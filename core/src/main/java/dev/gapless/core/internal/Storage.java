@@ -171,14 +171,9 @@ final class Storage {
     record Locked(int head, int fileCount, long totalBytes, int changesSinceManifest) {
     }
 
-    /** Receives a {@link Locked} from a statement returning head and counters. */
-    static Script.Rows locked(Locked[] into) {
-        return row -> into[0] = new Locked(row.getInt(1), row.getInt(2), row.getLong(3), row.getInt(4));
-    }
-
     /** Reads head and counters without a lock. */
-    static void readCounters(Script s, UUID id, Locked[] into) {
-        s.add("SELECT head_version, " + COUNTERS + " FROM artifacts WHERE id = ?", locked(into), id);
+    static void readCounters(Script s, HeadRead into) {
+        s.add("SELECT head_version, " + COUNTERS + " FROM artifacts WHERE id = ?", into.countersRow(), into.id());
     }
 
     /**
@@ -187,9 +182,9 @@ final class Storage {
      * waited for a row lock still reads with the snapshot it started with, so reading in the same statement would
      * miss what the previous holder committed. An attempt that ends up writing nothing rolls the move back.
      */
-    static void lockAndMoveHead(Script s, UUID id, Locked[] into) {
+    static void lockAndMoveHead(Script s, HeadRead into) {
         s.add("UPDATE artifacts SET head_version = head_version + 1 WHERE id = ?"
-                + " RETURNING head_version - 1, " + COUNTERS, locked(into), id);
+                + " RETURNING head_version - 1, " + COUNTERS, into.countersRow(), into.id());
     }
 
     /** Takes a transaction-scoped advisory lock on a 64-bit key. */
@@ -216,13 +211,13 @@ final class Storage {
     /**
      * Reads the rows of the named files and the versions written with any of the keys, in one statement.
      */
-    static void readTouched(Script s, UUID id, Collection<String> filenames, Collection<String> keys,
-                            Map<String, HeadState.FileRow> rows, Map<String, HeadState.KeyRow> found) {
-        withCustomPlans(s, () -> readTouchedRows(s, id, filenames, keys, rows, found));
+    static void readTouched(Script s, HeadRead into, Collection<String> filenames, Collection<String> keys) {
+        withCustomPlans(s, () -> readTouchedRows(s, into, filenames, keys));
     }
 
-    private static void readTouchedRows(Script s, UUID id, Collection<String> filenames, Collection<String> keys,
-                                        Map<String, HeadState.FileRow> rows, Map<String, HeadState.KeyRow> found) {
+    private static void readTouchedRows(Script s, HeadRead into, Collection<String> filenames,
+                                        Collection<String> keys) {
+        UUID id = into.id();
         // the touched files and their case twins (by gapless_fold, which artifact_files is indexed by)
         s.add("SELECT true, filename, language, description, sha256, bytes, added_version, added_index, NULL::text"
                 + " FROM artifact_files WHERE artifact_id = ? AND filename = ANY (?::text[])"
@@ -236,13 +231,13 @@ final class Storage {
                 + " SELECT false, idempotency_key, message, reason, request_sha256, 0, NULL, NULL, failure_type"
                 + " FROM artifact_key_failures WHERE artifact_id = ? AND idempotency_key = ANY (?::text[])", row -> {
                     if (row.getBoolean(1)) {
-                        rows.put(row.getString(2), new HeadState.FileRow(row.getString(2), row.getString(3),
+                        into.rows.put(row.getString(2), new HeadState.FileRow(row.getString(2), row.getString(3),
                                 row.getString(4), Digest.ofBytes(row.getBytes(5)), row.getInt(6), row.getInt(7),
                                 row.getInt(8)));
                     } else {
                         byte[] request = row.getBytes(5);
                         String failureType = row.getString(9);
-                        found.put(row.getString(2), new HeadState.KeyRow(row.getInt(6), failureType == null
+                        into.keys.put(row.getString(2), new HeadState.KeyRow(row.getInt(6), failureType == null
                                 ? row.getString(3) : null, request == null ? null : Digest.ofBytes(request),
                                 failureType == null ? null
                                         : new Failures.Recorded(failureType, row.getString(4), row.getString(3))));
@@ -258,13 +253,12 @@ final class Storage {
      * written with any of the keys, and the content of the files that edits apply to (after the lock, where there is
      * one; none read when {@code editSources} is empty).
      */
-    static void readHead(Script s, UUID id, Collection<String> filenames, Collection<String> keys,
-                         Collection<String> editSources, Map<String, HeadState.FileRow> rows,
-                         Map<String, HeadState.KeyRow> found, Map<String, String> texts) {
+    static void readHead(Script s, HeadRead into, Collection<String> filenames, Collection<String> keys,
+                         Collection<String> editSources) {
         withCustomPlans(s, () -> {
-            readTouchedRows(s, id, filenames, keys, rows, found);
+            readTouchedRows(s, into, filenames, keys);
             if (!editSources.isEmpty()) {
-                readContentRows(s, id, editSources, texts);
+                readContentRows(s, into.id(), editSources, into.texts);
             }
         });
     }
@@ -381,12 +375,11 @@ final class Storage {
     /** The versions written with any of {@code keys} (or the rejections recorded under them), by key. */
     static Map<String, HeadState.KeyRow> findKeys(Connection c, UUID id, Collection<String> keys)
             throws SQLException {
-        Map<String, HeadState.KeyRow> found = new HashMap<>();
-        Map<String, HeadState.FileRow> none = new HashMap<>();
+        HeadRead read = new HeadRead(id);
         Script s = new Script();
-        readTouched(s, id, List.of(), keys, none, found);
+        readTouched(s, read, List.of(), keys);
         s.run(c);
-        return found;
+        return read.keys;
     }
 
     // ---- the server function ----------------------------------------------------------------------------------

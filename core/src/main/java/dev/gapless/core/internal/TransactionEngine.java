@@ -4,7 +4,6 @@ import dev.gapless.core.ArtifactNotFoundException;
 import dev.gapless.core.VersionConflictException;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -143,31 +142,24 @@ final class TransactionEngine implements Engine {
                                                         Set<String> editSources, Set<Digest> inserted)
             throws SQLException {
         UUID id = open.get(0).request().artifactId();
-        Storage.Locked[] locked = new Storage.Locked[1];
+        HeadRead read = new HeadRead(id);
         switch (locking) {
-            case NONE, COMPARE_AND_SET -> Storage.readCounters(script, id, locked);
-            case ROW, SPECULATIVE -> Storage.lockAndMoveHead(script, id, locked);
+            case NONE, COMPARE_AND_SET -> Storage.readCounters(script, read);
+            case ROW, SPECULATIVE -> Storage.lockAndMoveHead(script, read);
             case ADVISORY -> {
                 Storage.advisoryLock(script, id.getMostSignificantBits() ^ id.getLeastSignificantBits());
-                Storage.lockAndMoveHead(script, id, locked);
+                Storage.lockAndMoveHead(script, read);
             }
             default -> throw new IllegalStateException(locking.name());
         }
-        Map<String, HeadState.FileRow> rows = new HashMap<>();
-        Map<String, HeadState.KeyRow> found = new HashMap<>();
-        Map<String, String> texts = new HashMap<>(); // edits apply to the content read after the lock
-        Storage.readHead(script, id, filenames, keys, editSources, rows, found, texts);
+        Storage.readHead(script, read, filenames, keys, editSources); // edits apply to the content read after the lock
         tx.run(script);
-        if (locked[0] == null) {
-            throw new ArtifactNotFoundException(id);
-        }
+        int headVersion = read.counters().head();
         java.sql.Connection c = tx.connection();
-        requireWholeRead(c, id, rows, texts, editSources);
-        Storage.Locked head = locked[0];
+        requireWholeRead(c, id, read.rows, read.texts, editSources);
         // a put based on an older version merges with what changed its file since: read under the lock
-        HeadState state = new HeadState(limits, connections.time(), head.head(), head.fileCount(),
-                head.totalBytes(), head.changesSinceManifest(), rows, found, texts)
-                .merging(merges, FileHistory.readAll(c, id, open, head.head()));
+        HeadState state = read.state(limits, connections.time())
+                .merging(merges, FileHistory.readAll(c, id, open, headVersion));
         Map<Member, MemberResult> results = new LinkedHashMap<>();
         for (Member m : open) {
             results.put(m, state.apply(m, attempt, locking.locks()));
@@ -229,22 +221,16 @@ final class TransactionEngine implements Engine {
                                                 Set<String> filenames, Set<String> keys, Set<String> editSources)
             throws SQLException {
         UUID id = open.get(0).request().artifactId();
-        Storage.Locked[] stored = new Storage.Locked[1];
-        Storage.readCounters(first, id, stored);
-        Map<String, HeadState.FileRow> rows = new HashMap<>();
-        Map<String, HeadState.KeyRow> found = new HashMap<>();
-        Map<String, String> texts = new HashMap<>();
-        Storage.readHead(first, id, filenames, keys, editSources, rows, found, texts);
+        HeadRead read = new HeadRead(id);
+        Storage.readCounters(first, read);
+        Storage.readHead(first, read, filenames, keys, editSources);
         tx.run(first);
-        if (stored[0] == null) {
-            throw new ArtifactNotFoundException(id);
-        }
-        requireWholeRead(tx.connection(), id, rows, texts, editSources); // unlocked: a delete may fall between
-        Storage.Locked base = stored[0];
+        int baseHead = read.counters().head();
+        // unlocked: a delete may fall between
+        requireWholeRead(tx.connection(), id, read.rows, read.texts, editSources);
         // histories read without the lock hold if the compare-and-set does: the head did not move
-        HeadState state = new HeadState(limits, connections.time(), base.head(), base.fileCount(), base.totalBytes(),
-                base.changesSinceManifest(), rows, found, texts)
-                .merging(merges, FileHistory.readAll(tx.connection(), id, open, base.head()));
+        HeadState state = read.state(limits, connections.time())
+                .merging(merges, FileHistory.readAll(tx.connection(), id, open, baseHead));
         Map<Member, MemberResult> results = new LinkedHashMap<>();
         for (Member m : open) {
             MemberResult r = state.apply(m, attempt, false);
@@ -274,22 +260,18 @@ final class TransactionEngine implements Engine {
                                                                 int attempt) throws SQLException {
         AppendRequest r = member.request();
         UUID id = r.artifactId();
-        Storage.Locked[] locked = new Storage.Locked[1];
-        Storage.readCounters(first, id, locked);
-        Map<String, HeadState.KeyRow> found = new HashMap<>();
-        Storage.readTouched(first, id, List.of(), r.idempotencyKey() == null ? List.of()
-                : List.of(r.idempotencyKey()), new HashMap<>(), found);
+        HeadRead read = new HeadRead(id);
+        Storage.readCounters(first, read);
+        Storage.readTouched(first, read, List.of(), r.idempotencyKey() == null ? List.of()
+                : List.of(r.idempotencyKey()));
         tx.run(first);
-        if (locked[0] == null) {
-            throw new ArtifactNotFoundException(id);
-        }
-        int head = locked[0].head();
+        int head = read.counters().head();
         if (head == r.expectedVersion()) {
             return null;
         }
-        HeadState.KeyRow done = r.idempotencyKey() == null ? null : found.get(r.idempotencyKey());
+        HeadState.KeyRow done = r.idempotencyKey() == null ? null : read.keys.get(r.idempotencyKey());
         if (done != null) {
-            HeadState state = new HeadState(limits, connections.time(), head, 0, 0, 0, Map.of(), found);
+            HeadState state = new HeadState(limits, connections.time(), head, 0, 0, 0, Map.of(), read.keys);
             return Map.of(member, state.apply(member, attempt, false));
         }
         return Map.of(member, new MemberResult.Rejected(new VersionConflictException(id, r.expectedVersion(), head),

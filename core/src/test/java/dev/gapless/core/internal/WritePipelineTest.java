@@ -91,8 +91,7 @@ class WritePipelineTest {
 
     private static void lookup(Connection c, UUID id, String key) throws java.sql.SQLException {
         Script s = new Script();
-        Storage.readHead(s, id, List.of("a.txt"), List.of(key), List.of(), new java.util.HashMap<>(),
-                new java.util.HashMap<>(), new java.util.HashMap<>());
+        Storage.readHead(s, new HeadRead(id), List.of("a.txt"), List.of(key), List.of());
         s.run(c);
     }
 
