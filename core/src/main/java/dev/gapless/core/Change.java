@@ -1,5 +1,6 @@
 package dev.gapless.core;
 
+import dev.gapless.core.internal.Summaries;
 import dev.gapless.core.internal.TextEdits;
 import dev.gapless.core.internal.V4a;
 import java.util.ArrayList;
@@ -222,7 +223,7 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
 
         @Override
         public String summary(Snapshot before) {
-            return (before.contains(file.filename()) ? "Updated " : "Added ") + file.filename();
+            return Summaries.put(file.filename(), before.contains(file.filename()));
         }
     }
 
@@ -253,7 +254,7 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
 
         @Override
         public String summary(Snapshot before) {
-            return "Removed " + filename;
+            return Summaries.removed(filename);
         }
     }
 

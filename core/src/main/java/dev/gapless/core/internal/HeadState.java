@@ -302,7 +302,7 @@ final class HeadState {
                         && Objects.equals(before.language(), after.language())
                         && Objects.equals(before.description(), after.description());
                 edited.put(name, content);
-                part = (before == null ? "Added " : "Updated ") + name;
+                part = Summaries.put(name, before != null);
             } else if (leaf instanceof PreparedChange.Edit edit) {
                 unchanged = false;
                 String source = edit.source();
@@ -363,7 +363,7 @@ final class HeadState {
                 }
                 after = null;
                 edited.put(name, null);
-                part = "Removed " + name;
+                part = Summaries.removed(name);
             }
             overlay.put(name, after);
             indexFold(name);

@@ -147,7 +147,7 @@ final class ServerFunctionEngine implements Engine {
     private static String unchangedSummary(PreparedChange change) {
         StringBuilder out = new StringBuilder();
         for (PreparedChange.Leaf leaf : change.leaves()) {
-            out.append(out.isEmpty() ? "" : "; ").append("Updated ").append(leaf.filename());
+            out.append(out.isEmpty() ? "" : "; ").append(Summaries.put(leaf.filename(), true));
         }
         return out.toString();
     }
