@@ -160,7 +160,10 @@ public final class McpHttpServer implements AutoCloseable {
         return URI.create("http://" + h + ":" + port() + ENDPOINT);
     }
 
-    /** Stops listening; requests in flight get up to five seconds. */
+    /**
+     * Stops listening; requests in flight get up to five seconds, and those still running then are cut (a tool call
+     * cut so has the outcome its client is told of when it times out: unknown, to be retried with the same id).
+     */
     @Override
     public void close() throws Exception {
         resources.close();
@@ -170,7 +173,7 @@ public final class McpHttpServer implements AutoCloseable {
         try {
             mcp.closeGracefully();
         } finally {
-            jetty.stop();
+            ViewerServer.stop(jetty);
         }
     }
 
