@@ -7,9 +7,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
-import dev.gapless.executor.json.Json;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.gapless.executor.internal.tools.ToolRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,7 +17,9 @@ import java.util.Optional;
 
 /**
  * The tools Gapless offers, with their JSON Schemas, and validation of arguments against them (networknt
- * json-schema-validator 2.x, draft 2020-12). Immutable and thread-safe.
+ * json-schema-validator 2.x, draft 2020-12). Each tool is registered once, with its handler and hints, in the
+ * executor's internal registry; this is the view of it that formats, adapters and the MCP server read. Immutable and
+ * thread-safe.
  */
 public final class ToolCatalog {
 
@@ -104,27 +104,12 @@ public final class ToolCatalog {
     }
 
     private static ToolCatalog load() {
-        JsonNode root;
-        try (InputStream in = ToolCatalog.class.getResourceAsStream("tools.json")) {
-            if (in == null) {
-                throw new IllegalStateException("tools.json missing from the classpath");
-            }
-            root = Json.MAPPER.readTree(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read tools.json", e);
-        }
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                 builder -> builder.schemaRegistryConfig(
                         SchemaRegistryConfig.builder().pathType(PathType.JSON_POINTER).build()));
-        List<ToolDefinition> tools = new ArrayList<>();
+        List<ToolDefinition> tools = ToolRegistry.standard().definitions();
         Map<String, Schema> schemas = new LinkedHashMap<>();
-        for (JsonNode tool : root) {
-            JsonNode hints = tool.path("hints");
-            ToolDefinition definition = new ToolDefinition(tool.path("name").asText(),
-                    tool.path("description").asText(), tool.path("input_schema"),
-                    new ToolDefinition.Hints(hints.path("read_only").asBoolean(),
-                            hints.path("destructive").asBoolean(), hints.path("idempotent").asBoolean()));
-            tools.add(definition);
+        for (ToolDefinition definition : tools) {
             schemas.put(definition.name(), registry.getSchema(definition.inputSchema()));
         }
         return new ToolCatalog(tools, schemas);

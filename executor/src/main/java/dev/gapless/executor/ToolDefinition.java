@@ -14,9 +14,10 @@ import java.util.Objects;
 public record ToolDefinition(String name, String description, JsonNode inputSchema, Hints hints) {
 
     /**
-     * What a client may assume of a tool, declared with it in the catalog. Reads change nothing. Writes only append:
-     * every earlier version stays readable, so a write is destructive only when it may delete files (a delete, a
-     * patch, a revert); a write is idempotent when the client sends its call id, which is then the idempotency key.
+     * What a client may assume of a tool, declared by the tool where it is registered. Reads change nothing. Writes
+     * only append: every earlier version stays readable, so a write is destructive only when it may delete files (a
+     * delete, a patch, a revert); a write is idempotent when the client sends its call id, which is then the
+     * idempotency key.
      *
      * @param readOnly    whether it changes nothing
      * @param destructive whether it may delete files (meaningful for a write)

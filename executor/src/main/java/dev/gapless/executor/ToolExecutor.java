@@ -4,9 +4,8 @@ import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Outcome;
 import dev.gapless.executor.internal.CallRunner;
 import dev.gapless.executor.internal.FairScheduler;
-import dev.gapless.executor.internal.ToolHandlers;
-import dev.gapless.executor.internal.Turn;
-import dev.gapless.executor.internal.Wording;
+import dev.gapless.executor.internal.tools.ChatTools;
+import dev.gapless.executor.internal.tools.Turn;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,9 +69,9 @@ public final class ToolExecutor implements AutoCloseable {
     private final CallRunner runner;
     private final FairScheduler workers;
     private final boolean virtualThreads;
-    private final Map<String, ToolHandlers> handlers = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<String, ChatTools> handlers = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ToolHandlers> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, ChatTools> eldest) {
             return size() > REMEMBERED_CHATS;
         }
     };
@@ -287,7 +286,7 @@ public final class ToolExecutor implements AutoCloseable {
             throw new IllegalArgumentException("chatId must not be blank");
         }
         long deadline = System.nanoTime() + callTimeout.toNanos();
-        ToolHandlers chat = handlersOf(chatId);
+        ChatTools chat = handlersOf(chatId);
         // the view the calls were made from, read before any of them runs
         Turn turn = Turn.of(chat, viewer, calls, wholeResponse);
         List<Task> tasks = new ArrayList<>(calls.size());
@@ -310,9 +309,9 @@ public final class ToolExecutor implements AutoCloseable {
         return results;
     }
 
-    private ToolHandlers handlersOf(String chat) {
+    private ChatTools handlersOf(String chat) {
         synchronized (handlers) {
-            return handlers.computeIfAbsent(chat, c -> new ToolHandlers(store, c, ARTIFACT_TYPE, title));
+            return handlers.computeIfAbsent(chat, c -> new ChatTools(store, c, ARTIFACT_TYPE, title));
         }
     }
 
@@ -327,14 +326,14 @@ public final class ToolExecutor implements AutoCloseable {
     /** One queued call: run once by a worker, unless the caller gave up on it before it started. */
     private final class Task implements Runnable {
         final String chat;
-        final ToolHandlers handlers;
+        final ChatTools handlers;
         final ToolCall call;
         final long deadline;
         final Turn turn;
         final CompletableFuture<ToolResult> result = new CompletableFuture<>();
         private final AtomicBoolean claimed = new AtomicBoolean();
 
-        Task(String chat, ToolHandlers handlers, ToolCall call, long deadline, Turn turn) {
+        Task(String chat, ChatTools handlers, ToolCall call, long deadline, Turn turn) {
             this.chat = chat;
             this.handlers = handlers;
             this.call = call;

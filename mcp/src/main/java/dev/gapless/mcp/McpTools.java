@@ -1,9 +1,11 @@
 package dev.gapless.mcp;
 
+import dev.gapless.core.Outcome;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolDefinition;
 import dev.gapless.executor.ToolExecutor;
 import dev.gapless.executor.ToolResult;
+import dev.gapless.executor.Wording;
 import dev.gapless.executor.json.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -56,9 +58,9 @@ final class McpTools {
     }
 
     /**
-     * What a client may assume of a tool, as the catalog declares it ({@link ToolDefinition.Hints}); a write is
-     * idempotent when the client sends its call id ({@code _meta.tool_call_id}). No tool reaches outside the artifact
-     * store.
+     * What a client may assume of a tool, as the tool declares it in the executor's registry
+     * ({@link ToolDefinition.Hints}); a write is idempotent when the client sends its call id
+     * ({@code _meta.tool_call_id}). No tool reaches outside the artifact store.
      */
     static McpSchema.ToolAnnotations annotations(ToolDefinition.Hints declared) {
         McpSchema.ToolAnnotations.Builder hints = McpSchema.ToolAnnotations.builder().openWorldHint(false)
@@ -77,9 +79,9 @@ final class McpTools {
         Optional<String> chat = chatOf(executor, context, request.meta());
         if (chat.isEmpty()) {
             return McpSchema.CallToolResult.builder().isError(true).addTextContent(Json.write(Json.MAPPER
-                    .createObjectNode().put("error", "no chat: name the chat whose code artifact the tools work on,"
-                            + " in the request's _meta as \"" + META_CHAT + "\" or in the " + McpHttpServer.CHAT_HEADER
-                            + " header; nothing was written."))).build();
+                    .createObjectNode().put("error", Wording.failed("no chat: name the chat whose code artifact the"
+                            + " tools work on, in the request's _meta as \"" + META_CHAT + "\" or in the "
+                            + McpHttpServer.CHAT_HEADER + " header", Outcome.NOT_APPLIED)))).build();
         }
         Object scope = context == null ? null : context.get(SCOPE);
         if (scope instanceof ChatScope chats && !chats.allows(chat.get())) {

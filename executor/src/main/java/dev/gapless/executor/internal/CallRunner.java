@@ -3,12 +3,17 @@ package dev.gapless.executor.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gapless.core.InvalidChangeException;
+import dev.gapless.core.GaplessException;
 import dev.gapless.core.Outcome;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolCallListener;
 import dev.gapless.executor.ToolCatalog;
 import dev.gapless.executor.ToolResult;
+import dev.gapless.executor.Wording;
+import dev.gapless.executor.internal.tools.ChatTools;
+import dev.gapless.executor.internal.tools.Refused;
+import dev.gapless.executor.internal.tools.ToolRegistry;
+import dev.gapless.executor.internal.tools.Turn;
 import dev.gapless.executor.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +24,7 @@ import org.slf4j.MDC;
 
 /**
  * One call, on a worker thread: checks the call and its arguments (size, JSON, schema) before any I/O, hands a valid
- * call to the chat's {@link ToolHandlers}, and turns anything unexpected into an error result. Thread-safe.
+ * call to the chat's {@link ChatTools}, and turns anything unexpected into an error result. Thread-safe.
  */
 public final class CallRunner {
 
@@ -53,13 +58,13 @@ public final class CallRunner {
      * Runs one call on this thread, with the chat and call ids in the MDC and the listener told around it.
      *
      * @param chat     the chat
-     * @param handlers the chat's handlers
+     * @param handlers the chat's tools
      * @param call     the call, possibly {@code null} or malformed
      * @param deadline the call's deadline, in {@link System#nanoTime()} terms
      * @param turn     the view the call's response was made from
      * @return its result, never {@code null}
      */
-    public ToolResult run(String chat, ToolHandlers handlers, ToolCall call, long deadline, Turn turn) {
+    public ToolResult run(String chat, ChatTools handlers, ToolCall call, long deadline, Turn turn) {
         String id = call == null ? null : call.id();
         MDC.put("chat_id", chat);
         MDC.put("tool_call_id", String.valueOf(id));
@@ -98,7 +103,7 @@ public final class CallRunner {
         }
     }
 
-    private ToolResult runChecked(ToolHandlers handlers, ToolCall call, long deadline, Turn turn) {
+    private ToolResult runChecked(ChatTools handlers, ToolCall call, long deadline, Turn turn) {
         if (call == null) {
             return error(null, "a tool call is missing");
         }
@@ -127,14 +132,12 @@ public final class CallRunner {
         if (arguments == null || arguments.isMissingNode()) {
             arguments = Json.MAPPER.createObjectNode();
         }
-        if ("apply_patch".equals(call.name()) && PatchOperation.isOperation(arguments)) {
-            try {
-                arguments = PatchOperation.arguments(arguments);
-            } catch (PatchOperation.Refused e) {
-                return error(call, Wording.failed("rejected: " + e.getMessage(), Outcome.NOT_APPLIED));
-            } catch (InvalidChangeException e) {
-                return error(call, ToolHandlers.safeMessage(e));
-            }
+        try {
+            arguments = ToolRegistry.standard().tool(call.name()).arguments(arguments);
+        } catch (Refused e) {
+            return error(call, e.getMessage());
+        } catch (GaplessException e) {
+            return error(call, Wording.of(e));
         }
         List<String> problems = catalog.validate(call.name(), arguments);
         if (!problems.isEmpty()) {
@@ -156,6 +159,6 @@ public final class CallRunner {
      * @return the error result
      */
     public static ToolResult error(ToolCall call, String message) {
-        return ToolHandlers.error(call == null ? null : call.id(), call == null ? null : call.name(), message);
+        return ChatTools.error(call == null ? null : call.id(), call == null ? null : call.name(), message);
     }
 }

@@ -1,10 +1,9 @@
-package dev.gapless.executor.internal;
+package dev.gapless.executor.internal.tools;
 
 import dev.gapless.core.FileViews;
 import dev.gapless.core.GaplessException;
 import dev.gapless.executor.ToolCall;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The view one model response's calls were made from. All calls of a response were produced from the same view, so
@@ -14,15 +13,6 @@ import java.util.Set;
  * has landed is still based on what the model saw. Immutable, thread-safe.
  */
 public final class Turn {
-
-    /** The tools whose writes replace files whole, and so need a base. */
-    static final Set<String> WHOLE_FILE_WRITES = Set.of("add_code_file", "add_code_files");
-
-    /**
-     * The tools that need the view for another reason: {@code get_code_diff} without versions shows the latest
-     * change as the response found it, not one a parallel call of the same response has just written.
-     */
-    static final Set<String> READS_AT_ARRIVAL = Set.of("get_code_diff");
 
     private final String viewer;
     private final boolean wholeResponse;
@@ -48,22 +38,24 @@ public final class Turn {
     /**
      * The view of a response's calls.
      *
-     * @param handlers the chat's handlers
+     * @param chat     the chat's tools
      * @param viewer   the reader: {@code ""} for the chat as a whole, or a client of it
-     * @param calls    the response's calls; the view is read only if one of them writes a file whole
+     * @param calls    the response's calls; the view is read only if one of their tools reads it
+     *                 ({@link Tool#readsViewAtArrival()}: a whole-file write, {@code get_code_diff})
      * @param whole    whether {@code calls} are all the calls of the response; {@code false} for one call of a
      *                 response whose other calls come separately (MCP, LangChain4j), whose results the model has not
      *                 seen when they arrive
      * @return the turn; a failure to read the view is kept, for the whole-file writes to report
      */
-    public static Turn of(ToolHandlers handlers, String viewer, List<ToolCall> calls, boolean whole) {
-        boolean needed = calls.stream().anyMatch(c -> c != null && (WHOLE_FILE_WRITES.contains(c.name())
-                || READS_AT_ARRIVAL.contains(c.name())));
+    public static Turn of(ChatTools chat, String viewer, List<ToolCall> calls, boolean whole) {
+        ToolRegistry tools = ToolRegistry.standard();
+        boolean needed = calls.stream().anyMatch(c -> c != null
+                && tools.find(c.name()).map(Tool::readsViewAtArrival).orElse(false));
         if (!needed) {
             return new Turn(viewer, whole, null, null);
         }
         try {
-            return new Turn(viewer, whole, handlers.seen(viewer), null);
+            return new Turn(viewer, whole, chat.seen(viewer), null);
         } catch (GaplessException e) {
             return new Turn(viewer, whole, null, e);
         }

@@ -1,4 +1,4 @@
-package dev.gapless.executor.internal;
+package dev.gapless.executor.internal.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.core.AppendResult;
@@ -14,9 +14,9 @@ import java.util.TreeMap;
 /**
  * What a write tells the model, in a form it can act on: {@code ok}, {@code ok} with what it was merged with, or
  * {@code unchanged} with the current version; and for a refused merge, both sides of each conflicting region and what
- * to do. Stateless.
+ * to do. Stateless and thread-safe.
  */
-final class WriteReport {
+public final class WriteReport {
 
     /** The most lines of one side of one conflicting region shown; the rest is counted. */
     static final int MAX_SIDE_LINES = 40;
@@ -83,8 +83,11 @@ final class WriteReport {
     /**
      * The message of a refused merge: the file, the versions, both sides of each conflicting region, nothing written,
      * and to read the file again and rewrite it.
+     *
+     * @param e the refused merge
+     * @return the message
      */
-    static String conflict(MergeConflictException e) {
+    public static String conflict(MergeConflictException e) {
         StringBuilder out = new StringBuilder("conflict: '").append(e.filename()).append("' changed since version ")
                 .append(e.baseVersion()).append(", which this write was based on, and version ").append(e.headVersion())
                 .append(" changed ");

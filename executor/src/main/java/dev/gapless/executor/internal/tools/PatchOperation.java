@@ -1,4 +1,4 @@
-package dev.gapless.executor.internal;
+package dev.gapless.executor.internal.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,7 +41,7 @@ final class PatchOperation {
      *
      * @param arguments {@code {"operation": {...}}}
      * @return the arguments with the one-file patch
-     * @throws Refused naming what is wrong with the operation; nothing is written
+     * @throws Malformed naming what is wrong with the operation; nothing is written
      */
     static ObjectNode arguments(JsonNode arguments) {
         JsonNode operation = arguments.path("operation");
@@ -49,22 +49,22 @@ final class PatchOperation {
         JsonNode pathNode = operation.path("path");
         JsonNode diff = operation.path("diff");
         if (!operation.isObject()) {
-            throw new Refused("the apply_patch operation must be an object with type, path and diff");
+            throw new Malformed("the apply_patch operation must be an object with type, path and diff");
         }
         String header = switch (type) {
             case "create_file" -> "*** Add File: ";
             case "update_file" -> "*** Update File: ";
             case "delete_file" -> "*** Delete File: ";
-            default -> throw new Refused("the apply_patch operation's type must be create_file, update_file or"
+            default -> throw new Malformed("the apply_patch operation's type must be create_file, update_file or"
                     + " delete_file, was '" + type + "'");
         };
         if (!pathNode.isTextual() || pathNode.asText().isBlank()) {
-            throw new Refused("the apply_patch operation has no path: give the file it changes as operation.path");
+            throw new Malformed("the apply_patch operation has no path: give the file it changes as operation.path");
         }
         String path = pathNode.asText();
         requirePrintable(path);
         if (!type.equals("delete_file") && !diff.isTextual()) {
-            throw new Refused("the apply_patch operation " + type + " of '" + path + "' has no diff: give the"
+            throw new Malformed("the apply_patch operation " + type + " of '" + path + "' has no diff: give the"
                     + " file's lines as operation.diff");
         }
         String body = type.equals("delete_file") ? "" : diff.asText();
@@ -74,7 +74,7 @@ final class PatchOperation {
         List<String> touched = ((Change.Patch) Change.patch(patch)).paths();
         String expected = Normalizer.normalize(path, Normalizer.Form.NFC);
         if (!touched.equals(List.of(expected))) {
-            throw new Refused("the apply_patch operation on '" + path + "' would change " + touched + "; an"
+            throw new Malformed("the apply_patch operation on '" + path + "' would change " + touched + "; an"
                     + " operation changes its path and nothing else");
         }
         return Json.MAPPER.createObjectNode().put("input", patch);
@@ -87,7 +87,7 @@ final class PatchOperation {
             int kind = Character.getType(c);
             if (kind == Character.CONTROL || kind == Character.LINE_SEPARATOR || kind == Character.PARAGRAPH_SEPARATOR
                     || kind == Character.FORMAT) {
-                throw new Refused(String.format("the apply_patch operation's path is not a valid filename: it holds"
+                throw new Malformed(String.format("the apply_patch operation's path is not a valid filename: it holds"
                         + " the control or formatting character U+%04X at index %d", c, i));
             }
             i += Character.charCount(c);
@@ -100,7 +100,7 @@ final class PatchOperation {
             String line = lines[n].strip();
             for (String marker : ENVELOPE) {
                 if (line.startsWith(marker)) {
-                    throw new Refused("line " + (n + 1) + " of the diff of the apply_patch operation on '" + path
+                    throw new Malformed("line " + (n + 1) + " of the diff of the apply_patch operation on '" + path
                             + "' is the V4A envelope line '" + (line.length() > 80 ? line.substring(0, 80) + "…"
                             : line) + "'; an operation's diff holds only the lines of its own file");
                 }
@@ -109,8 +109,8 @@ final class PatchOperation {
     }
 
     /** An operation that cannot be run: an error result with this message, nothing written. */
-    static final class Refused extends RuntimeException {
-        Refused(String message) {
+    static final class Malformed extends RuntimeException {
+        Malformed(String message) {
             super(message, null, false, false);
         }
     }
