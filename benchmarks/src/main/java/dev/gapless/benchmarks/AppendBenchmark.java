@@ -1,5 +1,6 @@
 package dev.gapless.benchmarks;
 
+import dev.gapless.core.AppendEvent;
 import dev.gapless.core.AppendListener;
 import dev.gapless.core.AppendOptions;
 import dev.gapless.core.ArtifactStore;
@@ -73,9 +74,9 @@ public class AppendBenchmark {
             store = ArtifactStore.builder(database.dataSource()).strategy(WriteStrategy.named(strategy))
                     .listener(new AppendListener() {
                         @Override
-                        public void onBatch(UUID artifactId, int members) {
+                        public void onBatch(AppendEvent.BatchFormed event) {
                             batches.incrementAndGet();
-                            batchMembers.addAndGet(members);
+                            batchMembers.addAndGet(event.batchSize());
                         }
                     }).build();
             hot = store.getOrCreate("bench-hot", "code", "hot artifact").id();

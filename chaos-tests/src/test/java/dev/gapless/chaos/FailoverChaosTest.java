@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gapless.chaos.StandbyPair.Replication;
+import dev.gapless.core.AppendEvent;
 import dev.gapless.core.AppendListener;
-import dev.gapless.core.AppendResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,9 +62,9 @@ class FailoverChaosTest {
         private final ConcurrentLinkedQueue<long[]> acks = new ConcurrentLinkedQueue<>();
 
         @Override
-        public void onSuccess(AppendResult result) {
+        public void onSuccess(AppendEvent.Succeeded event) {
             long now = System.nanoTime();
-            acks.add(new long[] {now - result.elapsed().toNanos(), now});
+            acks.add(new long[] {now - event.result().elapsed().toNanos(), now});
         }
 
         /**

@@ -1,11 +1,9 @@
 package dev.gapless.chaos;
 
+import dev.gapless.core.AppendEvent;
 import dev.gapless.core.AppendListener;
-import dev.gapless.core.GaplessException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,8 +13,8 @@ final class RetryCounter implements AppendListener {
     private final Map<String, AtomicInteger> byCause = new ConcurrentHashMap<>();
 
     @Override
-    public void onRetryScheduled(UUID artifactId, int attempt, Duration delay, GaplessException failure) {
-        byCause.computeIfAbsent(Outcome.errorClass(failure), k -> new AtomicInteger()).incrementAndGet();
+    public void onRetryScheduled(AppendEvent.RetryScheduled event) {
+        byCause.computeIfAbsent(Outcome.errorClass(event.failure()), k -> new AtomicInteger()).incrementAndGet();
     }
 
     Map<String, Integer> snapshot() {

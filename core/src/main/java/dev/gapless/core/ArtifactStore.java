@@ -18,6 +18,7 @@ import dev.gapless.core.strategy.WriteStrategy;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,8 +84,8 @@ public final class ArtifactStore {
         this.time = TimeSource.of(builder.clock);
         this.merger = builder.merger != null ? builder.merger
                 : ServiceLoader.load(TextMerger.class, ArtifactStore.class.getClassLoader()).findFirst().orElse(null);
-        this.writer = new Writer(strategy, builder.dataSource, limits, time, builder.sleeper, builder.listener,
-                new Merges(merger));
+        this.writer = new Writer(strategy, builder.dataSource, limits, time, builder.sleeper,
+                AppendListener.composite(builder.listeners), new Merges(merger));
         this.views = new FileViews(writer);
         this.retention = builder.retention;
         this.lifecycle = new ArtifactLifecycle(this, new Pruner(writer, time, ArtifactLifecycle.PRUNE_BATCH));
@@ -422,7 +423,7 @@ public final class ArtifactStore {
         private Duration defaultTimeout = DEFAULT_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
-        private AppendListener listener = AppendListener.NONE;
+        private final List<AppendListener> listeners = new ArrayList<>();
         private TextMerger merger;
         private Retention retention;
         private boolean feedListen = true;
@@ -535,13 +536,16 @@ public final class ArtifactStore {
         }
 
         /**
-         * Who hears about attempts, conflicts, retries, successes and give-ups; default none.
+         * Adds a listener of attempts, conflicts, retries, batches, successes and give-ups; default none. May be called
+         * more than once: every listener hears every event, in the order they were added, and one that throws
+         * neither fails the append nor keeps the others from hearing it ({@link AppendListener#composite}).
          *
          * @param listener the listener, thread-safe
          * @return this builder
+         * @throws NullPointerException if {@code listener} is {@code null}
          */
         public Builder listener(AppendListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

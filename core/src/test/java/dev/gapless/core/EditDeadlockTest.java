@@ -34,8 +34,8 @@ class EditDeadlockTest {
         ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.rowLock())
                 .listener(new AppendListener() {
                     @Override
-                    public void onConflict(UUID artifactId, int attempt, String sqlState, String constraint) {
-                        conflicts.add(sqlState);
+                    public void onConflict(AppendEvent.Conflict event) {
+                        conflicts.add(event.sqlState());
                     }
                 }).build();
         UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "deadlock").id();

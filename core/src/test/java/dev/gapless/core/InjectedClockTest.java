@@ -40,7 +40,7 @@ class InjectedClockTest {
         AtomicInteger attempts = new AtomicInteger();
         ArtifactStore store = store(faulty, clock, new AppendListener() {
             @Override
-            public void onAttempt(UUID artifactId, int attempt) {
+            public void onAttempt(AppendEvent.Attempt event) {
                 attempts.incrementAndGet();
             }
         });
@@ -63,8 +63,8 @@ class InjectedClockTest {
         List<AppendResult> heard = new CopyOnWriteArrayList<>();
         ArtifactStore store = store(faulty, clock, new AppendListener() {
             @Override
-            public void onSuccess(AppendResult result) {
-                heard.add(result);
+            public void onSuccess(AppendEvent.Succeeded event) {
+                heard.add(event.result());
             }
         });
         UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t").id();

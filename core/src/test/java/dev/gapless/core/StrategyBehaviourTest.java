@@ -40,8 +40,8 @@ class StrategyBehaviourTest {
         ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy))
                 .listener(new AppendListener() {
                     @Override
-                    public void onAttempt(UUID artifactId, int attempt) {
-                        attempts.add(attempt);
+                    public void onAttempt(AppendEvent.Attempt event) {
+                        attempts.add(event.attempt());
                     }
                 }).build();
         Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
@@ -98,8 +98,8 @@ class StrategyBehaviourTest {
         ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.retry())
                 .listener(new AppendListener() {
                     @Override
-                    public void onAttempt(UUID id, int attempt) {
-                        if (attempt == 1) {
+                    public void onAttempt(AppendEvent.Attempt event) {
+                        if (event.attempt() == 1) {
                             try {
                                 start.get().await(10, java.util.concurrent.TimeUnit.SECONDS);
                             } catch (Exception e) {
@@ -109,19 +109,19 @@ class StrategyBehaviourTest {
                     }
 
                     @Override
-                    public void onConflict(UUID id, int attempt, String sqlState, String constraint) {
+                    public void onConflict(AppendEvent.Conflict event) {
                         conflicts.incrementAndGet();
-                        states.add(sqlState + "/" + constraint);
+                        states.add(event.sqlState() + "/" + event.constraint());
                     }
 
                     @Override
-                    public void onRetryScheduled(UUID id, int attempt, Duration delay, GaplessException failure) {
+                    public void onRetryScheduled(AppendEvent.RetryScheduled event) {
                         retries.incrementAndGet();
-                        assertThat(delay).isPositive();
+                        assertThat(event.delay()).isPositive();
                     }
 
                     @Override
-                    public void onSuccess(AppendResult result) {
+                    public void onSuccess(AppendEvent.Succeeded event) {
                         successes.incrementAndGet();
                         throw new IllegalStateException("a broken listener");
                     }
@@ -156,8 +156,8 @@ class StrategyBehaviourTest {
         ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.retry(three))
                 .listener(new AppendListener() {
                     @Override
-                    public void onGiveUp(UUID id, int attempts, GaplessException failure) {
-                        gaveUp.add(attempts + " " + failure.getClass().getSimpleName());
+                    public void onGiveUp(AppendEvent.GaveUp event) {
+                        gaveUp.add(event.attempt() + " " + event.failure().getClass().getSimpleName());
                     }
                 }).build();
         Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
@@ -231,8 +231,7 @@ class StrategyBehaviourTest {
             ArtifactStore store = ArtifactStore.builder(onlyOne).strategy(WriteStrategy.named(strategy))
                     .listener(new AppendListener() {
                         @Override
-                        public void onRetryScheduled(UUID artifactId, int attempt, Duration delay,
-                                                     GaplessException failure) {
+                        public void onRetryScheduled(AppendEvent.RetryScheduled event) {
                             refused.countDown();
                         }
                     }).build();
@@ -267,8 +266,8 @@ class StrategyBehaviourTest {
         ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.groupCommit())
                 .listener(new AppendListener() {
                     @Override
-                    public void onBatch(UUID artifactId, int members) {
-                        sizes.add(members);
+                    public void onBatch(AppendEvent.BatchFormed event) {
+                        sizes.add(event.batchSize());
                     }
                 }).build();
         Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
@@ -294,8 +293,8 @@ class StrategyBehaviourTest {
         List<String> conflicts = Collections.synchronizedList(new ArrayList<>());
         AppendListener listener = new AppendListener() {
             @Override
-            public void onConflict(UUID artifactId, int attempt, String sqlState, String constraint) {
-                conflicts.add(sqlState);
+            public void onConflict(AppendEvent.Conflict event) {
+                conflicts.add(event.sqlState());
             }
         };
         ArtifactStore a = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.groupCommit())

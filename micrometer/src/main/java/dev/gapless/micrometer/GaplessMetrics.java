@@ -1,5 +1,6 @@
 package dev.gapless.micrometer;
 
+import dev.gapless.core.AppendEvent;
 import dev.gapless.core.AppendListener;
 import dev.gapless.core.AppendResult;
 import dev.gapless.core.GaplessException;
@@ -14,11 +15,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,9 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code constraint};</li>
  *   <li>{@code gapless.append.retries} (counter): retries scheduled, tagged {@code cause};</li>
  *   <li>{@code gapless.appends.in_flight} (gauge): appends started and not yet settled;</li>
- *   <li>{@code gapless.group_commit.batch.size} (distribution summary): appends written per group-commit attempt (only
- *       for {@code group-commit}: the listener hears one attempt event per member of a batch, on the leader's
- *       thread, one after the other, and this counts them);</li>
+ *   <li>{@code gapless.group_commit.batch.size} (distribution summary): appends written per group-commit batch (only
+ *       for {@code group-commit}, from the batch's {@link AppendEvent.BatchFormed} event);</li>
  *   <li>{@code gapless.executor.queued} and {@code gapless.executor.chats.waiting} (gauges, per monitored executor):
  *       calls waiting for a worker, and the chats they belong to;</li>
  *   <li>{@code gapless.executor.chat.queue.depth} (distribution summary): a chat's queue length whenever one of its
@@ -61,29 +59,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GaplessMetrics implements MeterBinder, AppendListener, ToolCallListener {
 
     private final String strategy;
-    private final boolean groupCommit;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<ToolExecutor> executors = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<Batch> batch = new ThreadLocal<>();
     private volatile MeterRegistry registry;
     private volatile DistributionSummary batchSizes;
     private volatile DistributionSummary chatQueueDepth;
 
-    /** The attempt events heard on one thread for one artifact and attempt number. */
-    private static final class Batch {
-        final UUID artifactId;
-        final int attempt;
-        int members;
-
-        Batch(UUID artifactId, int attempt) {
-            this.artifactId = artifactId;
-            this.attempt = attempt;
-        }
-    }
-
     private GaplessMetrics(String strategy) {
         this.strategy = strategy;
-        this.groupCommit = strategy.equals(WriteStrategy.groupCommit().name());
     }
 
     /**
@@ -119,7 +102,7 @@ public final class GaplessMetrics implements MeterBinder, AppendListener, ToolCa
         Gauge.builder("gapless.appends.in_flight", inFlight, AtomicInteger::get).tags(tags)
                 .description("Appends started and not yet settled").register(meterRegistry);
         batchSizes = DistributionSummary.builder("gapless.group_commit.batch.size").tags(tags)
-                .description("Appends written together by one group-commit attempt").register(meterRegistry);
+                .description("Appends written together by one group-commit batch").register(meterRegistry);
         chatQueueDepth = DistributionSummary.builder("gapless.executor.chat.queue.depth")
                 .description("A chat's calls waiting for a worker, seen when one more is queued")
                 .register(meterRegistry);
@@ -140,61 +123,46 @@ public final class GaplessMetrics implements MeterBinder, AppendListener, ToolCa
     // ---- AppendListener
 
     @Override
-    public void onAttempt(UUID artifactId, int attempt) {
-        if (attempt == 1) {
-            inFlight.incrementAndGet();
-        }
-        if (groupCommit) {
-            Batch current = batch.get();
-            if (current != null && current.artifactId.equals(artifactId) && current.attempt == attempt) {
-                current.members++;
-            } else {
-                endBatch();
-                Batch next = new Batch(artifactId, attempt);
-                next.members = 1;
-                batch.set(next);
-            }
-        }
-    }
-
-    private void endBatch() {
-        Batch current = batch.get();
-        if (current != null) {
-            batch.remove();
-            DistributionSummary sizes = batchSizes;
-            if (sizes != null) {
-                sizes.record(current.members);
-            }
+    public void onBatch(AppendEvent.BatchFormed event) {
+        DistributionSummary sizes = batchSizes;
+        if (sizes != null) {
+            sizes.record(event.batchSize());
         }
     }
 
     @Override
-    public void onConflict(UUID artifactId, int attempt, String sqlState, String constraint) {
-        endBatch();
+    public void onAttempt(AppendEvent.Attempt event) {
+        if (event.attempt() == 1) {
+            inFlight.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void onConflict(AppendEvent.Conflict event) {
         MeterRegistry r = registry;
         if (r != null) {
-            Counter.builder("gapless.append.conflicts").tags("strategy", strategy, "sqlstate", String.valueOf(sqlState),
-                    "constraint", constraint == null ? "none" : constraint)
+            Counter.builder("gapless.append.conflicts").tags("strategy", strategy, "sqlstate",
+                    String.valueOf(event.sqlState()), "constraint",
+                    event.constraint() == null ? "none" : event.constraint())
                     .description("Attempts that lost a race to another writer").register(r).increment();
         }
     }
 
     @Override
-    public void onRetryScheduled(UUID artifactId, int attempt, Duration delay, GaplessException failure) {
-        endBatch();
+    public void onRetryScheduled(AppendEvent.RetryScheduled event) {
         MeterRegistry r = registry;
         if (r != null) {
-            Counter.builder("gapless.append.retries").tags("strategy", strategy, "cause", cause(failure))
+            Counter.builder("gapless.append.retries").tags("strategy", strategy, "cause", cause(event.failure()))
                     .description("Retries scheduled after a failed attempt").register(r).increment();
         }
     }
 
     @Override
-    public void onSuccess(AppendResult result) {
-        endBatch();
+    public void onSuccess(AppendEvent.Succeeded event) {
         inFlight.decrementAndGet();
         MeterRegistry r = registry;
         if (r != null) {
+            AppendResult result = event.result();
             Timer.builder("gapless.append").tags("strategy", strategy, "outcome",
                     result.deduplicated() ? "deduplicated" : "applied")
                     .description("Appends that landed, from their first attempt").register(r)
@@ -203,13 +171,13 @@ public final class GaplessMetrics implements MeterBinder, AppendListener, ToolCa
     }
 
     @Override
-    public void onGiveUp(UUID artifactId, int attempts, GaplessException failure) {
-        endBatch();
-        if (attempts > 0) {
+    public void onGiveUp(AppendEvent.GaveUp event) {
+        if (event.attempt() > 0) {
             inFlight.decrementAndGet();
         }
         MeterRegistry r = registry;
         if (r != null) {
+            GaplessException failure = event.failure();
             Counter.builder("gapless.append.failures").tags("strategy", strategy, "outcome",
                     failure.outcome().name().toLowerCase(Locale.ROOT), "cause", cause(failure))
                     .description("Appends that gave up").register(r).increment();

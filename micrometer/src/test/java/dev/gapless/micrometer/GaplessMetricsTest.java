@@ -2,6 +2,7 @@ package dev.gapless.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gapless.core.AppendEvent;
 import dev.gapless.core.AppendResult;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Schema;
@@ -78,7 +79,7 @@ class GaplessMetricsTest {
         }
         DistributionSummary batches = registry.get("gapless.group_commit.batch.size")
                 .tags("strategy", "group-commit").summary();
-        // group-commit under a row lock never conflicts, so each append was attempted once, in some batch
+        // each append is in exactly one batch, which says once that it formed
         assertThat(batches.totalAmount()).isEqualTo(32);
         assertThat(batches.count()).isBetween(1L, 32L);
         assertThat(registry.get("gapless.append").tags("strategy", "group-commit").timer().count()).isEqualTo(32);
@@ -93,14 +94,16 @@ class GaplessMetricsTest {
         UUID artifact = UUID.randomUUID();
         WriteConflictException conflict = new WriteConflictException("lost the race", "40001", null, null);
 
-        metrics.onAttempt(artifact, 1);
-        metrics.onConflict(artifact, 1, "23505", "artifact_versions_artifact_id_version_number_key");
-        metrics.onRetryScheduled(artifact, 1, Duration.ofMillis(3), conflict);
-        metrics.onAttempt(artifact, 2);
-        metrics.onConflict(artifact, 2, "40001", null);
-        metrics.onGiveUp(artifact, 2, conflict);
-        metrics.onAttempt(artifact, 1);
-        metrics.onSuccess(new AppendResult(artifact, 1, "Added a", 1, Duration.ofMillis(5), false));
+        metrics.onEvent(new AppendEvent.Attempt(artifact, "call_1", 1, 1));
+        metrics.onEvent(new AppendEvent.Conflict(artifact, "call_1", 1, 1, "23505",
+                "artifact_versions_artifact_id_version_number_key"));
+        metrics.onEvent(new AppendEvent.RetryScheduled(artifact, "call_1", 1, 1, Duration.ofMillis(3), conflict));
+        metrics.onEvent(new AppendEvent.Attempt(artifact, "call_1", 2, 1));
+        metrics.onEvent(new AppendEvent.Conflict(artifact, "call_1", 2, 1, "40001", null));
+        metrics.onEvent(new AppendEvent.GaveUp(artifact, "call_1", 2, 1, conflict));
+        metrics.onEvent(new AppendEvent.Attempt(artifact, null, 1, 1));
+        metrics.onEvent(new AppendEvent.Succeeded(null, 1, 1,
+                new AppendResult(artifact, 1, "Added a", 1, Duration.ofMillis(5), false)));
 
         assertThat(registry.get("gapless.append.conflicts").tags("strategy", "optimistic", "sqlstate", "23505",
                 "constraint", "artifact_versions_artifact_id_version_number_key").counter().count()).isEqualTo(1);

@@ -22,9 +22,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * Gapless on the application's DataSource: a {@link GaplessDatabase}, an {@link ArtifactStore} configured by
  * {@code gapless.*} (after Gapless's migrations are applied, unless {@code gapless.schema.apply=false}) and a shared
- * {@link ToolExecutor}. Every bean backs off when the application defines its own. The store takes the one
- * {@link AppendListener} bean there is (the Micrometer meters, when gapless-micrometer is present), the executor the
- * one {@link ToolCallListener}.
+ * {@link ToolExecutor}. Every bean backs off when the application defines its own. The store registers every
+ * {@link AppendListener} bean, in bean order (the Micrometer meters, when gapless-micrometer is present, and the
+ * application's own), each hearing every event; the executor takes the one {@link ToolCallListener}.
  *
  * <p>The store waits for Spring Boot's Flyway and Liquibase (it depends on database initialization), so an
  * application's own first migration runs on an empty database, before Gapless's tables appear.
@@ -74,7 +74,7 @@ public class GaplessAutoConfiguration {
      *
      * @param database   where Gapless's tables are
      * @param properties {@code gapless.*}
-     * @param listeners  the application's {@link AppendListener}, if exactly one
+     * @param listeners  the application's {@link AppendListener} beans, every one registered (in bean order)
      * @return the store
      * @throws IllegalArgumentException if a {@code gapless.*} value is invalid; the message names the property
      */
@@ -88,7 +88,7 @@ public class GaplessAutoConfiguration {
         property("gapless.max-files", () -> builder.maxFiles(properties.getMaxFiles()));
         property("gapless.max-artifact-bytes", () -> builder.maxArtifactBytes(properties.getMaxArtifactBytes()));
         property("gapless.timeout", () -> builder.defaultTimeout(properties.getTimeout()));
-        listeners.ifUnique(builder::listener);
+        listeners.orderedStream().forEach(builder::listener);
         return builder.build();
     }
 
@@ -113,7 +113,7 @@ public class GaplessAutoConfiguration {
         if (executor.getCallTimeout() != null) {
             property("gapless.executor.call-timeout", () -> builder.callTimeout(executor.getCallTimeout()));
         }
-        listeners.ifUnique(builder::listener);
+        listeners.orderedStream().forEach(builder::listener);
         return builder.build();
     }
 

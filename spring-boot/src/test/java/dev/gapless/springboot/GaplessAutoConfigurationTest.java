@@ -3,6 +3,8 @@ package dev.gapless.springboot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gapless.core.AppendEvent;
+import dev.gapless.core.AppendListener;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Change;
 import dev.gapless.core.CodeFile;
@@ -21,7 +23,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -178,6 +182,28 @@ class GaplessAutoConfigurationTest {
         runner(PG.dataSource()).withClassLoader(new FilteredClassLoader(GaplessMetrics.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(GaplessMetrics.class)
                         .hasSingleBean(ArtifactStore.class));
+    }
+
+    @Test
+    void everyAppendListenerBeanHearsTheStoresAppendsBesideTheMeters() {
+        List<AppendEvent> heard = new CopyOnWriteArrayList<>();
+        AppendListener own = new AppendListener() {
+            @Override
+            public void onEvent(AppendEvent event) {
+                heard.add(event);
+            }
+        };
+        runner(PG.dataSource()).withBean("ownListener", AppendListener.class, () -> own).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBeansOfType(AppendListener.class)).hasSize(2);
+            MeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean(GaplessMetrics.class).bindTo(registry);
+            ArtifactStore store = context.getBean(ArtifactStore.class);
+            UUID id = store.getOrCreate("chat-listeners-" + UUID.randomUUID(), "code", "t").id();
+            store.append(id, Change.put(CodeFile.of("a.txt", "a")));
+            assertThat(registry.get("gapless.append").tag("strategy", "row-lock").timer().count()).isEqualTo(1);
+            assertThat(heard).hasSize(2).last().isInstanceOf(AppendEvent.Succeeded.class);
+        });
     }
 
     static Throwable rootCause(Throwable t) {

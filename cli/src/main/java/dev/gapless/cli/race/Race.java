@@ -1,6 +1,7 @@
 package dev.gapless.cli.race;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gapless.core.AppendEvent;
 import dev.gapless.core.AppendListener;
 import dev.gapless.core.Artifact;
 import dev.gapless.core.ArtifactStore;
@@ -13,7 +14,6 @@ import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolExecutor;
 import dev.gapless.executor.ToolResult;
 import dev.gapless.executor.json.Json;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -59,13 +59,13 @@ public final class Race {
         ConcurrentLinkedQueue<GaplessException> gaveUp = new ConcurrentLinkedQueue<>();
         ArtifactStore store = ArtifactStore.builder(dataSource).strategy(strategy).listener(new AppendListener() {
             @Override
-            public void onRetryScheduled(UUID artifactId, int attempt, Duration delay, GaplessException failure) {
+            public void onRetryScheduled(AppendEvent.RetryScheduled event) {
                 retries.incrementAndGet();
             }
 
             @Override
-            public void onGiveUp(UUID artifactId, int attempts, GaplessException failure) {
-                gaveUp.add(failure);
+            public void onGiveUp(AppendEvent.GaveUp event) {
+                gaveUp.add(event.failure());
             }
         }).build();
         String chatId = "race-" + UUID.randomUUID();

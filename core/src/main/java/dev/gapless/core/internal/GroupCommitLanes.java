@@ -1,5 +1,6 @@
 package dev.gapless.core.internal;
 
+import dev.gapless.core.AppendEvent;
 import dev.gapless.core.AppendResult;
 import dev.gapless.core.GaplessException;
 import dev.gapless.core.Outcome;
@@ -98,7 +99,8 @@ final class GroupCommitLanes {
             synchronized (lane) {
                 if (!me.turn().isDone() && lane.waiting.remove(me)) {
                     GaplessException timeout = Failures.timeout(member, null, null);
-                    pipeline.notify(l -> l.onGiveUp(member.request().artifactId(), 0, timeout));
+                    pipeline.publish(new AppendEvent.GaveUp(member.request().artifactId(),
+                            member.request().idempotencyKey(), 0, 1, timeout));
                     throw timeout;
                 }
             }
@@ -142,7 +144,7 @@ final class GroupCommitLanes {
             }
         }
         List<Member> members = batch.stream().map(Pending::member).toList();
-        pipeline.notify(l -> l.onBatch(members.get(0).request().artifactId(), members.size()));
+        pipeline.publish(new AppendEvent.BatchFormed(members.get(0).request().artifactId(), members.size()));
         try {
             pipeline.run(members, engine, policy, Pipeline.Scope.SAFE_FAILURES);
         } catch (RuntimeException | Error e) {

@@ -15,6 +15,7 @@ final class Member {
     private final AppendRequest request;
     private final TimeSource time;
     private boolean ambiguous;
+    private int batchSize = 1;
     private volatile MemberResult result;
 
     /**
@@ -28,6 +29,16 @@ final class Member {
 
     AppendRequest request() {
         return request;
+    }
+
+    /** The appends in this member's latest attempt's transaction (1 before its first attempt). */
+    int batchSize() {
+        return batchSize;
+    }
+
+    /** Records that an attempt of this member runs with {@code size} appends in its transaction. */
+    void attempting(int size) {
+        batchSize = size;
     }
 
     /** Whether an attempt lost its connection while it may have been committing, and nothing since settled it. */

@@ -1,5 +1,6 @@
 package dev.gapless.core.internal;
 
+import dev.gapless.core.AppendEvent;
 import dev.gapless.core.AppendListener;
 import dev.gapless.core.GaplessException;
 import dev.gapless.core.RetriesExhaustedException;
@@ -11,20 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one retry loop of every write, for a single append and for a group-commit batch alike: attempts run by an
  * {@link Engine} until every member is settled. Each member keeps its own deadline and its own outcome; a failure of
  * the whole attempt is classified once and then judged per member (retried while the policy's budgets and the
  * member's deadline allow, and, after a lost connection, only when its idempotency key makes that safe). Every step
- * is published to the listener. Immutable and thread-safe.
+ * is published to the listener, as an event naming its member. Immutable and thread-safe.
  */
 final class Pipeline {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     /** Which failures of a whole attempt a strategy retries ({@link SqlErrors.Classified#retryable} decides). */
     enum Scope {
@@ -46,7 +42,7 @@ final class Pipeline {
         this.connections = connections;
         this.limits = limits;
         this.sleeper = sleeper;
-        this.listener = listener;
+        this.listener = Listeners.isolated(listener);
     }
 
     Connections connections() {
@@ -64,7 +60,6 @@ final class Pipeline {
 
     /** Runs attempts until every member of {@code members} (one artifact) is settled. Never throws for a member. */
     void run(List<Member> members, Engine engine, RetryPolicy policy, Scope scope) {
-        UUID artifactId = members.get(0).request().artifactId();
         List<Member> open = new ArrayList<>(members);
         List<GaplessException> earlier = new ArrayList<>();
         Duration previousDelay = Duration.ZERO;
@@ -81,7 +76,11 @@ final class Pipeline {
             if (open.isEmpty()) {
                 return;
             }
-            open.forEach(m -> notify(l -> l.onAttempt(artifactId, n)));
+            int size = open.size();
+            for (Member m : open) {
+                m.attempting(size);
+                publish(new AppendEvent.Attempt(artifactId(m), key(m), n, size));
+            }
             SQLException failure;
             try {
                 Map<Member, MemberResult> results = engine.attempt(open, attempt);
@@ -116,7 +115,8 @@ final class Pipeline {
                 }
             }
             if (c.isConflict() || c.kind() == SqlErrors.Kind.ALREADY_APPLIED) {
-                open.forEach(m -> notify(l -> l.onConflict(artifactId, n, c.sqlState(), c.constraint())));
+                open.forEach(m -> publish(new AppendEvent.Conflict(artifactId(m), key(m), n, m.batchSize(),
+                        c.sqlState(), c.constraint())));
             }
             if (c.isAmbiguous()) {
                 open.forEach(Member::markAmbiguous);
@@ -157,7 +157,8 @@ final class Pipeline {
                 return;
             }
             GaplessException current = Failures.translate(failure, open.get(0), limits);
-            open.forEach(m -> notify(l -> l.onRetryScheduled(artifactId, n, delay, current)));
+            open.forEach(m -> publish(new AppendEvent.RetryScheduled(artifactId(m), key(m), n, m.batchSize(), delay,
+                    current)));
             earlier.add(current);
             try {
                 sleeper.sleep(delay);
@@ -211,7 +212,7 @@ final class Pipeline {
 
     private void succeed(Member m, MemberResult.Done done) {
         m.settle(done);
-        notify(l -> l.onSuccess(done.result()));
+        publish(new AppendEvent.Succeeded(key(m), done.result().attempts(), m.batchSize(), done.result()));
     }
 
     /**
@@ -235,15 +236,19 @@ final class Pipeline {
         }
         GaplessException result = thrown;
         m.settle(new MemberResult.Failed(result));
-        notify(l -> l.onGiveUp(m.request().artifactId(), attempts, result));
+        publish(new AppendEvent.GaveUp(artifactId(m), key(m), attempts, m.batchSize(), result));
     }
 
-    /** Tells the listener, never letting its failure reach the append. */
-    void notify(Consumer<AppendListener> event) {
-        try {
-            event.accept(listener);
-        } catch (RuntimeException e) {
-            LOG.warn("append listener failed; ignored", e);
-        }
+    private static UUID artifactId(Member m) {
+        return m.request().artifactId();
+    }
+
+    private static String key(Member m) {
+        return m.request().idempotencyKey();
+    }
+
+    /** Tells the store's listeners ({@link Listeners}, which keeps their failures from the append). */
+    void publish(AppendEvent event) {
+        listener.onEvent(event);
     }
 }
