@@ -54,7 +54,7 @@ public class AppendBenchmark {
     @State(Scope.Benchmark)
     public static class Shared {
 
-        /** The write strategy, by name ({@code WriteStrategy.named}). */
+        /** The write strategy, or lossy baseline, by name ({@link Strategies#named}). */
         @Param({"naive", "seed-retry", "retry", "optimistic", "row-lock", "advisory-lock", "serializable",
                 "server-function", "group-commit"})
         public String strategy;
@@ -71,7 +71,7 @@ public class AppendBenchmark {
         public void setUp(BenchmarkParams params) {
             this.params = params;
             database = BenchDatabase.create("append", params.getThreads());
-            store = ArtifactStore.builder(database.dataSource()).strategy(WriteStrategy.named(strategy))
+            store = ArtifactStore.builder(database.dataSource()).strategy(Strategies.named(strategy))
                     .listener(new AppendListener() {
                         @Override
                         public void onBatch(AppendEvent.BatchFormed event) {

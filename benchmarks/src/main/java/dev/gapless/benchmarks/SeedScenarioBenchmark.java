@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.CodeFile;
-import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.cli.race.RaceFiles;
 import dev.gapless.executor.ToolCall;
 import dev.gapless.executor.ToolExecutor;
@@ -66,7 +65,7 @@ public class SeedScenarioBenchmark {
         public void setUp(BenchmarkParams params) {
             this.params = params;
             database = BenchDatabase.create("seed", CALLS * params.getThreads());
-            store = ArtifactStore.builder(database.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+            store = ArtifactStore.builder(database.dataSource()).strategy(Strategies.named(strategy)).build();
             ObjectMapper json = new ObjectMapper();
             arguments = new ArrayList<>();
             for (CodeFile file : RaceFiles.first(CALLS)) {

@@ -4,7 +4,6 @@ import dev.gapless.core.AppendOptions;
 import dev.gapless.core.ArtifactStore;
 import dev.gapless.core.Change;
 import dev.gapless.core.GaplessException;
-import dev.gapless.core.strategy.WriteStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -65,7 +64,7 @@ public class SnapshotSizeBenchmark {
         public void setUp(BenchmarkParams params) {
             this.params = params;
             database = BenchDatabase.create("snapshot", params.getThreads());
-            store = ArtifactStore.builder(database.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+            store = ArtifactStore.builder(database.dataSource()).strategy(Strategies.named(strategy)).build();
             artifact = store.getOrCreate("bench-snapshot", "code", files + " files").id();
             int writerFiles = Math.min(files, params.getThreads());
             List<Change> preload = new ArrayList<>(files);

@@ -129,7 +129,7 @@ class HistoryCheckerSelfTest {
     @Test
     void reportsTheNaiveStrategyLosingWritesUnderConcurrency() throws Exception {
         List<UUID> artifacts = Chaos.artifacts(pool, "checker-naive", 1);
-        ArtifactStore naive = ArtifactStore.builder(pool).strategy(WriteStrategy.naive()).build();
+        ArtifactStore naive = ArtifactStore.builder(pool).strategy(WriteStrategy.lossyBaseline("naive")).build();
         Workload workload = Workload.builder("naive").stores(List.of(naive)).artifacts(artifacts).writers(16)
                 .maxOpsPerWriter(15).duration(Duration.ofSeconds(30)).retry(false).build();
         List<AppendRecord> records = workload.run();

@@ -42,8 +42,8 @@ final class StoreOptions {
     Duration dataDirWait;
 
     @Option(names = "--strategy", paramLabel = "NAME", defaultValue = "row-lock",
-            description = "Write strategy (default: ${DEFAULT-VALUE}); one of: naive, seed-retry, retry, optimistic,"
-                    + " row-lock, advisory-lock, serializable, server-function, group-commit.")
+            completionCandidates = RaceCommand.StrategyNames.class,
+            description = "Write strategy (default: ${DEFAULT-VALUE}); one of: ${COMPLETION-CANDIDATES}.")
     String strategy;
 
     /**
@@ -61,6 +61,11 @@ final class StoreOptions {
         if (dataDirWait.isNegative()) {
             throw new picocli.CommandLine.ParameterException(commandLine,
                     "--data-dir-wait must not be negative, was " + dataDirWait);
+        }
+        if (WriteStrategy.lossyBaselineNames().contains(strategy.trim().toLowerCase(java.util.Locale.ROOT))) {
+            throw new picocli.CommandLine.ParameterException(commandLine, "--strategy " + strategy + " is a lossy"
+                    + " baseline that loses concurrent appends on purpose; only gapless race runs it, for comparison."
+                    + " Pick one of: " + String.join(", ", WriteStrategy.names()));
         }
         try {
             WriteStrategy.named(strategy);

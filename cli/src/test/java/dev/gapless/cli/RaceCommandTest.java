@@ -91,6 +91,7 @@ class RaceCommandTest {
         // serializable runs first: its isolation is set inside each of its transactions, so nothing it does can
         // reach the next client of a server connection (pgjdbc's setTransactionIsolation would: SET SESSION ...)
         List<String> strategies = new ArrayList<>(List.of("serializable"));
+        strategies.addAll(WriteStrategy.lossyBaselineNames()); // raced only when named
         WriteStrategy.names().stream().filter(s -> !s.equals("serializable")).forEach(strategies::add);
         List<String> args = new ArrayList<>(List.of("race", "--files", "16", "--json"));
         strategies.forEach(s -> args.addAll(List.of("--strategy", s)));
@@ -116,6 +117,27 @@ class RaceCommandTest {
             }
             assertThat(raced).containsExactlyElementsOf(strategies);
         }
+    }
+
+    /** Issue 19: by default a race runs the real strategies; a lossy baseline races when it is named. */
+    @Test
+    void aLossyBaselineRacesOnlyWhenNamedAndTheHelpOffersTheRealStrategies() throws Exception {
+        List<String> args = new ArrayList<>(List.of("race", "--files", "2", "--strategy", "NAIVE", "--strategy",
+                "row-lock", "--json"));
+        args.addAll(serverArgs());
+
+        Execution run = gapless(args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.err()).isZero();
+        List<String> raced = new ArrayList<>();
+        for (String line : run.out().lines().toList()) {
+            raced.add(JSON.readTree(line).get("strategy").asText());
+        }
+        assertThat(raced).containsExactly("naive", "row-lock");
+        Execution help = gapless("race", "--help");
+        String text = help.out().replaceAll("\\s+", " ");
+        assertThat(text).contains("Default: all (" + String.join(", ", WriteStrategy.names()) + ")")
+                .contains("race only when named");
     }
 
     @Test

@@ -61,4 +61,27 @@ class UsageErrorTest {
         assertThat(data).doesNotExist();
         assertThat(ExecCommandTest.gapless("mcp", "--viewer").err()).contains("need --http");
     }
+
+    /** Issue 19: a store command never runs a lossy baseline, and its help offers only the real strategies. */
+    @Test
+    void aLossyBaselineOrAnUnknownStrategyIsAUsageErrorOfAStoreCommandAndItsHelpListsOnlyTheRealOnes(
+            @TempDir Path dir) {
+        Path data = dir.resolve("data");
+        ExecCommandTest.Run naive = ExecCommandTest.gapless("history", "--chat", "c", "--strategy", "naive",
+                "--data-dir", data.toString());
+        assertThat(naive.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(naive.err().replaceAll("\\s+", " ")).contains("--strategy naive is a lossy baseline that loses"
+                + " concurrent appends on purpose; only gapless race runs it, for comparison. Pick one of: retry,"
+                + " optimistic, row-lock, advisory-lock, serializable, server-function, group-commit").doesNotContain("\tat ");
+        ExecCommandTest.Run unknown = ExecCommandTest.gapless("history", "--chat", "c", "--strategy", "fastest",
+                "--data-dir", data.toString());
+        assertThat(unknown.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(unknown.err()).contains("unknown write strategy 'fastest'; known: [retry, optimistic");
+        assertThat(data).as("nothing started").doesNotExist();
+
+        ExecCommandTest.Run help = ExecCommandTest.gapless("history", "--help");
+        assertThat(help.out().replaceAll("\\s+", " "))
+                .contains("one of: retry, optimistic, row-lock, advisory-lock, serializable,")
+                .doesNotContain("naive").doesNotContain("seed-retry");
+    }
 }

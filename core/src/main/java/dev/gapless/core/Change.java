@@ -363,18 +363,7 @@ public sealed interface Change permits Change.PutFile, Change.DeleteFile, Change
         public String summary(Snapshot before) {
             CodeFile file = TextEdits.existing(before, "edit", filename);
             int count = TextEdits.replace(file.content(), oldText, newText, replaceAll, filename, null).count();
-            return editSummary(filename, count);
-        }
-
-        /**
-         * The summary of an edit that replaced {@code count} occurrences, e.g. "Edited main.cpp (1 replacement)".
-         *
-         * @param filename the file
-         * @param count    the occurrences replaced
-         * @return the summary
-         */
-        public static String editSummary(String filename, int count) {
-            return "Edited " + filename + " (" + count + (count == 1 ? " replacement)" : " replacements)");
+            return TextEdits.editSummary(filename, count);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.gapless.core;
 
+import dev.gapless.core.internal.Backoff;
+import dev.gapless.core.internal.SpecAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +44,11 @@ public final class RetryPolicy {
     private final Duration maxDelay;
     private final Jitter jitter;
     private final List<Duration> fixedDelays;
-    private final Supplier<Random> random;
+    private final Backoff backoff;
+
+    static {
+        SpecAccess.registerPolicies(p -> p.backoff);
+    }
 
     private RetryPolicy(Builder b) {
         this.maxAttempts = b.maxAttempts;
@@ -51,7 +57,7 @@ public final class RetryPolicy {
         this.maxDelay = b.maxDelay;
         this.jitter = b.jitter;
         this.fixedDelays = b.fixedDelays == null ? null : List.copyOf(b.fixedDelays);
-        this.random = b.random;
+        this.backoff = new Backoff(baseDelay, maxDelay, jitter, fixedDelays, b.random);
     }
 
     /**
@@ -96,42 +102,6 @@ public final class RetryPolicy {
     /** {@return how the delay is randomised} */
     public Jitter jitter() {
         return jitter;
-    }
-
-    /**
-     * The delay before retry number {@code retry} (1 for the first retry).
-     *
-     * @param retry    the retry about to be made, from 1
-     * @param previous the delay before the previous retry, or {@link Duration#ZERO} for the first
-     * @return the delay
-     * @throws IllegalArgumentException if {@code retry} is less than 1
-     */
-    public Duration delay(int retry, Duration previous) {
-        if (retry < 1) {
-            throw new IllegalArgumentException("retries count from 1, was " + retry);
-        }
-        if (fixedDelays != null) {
-            return fixedDelays.get(Math.min(retry, fixedDelays.size()) - 1);
-        }
-        long base = baseDelay.toNanos();
-        long cap = maxDelay.toNanos();
-        // base * 2^(retry-1), capped; a shift that would overflow is the cap
-        int shift = retry - 1;
-        long exponential = shift >= Long.numberOfLeadingZeros(base) - 1 ? cap : Math.min(cap, base << shift);
-        switch (jitter) {
-            case NONE:
-                return Duration.ofNanos(exponential);
-            case FULL:
-                return Duration.ofNanos(nextLong(exponential + 1));
-            default:
-                long prev = Math.max(base, previous.toNanos());
-                long upper = Math.min(cap, prev > cap / 3 ? cap : prev * 3);
-                return Duration.ofNanos(base + nextLong(Math.max(1, upper - base + 1)));
-        }
-    }
-
-    private long nextLong(long bound) {
-        return (long) (random.get().nextDouble() * bound);
     }
 
     @Override

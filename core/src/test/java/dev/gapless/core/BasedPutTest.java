@@ -3,7 +3,6 @@ package dev.gapless.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresExtension;
 import java.util.List;
 import java.util.UUID;
@@ -24,7 +23,7 @@ class BasedPutTest {
     static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply).withPoolSize(8);
 
     private static ArtifactStore store(String strategy) {
-        return ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+        return ArtifactStore.builder(PG.dataSource()).strategy(Strategies.of(strategy)).build();
     }
 
     private static UUID artifact(ArtifactStore store) {

@@ -29,7 +29,7 @@ class ConcurrentEditPropertiesTest {
     @ParameterizedTest
     @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
     void concurrentReplacementsOfDistinctAnchorsAllLand(String strategy) {
-        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(Strategies.of(strategy)).build();
         Property.forAll(5, Gens.writers(2, 32), n -> assertEveryReplacementKept(store, n, false));
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresExtension;
 import dev.gapless.testkit.TestDatabase;
 import java.io.IOException;
@@ -110,7 +109,7 @@ class ConfigurationFailureTest {
     private static void assertFailsAtOnce(DataSource ds, ConfigurationException.Problem problem, String sqlState,
                                           String said) {
         for (String strategy : List.of("row-lock", "server-function", "group-commit")) {
-            ArtifactStore store = ArtifactStore.builder(ds).strategy(WriteStrategy.named(strategy))
+            ArtifactStore store = ArtifactStore.builder(ds).strategy(Strategies.of(strategy))
                     .defaultTimeout(LONG).build();
             ConfigurationException append = catchThrowableOfType(() -> store.append(UUID.randomUUID(),
                     Change.put(CodeFile.of("a.txt", "a")), AppendOptions.defaults().withIdempotencyKey("k")),

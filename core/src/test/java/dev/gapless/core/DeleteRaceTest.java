@@ -2,7 +2,6 @@ package dev.gapless.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresExtension;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,7 @@ class DeleteRaceTest {
     @ParameterizedTest
     @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
     void noRowOfADeletedArtifactSurvivesWritersRacingTheDelete(String strategy) throws Exception {
-        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(Strategies.of(strategy)).build();
         Random random = new Random(strategy.hashCode());
         for (int round = 0; round < 4; round++) {
             String chat = "chat-" + UUID.randomUUID();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gapless.core.InvalidChangeException.Reason;
-import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresExtension;
 import java.util.List;
 import java.util.UUID;
@@ -25,7 +24,7 @@ class EditAppendTest {
     private static final String MAIN = "int a = 1;\nint b = 1;\nint c = 1;\n";
 
     private static ArtifactStore store(String strategy, int maxFileBytes) {
-        return ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy))
+        return ArtifactStore.builder(PG.dataSource()).strategy(Strategies.of(strategy))
                 .maxFileBytes(maxFileBytes).build();
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gapless.core.InvalidChangeException.Reason;
-import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresExtension;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ class EditHardeningTest {
     static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply);
 
     private static ArtifactStore store(String strategy) {
-        return ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+        return ArtifactStore.builder(PG.dataSource()).strategy(Strategies.of(strategy)).build();
     }
 
     private static UUID artifact(ArtifactStore store, CodeFile... files) {

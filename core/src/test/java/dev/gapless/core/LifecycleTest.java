@@ -3,7 +3,6 @@ package dev.gapless.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresExtension;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,7 @@ class LifecycleTest {
     private final ArtifactLifecycle life = store.lifecycle();
 
     static Stream<String> strategies() {
-        return WriteStrategy.names().stream();
+        return Strategies.all().stream();
     }
 
     private Artifact newArtifact(ArtifactStore s) {
@@ -115,7 +114,7 @@ class LifecycleTest {
     @ParameterizedTest
     @MethodSource("strategies")
     void revertWritesANewVersionWithTheTargetsFilesUnderEveryStrategy(String strategy) {
-        ArtifactStore s = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+        ArtifactStore s = ArtifactStore.builder(PG.dataSource()).strategy(Strategies.of(strategy)).build();
         UUID id = fourVersions(s);
         long contents = Tables.rows(PG.dataSource(), "artifact_contents", id);
         RevertResult r = s.lifecycle().revert(id, 1, AppendOptions.defaults().withIdempotencyKey("undo-1"));

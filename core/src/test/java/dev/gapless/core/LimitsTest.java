@@ -25,11 +25,11 @@ class LimitsTest {
     static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply).withPoolSize(20);
 
     static Stream<String> allStrategies() {
-        return WriteStrategy.names().stream();
+        return Strategies.all().stream();
     }
 
     private static ArtifactStore store(String strategy, int maxFiles, long maxArtifactBytes) {
-        return ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).maxFiles(maxFiles)
+        return ArtifactStore.builder(PG.dataSource()).strategy(Strategies.of(strategy)).maxFiles(maxFiles)
                 .maxArtifactBytes(maxArtifactBytes).build();
     }
 

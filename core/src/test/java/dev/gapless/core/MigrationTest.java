@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresExtension;
 import dev.gapless.testkit.TestDatabase;
 import java.io.IOException;
@@ -94,8 +93,8 @@ class MigrationTest {
                 AppendOptions.defaults().withIdempotencyKey(keyed.key()));
         assertThat(replay.deduplicated()).isTrue();
         assertThat(replay.version()).isEqualTo(keyed.number());
-        for (String strategy : WriteStrategy.names()) {
-            ArtifactStore s = ArtifactStore.builder(ds).strategy(WriteStrategy.named(strategy)).build();
+        for (String strategy : Strategies.all()) {
+            ArtifactStore s = ArtifactStore.builder(ds).strategy(Strategies.of(strategy)).build();
             s.append(id, Change.put(CodeFile.of("after/" + strategy + ".txt", strategy)));
             s.append(empty, Change.put(CodeFile.of(strategy + ".txt", strategy)));
         }

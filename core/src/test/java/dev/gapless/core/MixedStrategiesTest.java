@@ -56,8 +56,8 @@ class MixedStrategiesTest {
     @ParameterizedTest(name = "{0} + {1}")
     @MethodSource("pairs")
     void twoStoresWithDifferentStrategiesOnOneArtifactKeepEveryFile(String a, String b) {
-        ArtifactStore storeA = ArtifactStore.builder(poolA).strategy(WriteStrategy.named(a)).build();
-        ArtifactStore storeB = ArtifactStore.builder(poolB).strategy(WriteStrategy.named(b)).build();
+        ArtifactStore storeA = ArtifactStore.builder(poolA).strategy(Strategies.of(a)).build();
+        ArtifactStore storeB = ArtifactStore.builder(poolB).strategy(Strategies.of(b)).build();
         Artifact artifact = storeA.getOrCreate("chat-" + UUID.randomUUID(), "code", "mixed");
         List<ConcurrentAppends.Outcome> outcomes = runBoth(storeA, storeB, artifact.id(), 24);
 
@@ -77,7 +77,7 @@ class MixedStrategiesTest {
     @Test
     void aNaiveWriterMixedInLosesOnlyItsOwnAppends() {
         ArtifactStore correct = ArtifactStore.builder(poolA).strategy(WriteStrategy.rowLock()).build();
-        ArtifactStore naive = ArtifactStore.builder(poolB).strategy(WriteStrategy.naive()).build();
+        ArtifactStore naive = ArtifactStore.builder(poolB).strategy(WriteStrategy.lossyBaseline("naive")).build();
         Artifact artifact = correct.getOrCreate("chat-" + UUID.randomUUID(), "code", "mixed");
         List<ConcurrentAppends.Outcome> outcomes = runBoth(correct, naive, artifact.id(), 24);
 

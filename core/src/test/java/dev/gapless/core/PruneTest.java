@@ -3,7 +3,6 @@ package dev.gapless.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gapless.core.strategy.WriteStrategy;
 import dev.gapless.testkit.PostgresExtension;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -219,7 +218,7 @@ class PruneTest {
     @ParameterizedTest
     @ValueSource(strings = {"row-lock", "server-function", "group-commit", "advisory-lock"})
     void pruningBesideWritersLosesNoWriteAndKeepsEveryKeptVersionReadable(String strategy) throws Exception {
-        ArtifactStore s = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+        ArtifactStore s = ArtifactStore.builder(PG.dataSource()).strategy(Strategies.of(strategy)).build();
         UUID id = s.getOrCreate("chat-" + UUID.randomUUID(), "code", "").id();
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(5);

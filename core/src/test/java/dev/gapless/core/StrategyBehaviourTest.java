@@ -26,18 +26,18 @@ class StrategyBehaviourTest {
     static final PostgresExtension PG = PostgresExtension.create().withInitializer(Schema::apply).withPoolSize(40);
 
     static Stream<String> allStrategies() {
-        return WriteStrategy.names().stream();
+        return Strategies.all().stream();
     }
 
     private static ArtifactStore store(String strategy) {
-        return ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy)).build();
+        return ArtifactStore.builder(PG.dataSource()).strategy(Strategies.of(strategy)).build();
     }
 
     @ParameterizedTest
     @MethodSource("allStrategies")
     void aStaleExpectedVersionFailsAtOnceWithExpectedAndActual(String strategy) {
         List<Integer> attempts = Collections.synchronizedList(new ArrayList<>());
-        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy))
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(Strategies.of(strategy))
                 .listener(new AppendListener() {
                     @Override
                     public void onAttempt(AppendEvent.Attempt event) {
@@ -200,7 +200,7 @@ class StrategyBehaviourTest {
     void aWriterWaitingForAPooledConnectionTimesOutAtItsDeadline(String strategy) throws Exception {
         javax.sql.DataSource onlyOne = PG.newDataSource(1);
         try (AutoCloseable pool = (AutoCloseable) onlyOne) {
-            ArtifactStore store = ArtifactStore.builder(onlyOne).strategy(WriteStrategy.named(strategy)).build();
+            ArtifactStore store = ArtifactStore.builder(onlyOne).strategy(Strategies.of(strategy)).build();
             Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
             try (Connection taken = onlyOne.getConnection()) {
                 assertThatThrownBy(() -> store.append(artifact.id(), Change.put(CodeFile.of("a.txt", "x")),
@@ -228,7 +228,7 @@ class StrategyBehaviourTest {
         try (com.zaxxer.hikari.HikariDataSource onlyOne = new com.zaxxer.hikari.HikariDataSource(config)) {
             // the connection is given back once the first attempt, refused by the pool, has scheduled its retry
             java.util.concurrent.CountDownLatch refused = new java.util.concurrent.CountDownLatch(1);
-            ArtifactStore store = ArtifactStore.builder(onlyOne).strategy(WriteStrategy.named(strategy))
+            ArtifactStore store = ArtifactStore.builder(onlyOne).strategy(Strategies.of(strategy))
                     .listener(new AppendListener() {
                         @Override
                         public void onRetryScheduled(AppendEvent.RetryScheduled event) {

@@ -3,6 +3,7 @@ package dev.gapless.benchmarks.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gapless.core.strategy.WriteStrategy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class ReportRenderer {
     static final String NOTES_END = "<!-- notes:end -->";
 
     private static final String PREFIX = "dev.gapless.benchmarks.";
-    private static final Set<String> BASELINE_STRATEGIES = Set.of("naive", "seed-retry");
+    private static final Set<String> BASELINE_STRATEGIES = Set.copyOf(WriteStrategy.lossyBaselineNames());
     private static final List<String> SINGLE_VERSION = List.of("retry", "optimistic", "row-lock", "advisory-lock",
             "serializable", "server-function");
     private static final int TARGET_WRITERS = 16;

@@ -3,7 +3,7 @@ package dev.gapless.benchmarks.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.benchmarks.StorageFootprint;
-import dev.gapless.core.strategy.WriteStrategy;
+import dev.gapless.benchmarks.Strategies;
 import dev.gapless.testkit.PostgresServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -82,7 +82,7 @@ public final class ShortProfile {
             jvmArgs.add("-Dgapless.bench.jdbc-user=" + server.user());
             jvmArgs.add("-Dgapless.bench.jdbc-password=" + server.password());
         }
-        String[] strategies = WriteStrategy.names().toArray(String[]::new);
+        String[] strategies = Strategies.all().toArray(String[]::new);
 
         List<RunResult> results = new ArrayList<>();
         for (int writers : WRITERS) {

@@ -25,10 +25,8 @@ public final class Artifacts {
                 return Transactions.inTransaction(c, Transactions.Isolation.READ_COMMITTED, 0,
                         tx -> Storage.getOrCreate(tx.connection(), chatId, type, title));
             } catch (SQLException e) {
-                SqlErrors.Kind kind = SqlErrors.classify(e).kind();
-                boolean serialization = kind == SqlErrors.Kind.SERIALIZATION_FAILURE
-                        || kind == SqlErrors.Kind.DEADLOCK;
-                if (!serialization || attempt >= GET_OR_CREATE_ATTEMPTS) {
+                boolean retryable = SqlErrors.classify(e).retryable(SqlErrors.RetryScope.SERIALIZATION, false);
+                if (!retryable || attempt >= GET_OR_CREATE_ATTEMPTS) {
                     throw e;
                 }
             }

@@ -39,13 +39,16 @@ final class GroupCommitLanes {
     private final Pipeline pipeline;
     private final Engine engine;
     private final RetryPolicy policy;
+    private final SqlErrors.RetryScope scope;
     private final int maxBatch;
     private final ConcurrentHashMap<UUID, Lane> lanes = new ConcurrentHashMap<>();
 
-    GroupCommitLanes(Pipeline pipeline, Engine engine, RetryPolicy policy, int maxBatch) {
+    GroupCommitLanes(Pipeline pipeline, Engine engine, RetryPolicy policy, SqlErrors.RetryScope scope,
+                     int maxBatch) {
         this.pipeline = pipeline;
         this.engine = engine;
         this.policy = policy;
+        this.scope = scope;
         this.maxBatch = maxBatch;
     }
 
@@ -146,7 +149,7 @@ final class GroupCommitLanes {
         List<Member> members = batch.stream().map(Pending::member).toList();
         pipeline.publish(new AppendEvent.BatchFormed(members.get(0).request().artifactId(), members.size()));
         try {
-            pipeline.run(members, engine, policy, Pipeline.Scope.SAFE_FAILURES);
+            pipeline.run(members, engine, policy, scope);
         } catch (RuntimeException | Error e) {
             for (Member m : members) {
                 m.settle(new MemberResult.Failed(e instanceof GaplessException g ? g : new StorageException(

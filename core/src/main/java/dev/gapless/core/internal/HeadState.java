@@ -1,7 +1,6 @@
 package dev.gapless.core.internal;
 
 import dev.gapless.core.AppendTimeoutException;
-import dev.gapless.core.Change;
 import dev.gapless.core.FileMerge;
 import dev.gapless.core.GaplessException;
 import dev.gapless.core.MergeConflictException;
@@ -355,7 +354,7 @@ final class HeadState {
                 edited.put(name, result);
                 produced.put(i, after);
                 made.put(sha, result);
-                part = Change.EditFile.editSummary(name, count);
+                part = TextEdits.editSummary(name, count);
             } else {
                 unchanged = false;
                 if (before == null) {

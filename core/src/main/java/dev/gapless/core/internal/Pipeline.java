@@ -22,16 +22,6 @@ import java.util.UUID;
  */
 final class Pipeline {
 
-    /** Which failures of a whole attempt a strategy retries ({@link SqlErrors.Classified#retryable} decides). */
-    enum Scope {
-        /** Only a collision on the version constraint: what the original fix retried. */
-        VERSION_CONFLICTS,
-        /**
-         * Collisions, serialization failures, deadlocks, no connection from the pool (nothing was sent); and broken
-         * connections for members with an idempotency key (a retry finds the earlier attempt if it did commit).
-         */
-        SAFE_FAILURES
-    }
 
     private final Connections connections;
     private final Limits limits;
@@ -58,8 +48,11 @@ final class Pipeline {
         return limits;
     }
 
-    /** Runs attempts until every member of {@code members} (one artifact) is settled. Never throws for a member. */
-    void run(List<Member> members, Engine engine, RetryPolicy policy, Scope scope) {
+    /**
+     * Runs attempts until every member of {@code members} (one artifact) is settled, retrying what {@code scope}
+     * retries ({@link SqlErrors.Kind#retried}). Never throws for a member.
+     */
+    void run(List<Member> members, Engine engine, RetryPolicy policy, SqlErrors.RetryScope scope) {
         List<Member> open = new ArrayList<>(members);
         List<GaplessException> earlier = new ArrayList<>();
         Duration previousDelay = Duration.ZERO;
@@ -124,13 +117,12 @@ final class Pipeline {
             if (c.kind().keyCheckedUnderLock()) {
                 open.forEach(Member::settleAmbiguity);
             }
-            boolean versionConflictsOnly = scope == Scope.VERSION_CONFLICTS;
-            boolean retryable = c.retryable(versionConflictsOnly, true);
+            boolean retryable = c.retryable(scope, true);
             final SQLException cause = failure;
             if (retryable) {
                 // without a key a retry after a lost connection could write the same change twice if COMMIT landed
                 open.removeIf(m -> {
-                    if (!c.retryable(versionConflictsOnly, m.request().idempotencyKey() != null)) {
+                    if (!c.retryable(scope, m.request().idempotencyKey() != null)) {
                         fail(m, n, Failures.translate(cause, m, limits), earlier, false);
                         return true;
                     }
@@ -143,7 +135,7 @@ final class Pipeline {
                 }
                 return;
             }
-            Duration delay = policy.delay(attempt, previousDelay);
+            Duration delay = SpecAccess.backoff(policy).delay(attempt, previousDelay);
             previousDelay = delay;
             // the deadline, not the retry budget, ends a member whose time runs out before the next attempt
             open.removeIf(m -> {

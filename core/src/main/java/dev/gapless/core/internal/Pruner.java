@@ -97,7 +97,7 @@ public final class Pruner {
             try {
                 return markOldestOnce(connection, id, retention);
             } catch (SQLException e) {
-                boolean retryable = "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+                boolean retryable = SqlErrors.classify(e).retryable(SqlErrors.RetryScope.SERIALIZATION, false);
                 if (!retryable || attempt == MARK_ATTEMPTS) {
                     throw e;
                 }

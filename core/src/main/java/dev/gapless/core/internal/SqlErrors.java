@@ -56,7 +56,27 @@ public final class SqlErrors {
      */
     public static final String EDIT_REJECTED = "GL007";
 
-    /** Whether a failure of a whole attempt may be retried (the one rule: {@link Classified#retryable}). */
+    /**
+     * Which failures a retrying caller retries: the scopes of the one rule, {@link Kind#retried}. A strategy's scope
+     * is its kind's ({@link StrategyKind#retryScope()}).
+     */
+    public enum RetryScope {
+        /** Only a collision on the version constraint (or on the key): what the original fix retried (baselines). */
+        VERSION_CONFLICTS,
+        /**
+         * Every failure whose kind says a retry is safe ({@link Retry}): collisions, serialization failures,
+         * deadlocks, no connection from the pool (nothing was sent); and broken connections for an append with an
+         * idempotency key (a retry finds the earlier attempt if it did commit). The real strategies.
+         */
+        SAFE_FAILURES,
+        /**
+         * Only serialization failures and deadlocks: a transaction outside the write path that has no version to
+         * collide on (get-or-create, the retention mark of a prune), run again from its start.
+         */
+        SERIALIZATION
+    }
+
+    /** Whether a failure of a whole attempt may be retried (the one rule: {@link Kind#retried}). */
     public enum Retry {
         /** Always: nothing was written, and the next attempt may well succeed. */
         ALWAYS,
@@ -127,6 +147,22 @@ public final class SqlErrors {
         }
 
         /**
+         * The one retry rule: whether a caller retrying in {@code scope} may run the whole transaction again after a
+         * failure of this kind (within its policy's budgets and its deadline).
+         *
+         * @param scope what the caller retries
+         * @param keyed whether the append carries an idempotency key
+         * @return whether a retry is safe and may help
+         */
+        public boolean retried(RetryScope scope, boolean keyed) {
+            return switch (scope) {
+                case VERSION_CONFLICTS -> this == VERSION_CONFLICT || this == ALREADY_APPLIED;
+                case SAFE_FAILURES -> retry == Retry.ALWAYS || retry == Retry.WITH_KEY && keyed;
+                case SERIALIZATION -> this == SERIALIZATION_FAILURE || this == DEADLOCK;
+            };
+        }
+
+        /**
          * @return whether a failure of this kind is raised only after the key was looked up under the artifact's
          *         lock, which proves that no earlier attempt of the append committed
          */
@@ -155,18 +191,15 @@ public final class SqlErrors {
         }
 
         /**
-         * The one retry rule of the write path: whether a writer may run the whole transaction again after this
-         * failure (within its policy's budgets and its deadline).
+         * Whether a caller retrying in {@code scope} may run the whole transaction again after this failure: the
+         * one rule, {@link Kind#retried}.
          *
-         * @param versionConflictsOnly whether the strategy retries only collisions on the version (the baselines)
-         * @param keyed                whether the append carries an idempotency key
+         * @param scope what the caller retries
+         * @param keyed whether the append carries an idempotency key
          * @return whether a retry is safe and may help
          */
-        public boolean retryable(boolean versionConflictsOnly, boolean keyed) {
-            if (versionConflictsOnly) {
-                return kind == Kind.VERSION_CONFLICT || kind == Kind.ALREADY_APPLIED;
-            }
-            return kind.retry() == Retry.ALWAYS || kind.retry() == Retry.WITH_KEY && keyed;
+        public boolean retryable(RetryScope scope, boolean keyed) {
+            return kind.retried(scope, keyed);
         }
     }
 

@@ -115,6 +115,17 @@ public final class TextEdits {
                 + " in " + where(at) + "; the line to insert after must be 0 to " + lines);
     }
 
+    /**
+     * The summary of an edit that replaced {@code count} occurrences, e.g. "Edited main.cpp (1 replacement)".
+     *
+     * @param filename the file
+     * @param count    the occurrences replaced
+     * @return the summary
+     */
+    public static String editSummary(String filename, int count) {
+        return "Edited " + filename + " (" + count + (count == 1 ? " replacement)" : " replacements)");
+    }
+
     /** The number of lines: line breaks, plus one for a last line without one. */
     public static int lineCount(String content) {
         int breaks = newlines(content, 0, content.length());

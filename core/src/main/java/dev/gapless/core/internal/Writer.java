@@ -16,7 +16,8 @@ import javax.sql.DataSource;
  * The write path of one store: its strategy's machinery behind one method. An append reads as a straight line:
  * {@link dev.gapless.core.ArtifactStore} validates and prepares it, this runs it through the {@link Pipeline}
  * (alone, or batched by {@link GroupCommitLanes}), the pipeline's {@link Engine} runs each attempt against
- * {@link Storage}. The strategy only chooses the engine, how it locks, and what is retried. Thread-safe.
+ * {@link Storage}. The strategy's {@link StrategyKind} only chooses the engine, how it locks, and what is retried
+ * (its {@link StrategyKind#retryScope()}). Thread-safe.
  */
 public final class Writer {
 
@@ -24,7 +25,7 @@ public final class Writer {
     private final Pipeline pipeline;
     private final Engine engine;
     private final RetryPolicy policy;
-    private final Pipeline.Scope scope;
+    private final SqlErrors.RetryScope scope;
     private final GroupCommitLanes lanes;
 
     /**
@@ -47,28 +48,27 @@ public final class Writer {
                   AppendListener listener, Merges merges) {
         this.connections = new Connections(dataSource, time);
         this.pipeline = new Pipeline(connections, limits, sleeper, listener);
-        this.policy = strategy.retryPolicy();
-        this.scope = strategy.isBaseline() ? Pipeline.Scope.VERSION_CONFLICTS : Pipeline.Scope.SAFE_FAILURES;
-        this.engine = switch (strategy.name()) {
-            case "naive", "seed-retry", "retry" ->
-                    new TransactionEngine(connections, limits, TransactionEngine.Locking.NONE, false, false,
-                            merges);
-            case "optimistic" ->
-                    new TransactionEngine(connections, limits, TransactionEngine.Locking.COMPARE_AND_SET, false,
-                            false, merges);
-            case "row-lock" ->
-                    new TransactionEngine(connections, limits, TransactionEngine.Locking.ROW, false, false, merges);
-            case "advisory-lock" ->
-                    new TransactionEngine(connections, limits, TransactionEngine.Locking.ADVISORY, false, false,
-                            merges);
-            case "serializable" ->
-                    new TransactionEngine(connections, limits, TransactionEngine.Locking.NONE, true, false, merges);
-            case "server-function" -> new ServerFunctionEngine(connections, limits, merges);
-            case "group-commit" -> new TransactionEngine(connections, limits, TransactionEngine.Locking.SPECULATIVE,
+        StrategySpec spec = SpecAccess.spec(strategy);
+        this.policy = spec.policy();
+        this.scope = spec.kind().retryScope();
+        this.engine = switch (spec.kind()) {
+            case NAIVE, SEED_RETRY, RETRY -> transactions(limits, TransactionEngine.Locking.NONE, false, merges);
+            case OPTIMISTIC -> transactions(limits, TransactionEngine.Locking.COMPARE_AND_SET, false, merges);
+            case ROW_LOCK -> transactions(limits, TransactionEngine.Locking.ROW, false, merges);
+            case ADVISORY_LOCK -> transactions(limits, TransactionEngine.Locking.ADVISORY, false, merges);
+            case SERIALIZABLE -> transactions(limits, TransactionEngine.Locking.NONE, true, merges);
+            case SERVER_FUNCTION -> new ServerFunctionEngine(connections, limits, merges);
+            case GROUP_COMMIT -> new TransactionEngine(connections, limits, TransactionEngine.Locking.SPECULATIVE,
                     false, true, merges);
-            default -> throw new IllegalArgumentException("no machinery for strategy " + strategy.name());
         };
-        this.lanes = engine.batches() ? new GroupCommitLanes(pipeline, engine, policy, strategy.maxBatch()) : null;
+        this.lanes = engine.batches() ? new GroupCommitLanes(pipeline, engine, policy, scope, spec.maxBatch())
+                : null;
+    }
+
+    /** An engine of one append per transaction. */
+    private TransactionEngine transactions(Limits limits, TransactionEngine.Locking locking, boolean serializable,
+                                           Merges merges) {
+        return new TransactionEngine(connections, limits, locking, serializable, false, merges);
     }
 
     /**

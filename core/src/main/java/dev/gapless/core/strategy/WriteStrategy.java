@@ -1,8 +1,11 @@
 package dev.gapless.core.strategy;
 
 import dev.gapless.core.RetryPolicy;
+import dev.gapless.core.internal.SpecAccess;
+import dev.gapless.core.internal.StrategyKind;
+import dev.gapless.core.internal.StrategySpec;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,9 +14,11 @@ import java.util.function.Supplier;
 
 /**
  * How concurrent appends to one artifact are serialized: a name, and the options that strategy takes. Pick one with
- * a factory method or {@link #named(String)}; {@link #rowLock()} is the default. Every strategy except the two
- * baselines ({@code naive}, {@code seed-retry}) keeps the invariants: versions are exactly {@code 1..head}, each
- * version is its predecessor plus its own change, and an idempotency key appears at most once per artifact.
+ * a factory method or {@link #named(String)}; {@link #rowLock()} is the default. Every strategy keeps the
+ * invariants: versions are exactly {@code 1..head}, each version is its predecessor plus its own change, and an
+ * idempotency key appears at most once per artifact. The two lossy baselines ({@code naive}, {@code seed-retry}),
+ * which break them on purpose for comparison, are not among {@link #names()}: they are had only by asking for them,
+ * with {@link #lossyBaseline(String)}.
  *
  * <p>A strategy is only a specification: the machinery that carries it out belongs to the
  * {@link dev.gapless.core.ArtifactStore} built with it. Immutable and thread-safe; one instance may configure any
@@ -22,9 +27,6 @@ import java.util.function.Supplier;
  * <table>
  *   <caption>The strategies</caption>
  *   <tr><th>name</th><th>how writers are serialized</th><th>retry policy</th></tr>
- *   <tr><td>{@code naive}</td><td>baseline, the original bug: unlocked read, insert head+1</td><td>none</td></tr>
- *   <tr><td>{@code seed-retry}</td><td>baseline, the original fix: naive plus 3 retries after 100/200/400 ms</td>
- *       <td>fixed</td></tr>
  *   <tr><td>{@code retry}</td><td>unlocked read; a collision rolls back and retries</td><td>yes</td></tr>
  *   <tr><td>{@code optimistic}</td><td>unlocked read; compare-and-set on the head</td><td>yes</td></tr>
  *   <tr><td>{@code row-lock}</td><td>the artifact's row lock, taken by moving the head</td><td>yes</td></tr>
@@ -33,74 +35,62 @@ import java.util.function.Supplier;
  *   <tr><td>{@code server-function}</td><td>one PL/pgSQL call per append, under the row lock</td><td>yes</td></tr>
  *   <tr><td>{@code group-commit}</td><td>in-process combining: k appends per transaction, one row lock</td>
  *       <td>yes</td></tr>
+ *   <tr><td>{@code naive} (lossy baseline)</td><td>the original bug: unlocked read, insert head+1</td>
+ *       <td>none</td></tr>
+ *   <tr><td>{@code seed-retry} (lossy baseline)</td><td>the original fix: naive plus 3 retries after
+ *       100/200/400 ms</td><td>fixed</td></tr>
  * </table>
  * Where a strategy takes a policy, it retries only what is safe to retry: collisions, serialization failures,
  * deadlocks, an unavailable pool, and a lost connection when the append carries an idempotency key.
  */
 public final class WriteStrategy {
 
-    private static final String NAIVE = "naive";
-    private static final String SEED_RETRY = "seed-retry";
-    private static final String RETRY = "retry";
-    private static final String OPTIMISTIC = "optimistic";
-    private static final String ROW_LOCK = "row-lock";
-    private static final String ADVISORY_LOCK = "advisory-lock";
-    private static final String SERIALIZABLE = "serializable";
-    private static final String SERVER_FUNCTION = "server-function";
-    private static final String GROUP_COMMIT = "group-commit";
-
     /** The most appends one group-commit transaction writes, by default. */
     public static final int DEFAULT_MAX_BATCH = 64;
 
-    private static final Map<String, Supplier<WriteStrategy>> FACTORIES;
-    private static final List<String> NAMES;
+    private static final Map<StrategyKind, Supplier<WriteStrategy>> FACTORIES;
+    private static final List<String> NAMES = StrategyKind.names(false);
+    private static final List<String> LOSSY_BASELINES = StrategyKind.names(true);
 
     static {
-        Map<String, Supplier<WriteStrategy>> factories = new LinkedHashMap<>();
-        factories.put(NAIVE, WriteStrategy::naive);
-        factories.put(SEED_RETRY, WriteStrategy::seedRetry);
-        factories.put(RETRY, WriteStrategy::retry);
-        factories.put(OPTIMISTIC, WriteStrategy::optimistic);
-        factories.put(ROW_LOCK, WriteStrategy::rowLock);
-        factories.put(ADVISORY_LOCK, WriteStrategy::advisoryLock);
-        factories.put(SERIALIZABLE, WriteStrategy::serializable);
-        factories.put(SERVER_FUNCTION, WriteStrategy::serverFunction);
-        factories.put(GROUP_COMMIT, WriteStrategy::groupCommit);
+        Map<StrategyKind, Supplier<WriteStrategy>> factories = new EnumMap<>(StrategyKind.class);
+        factories.put(StrategyKind.NAIVE, WriteStrategy::naive);
+        factories.put(StrategyKind.SEED_RETRY, WriteStrategy::seedRetry);
+        factories.put(StrategyKind.RETRY, WriteStrategy::retry);
+        factories.put(StrategyKind.OPTIMISTIC, WriteStrategy::optimistic);
+        factories.put(StrategyKind.ROW_LOCK, WriteStrategy::rowLock);
+        factories.put(StrategyKind.ADVISORY_LOCK, WriteStrategy::advisoryLock);
+        factories.put(StrategyKind.SERIALIZABLE, WriteStrategy::serializable);
+        factories.put(StrategyKind.SERVER_FUNCTION, WriteStrategy::serverFunction);
+        factories.put(StrategyKind.GROUP_COMMIT, WriteStrategy::groupCommit);
         FACTORIES = Map.copyOf(factories);
-        NAMES = List.copyOf(factories.keySet());
+        SpecAccess.registerStrategies(s -> s.spec);
     }
 
-    private final String name;
-    private final RetryPolicy policy;
-    private final int maxBatch;
+    private final StrategySpec spec;
 
-    private WriteStrategy(String name, RetryPolicy policy, int maxBatch) {
-        this.name = name;
-        this.policy = Objects.requireNonNull(policy, "policy");
+    private WriteStrategy(StrategyKind kind, RetryPolicy policy, int maxBatch) {
+        Objects.requireNonNull(policy, "policy");
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
         }
-        this.maxBatch = maxBatch;
+        this.spec = new StrategySpec(kind, policy, maxBatch);
     }
 
     /**
      * Baseline, the original bug: read the head without a lock, insert head+1, no retry. Concurrent appends fail
      * with {@link dev.gapless.core.WriteConflictException}. For comparison only.
-     *
-     * @return the strategy
      */
-    public static WriteStrategy naive() {
-        return new WriteStrategy(NAIVE, RetryPolicy.none(), 1);
+    private static WriteStrategy naive() {
+        return new WriteStrategy(StrategyKind.NAIVE, RetryPolicy.none(), 1);
     }
 
     /**
-     * Baseline, the original fix: {@link #naive()} plus 3 retries after 100, 200 and 400 ms, no jitter, only on a
+     * Baseline, the original fix: naive plus 3 retries after 100, 200 and 400 ms, no jitter, only on a
      * collision on the version constraint. Still loses appends at 16 or more concurrent writers. For comparison only.
-     *
-     * @return the strategy
      */
-    public static WriteStrategy seedRetry() {
-        return new WriteStrategy(SEED_RETRY, RetryPolicy.builder().withJitter(RetryPolicy.Jitter.NONE)
+    private static WriteStrategy seedRetry() {
+        return new WriteStrategy(StrategyKind.SEED_RETRY, RetryPolicy.builder().withJitter(RetryPolicy.Jitter.NONE)
                 .withFixedDelays(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)).build(), 1);
     }
 
@@ -122,7 +112,7 @@ public final class WriteStrategy {
      * @throws NullPointerException if {@code policy} is {@code null}
      */
     public static WriteStrategy retry(RetryPolicy policy) {
-        return new WriteStrategy(RETRY, policy, 1);
+        return new WriteStrategy(StrategyKind.RETRY, policy, 1);
     }
 
     /**
@@ -142,7 +132,7 @@ public final class WriteStrategy {
      * @throws NullPointerException if {@code policy} is {@code null}
      */
     public static WriteStrategy optimistic(RetryPolicy policy) {
-        return new WriteStrategy(OPTIMISTIC, policy, 1);
+        return new WriteStrategy(StrategyKind.OPTIMISTIC, policy, 1);
     }
 
     /**
@@ -165,7 +155,7 @@ public final class WriteStrategy {
      * @throws NullPointerException if {@code policy} is {@code null}
      */
     public static WriteStrategy rowLock(RetryPolicy policy) {
-        return new WriteStrategy(ROW_LOCK, policy, 1);
+        return new WriteStrategy(StrategyKind.ROW_LOCK, policy, 1);
     }
 
     /**
@@ -185,7 +175,7 @@ public final class WriteStrategy {
      * @throws NullPointerException if {@code policy} is {@code null}
      */
     public static WriteStrategy advisoryLock(RetryPolicy policy) {
-        return new WriteStrategy(ADVISORY_LOCK, policy, 1);
+        return new WriteStrategy(StrategyKind.ADVISORY_LOCK, policy, 1);
     }
 
     /**
@@ -205,7 +195,7 @@ public final class WriteStrategy {
      * @throws NullPointerException if {@code policy} is {@code null}
      */
     public static WriteStrategy serializable(RetryPolicy policy) {
-        return new WriteStrategy(SERIALIZABLE, policy, 1);
+        return new WriteStrategy(StrategyKind.SERIALIZABLE, policy, 1);
     }
 
     /**
@@ -227,7 +217,7 @@ public final class WriteStrategy {
      * @throws NullPointerException if {@code policy} is {@code null}
      */
     public static WriteStrategy serverFunction(RetryPolicy policy) {
-        return new WriteStrategy(SERVER_FUNCTION, policy, 1);
+        return new WriteStrategy(StrategyKind.SERVER_FUNCTION, policy, 1);
     }
 
     /**
@@ -261,13 +251,14 @@ public final class WriteStrategy {
      * @throws NullPointerException     if {@code policy} is {@code null}
      */
     public static WriteStrategy groupCommit(int maxBatch, RetryPolicy policy) {
-        return new WriteStrategy(GROUP_COMMIT, policy, maxBatch);
+        return new WriteStrategy(StrategyKind.GROUP_COMMIT, policy, maxBatch);
     }
 
     /**
-     * The names of all strategies, baselines first.
+     * The names of the strategies that keep every append, as {@link #named(String)} accepts them. The lossy
+     * baselines are not among them ({@link #lossyBaselineNames()}).
      *
-     * @return the names
+     * @return the names, {@code retry} first
      */
     public static List<String> names() {
         return NAMES;
@@ -278,24 +269,74 @@ public final class WriteStrategy {
      *
      * @param name e.g. {@code row-lock}
      * @return the strategy
-     * @throws IllegalArgumentException if no strategy has that name; the message lists the names
+     * @throws IllegalArgumentException if no strategy has that name (the message lists the names), or if it names
+     *                                  a lossy baseline (the message says how to opt in to it)
      * @throws NullPointerException     if {@code name} is {@code null}
      */
     public static WriteStrategy named(String name) {
-        Supplier<WriteStrategy> factory = FACTORIES.get(name.toLowerCase(Locale.ROOT));
-        if (factory == null) {
-            throw new IllegalArgumentException("unknown write strategy '" + name + "'; known: " + names());
+        StrategyKind kind = kindNamed(name);
+        if (kind == null) {
+            throw new IllegalArgumentException("unknown write strategy '" + name + "'; known: " + names()
+                    + " (and, for comparison only, the lossy baselines " + LOSSY_BASELINES
+                    + " by WriteStrategy.lossyBaseline)");
         }
-        return factory.get();
+        if (kind.lossyBaseline()) {
+            throw new IllegalArgumentException("write strategy '" + name + "' is a lossy baseline: it loses"
+                    + " concurrent appends on purpose and is for comparison only; opt in to it explicitly with"
+                    + " WriteStrategy.lossyBaseline(\"" + kind.strategyName() + "\"), or pick one of " + names());
+        }
+        return FACTORIES.get(kind).get();
     }
 
     /**
-     * The strategy's name, as accepted by {@link #named(String)} and {@code gapless race --strategy}.
+     * The names of the two lossy baselines, as {@link #lossyBaseline(String)} accepts them.
+     *
+     * @return {@code naive} and {@code seed-retry}
+     */
+    public static List<String> lossyBaselineNames() {
+        return LOSSY_BASELINES;
+    }
+
+    /**
+     * One of the two baselines that lose concurrent appends on purpose, for comparison only (benchmarks, the chaos
+     * suite's self-test): {@code naive}, the original bug (read the head without a lock, insert head+1, no retry;
+     * concurrent appends fail with {@link dev.gapless.core.WriteConflictException}), or {@code seed-retry}, the
+     * original fix (naive plus 3 retries after 100, 200 and 400 ms, no jitter, only on a collision on the version
+     * constraint; still loses appends at 16 or more concurrent writers). Never use one for writes you keep.
+     *
+     * @param name {@code naive} or {@code seed-retry} (case-insensitive)
+     * @return the baseline
+     * @throws IllegalArgumentException if {@code name} is not a lossy baseline's; the message lists them
+     * @throws NullPointerException     if {@code name} is {@code null}
+     */
+    public static WriteStrategy lossyBaseline(String name) {
+        StrategyKind kind = kindNamed(name);
+        if (kind == null || !kind.lossyBaseline()) {
+            throw new IllegalArgumentException("'" + name + "' is not a lossy baseline; the lossy baselines: "
+                    + LOSSY_BASELINES + (kind == null ? "" : " (for '" + kind.strategyName()
+                    + "' use WriteStrategy.named)"));
+        }
+        return FACTORIES.get(kind).get();
+    }
+
+    private static StrategyKind kindNamed(String name) {
+        String wanted = name.toLowerCase(Locale.ROOT);
+        for (StrategyKind kind : StrategyKind.values()) {
+            if (kind.strategyName().equals(wanted)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The strategy's name, as accepted by {@link #named(String)} (or, for a baseline,
+     * {@link #lossyBaseline(String)}) and {@code gapless race --strategy}.
      *
      * @return e.g. {@code row-lock}
      */
     public String name() {
-        return name;
+        return spec.kind().strategyName();
     }
 
     /**
@@ -305,7 +346,7 @@ public final class WriteStrategy {
      * @return the policy
      */
     public RetryPolicy retryPolicy() {
-        return policy;
+        return spec.policy();
     }
 
     /**
@@ -317,30 +358,11 @@ public final class WriteStrategy {
      * @throws NullPointerException if {@code policy} is {@code null}
      */
     public WriteStrategy withRetryPolicy(RetryPolicy policy) {
-        return new WriteStrategy(name, policy, maxBatch);
-    }
-
-    /**
-     * The most appends one transaction writes: the batch limit for {@code group-commit}, 1 for every other
-     * strategy.
-     *
-     * @return the limit
-     */
-    public int maxBatch() {
-        return maxBatch;
-    }
-
-    /**
-     * Whether this is one of the two baselines ({@code naive}, {@code seed-retry}) that lose appends on purpose.
-     *
-     * @return {@code true} for a baseline
-     */
-    public boolean isBaseline() {
-        return name.equals(NAIVE) || name.equals(SEED_RETRY);
+        return new WriteStrategy(spec.kind(), policy, spec.maxBatch());
     }
 
     @Override
     public String toString() {
-        return name + (maxBatch > 1 ? "(maxBatch=" + maxBatch + ", " : "(") + policy + ")";
+        return name() + (spec.maxBatch() > 1 ? "(maxBatch=" + spec.maxBatch() + ", " : "(") + spec.policy() + ")";
     }
 }

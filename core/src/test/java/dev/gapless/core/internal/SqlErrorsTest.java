@@ -121,12 +121,12 @@ class SqlErrorsTest {
         hikari.setNextException(login);
         SqlErrors.Classified refusedLogin = SqlErrors.classify(new SqlErrors.NoConnectionException(hikari, false));
         assertThat(refusedLogin.kind()).isEqualTo(SqlErrors.Kind.CONFIGURATION);
-        assertThat(refusedLogin.retryable(false, true)).isFalse();
+        assertThat(refusedLogin.retryable(SqlErrors.RetryScope.SAFE_FAILURES, true)).isFalse();
 
         SqlErrors.Classified poolTimeout = SqlErrors.classify(new SqlErrors.NoConnectionException(
                 new SQLTransientConnectionException("pool - Connection is not available", (String) null), false));
         assertThat(poolTimeout.kind()).isEqualTo(SqlErrors.Kind.NO_CONNECTION);
-        assertThat(poolTimeout.retryable(false, false)).isTrue();
+        assertThat(poolTimeout.retryable(SqlErrors.RetryScope.SAFE_FAILURES, false)).isTrue();
 
         SQLException refused = new SQLException("Connection to 127.0.0.1:1 refused", "08001");
         assertThat(SqlErrors.classify(new SqlErrors.NoConnectionException(refused, true)).kind())
@@ -136,11 +136,11 @@ class SqlErrorsTest {
                 .as("refused after connections were had: a server restarting").isEqualTo(SqlErrors.Kind.NO_CONNECTION);
 
         SqlErrors.Classified lost = SqlErrors.classify(new SQLException("connection reset", "08006"));
-        assertThat(lost.retryable(false, true)).as("a lost COMMIT is retried only with a key").isTrue();
-        assertThat(lost.retryable(false, false)).isFalse();
+        assertThat(lost.retryable(SqlErrors.RetryScope.SAFE_FAILURES, true)).as("a lost COMMIT is retried only with a key").isTrue();
+        assertThat(lost.retryable(SqlErrors.RetryScope.SAFE_FAILURES, false)).isFalse();
         SqlErrors.Classified deadlock = SqlErrors.classify(new SQLException("deadlock", "40P01"));
-        assertThat(deadlock.retryable(false, false)).isTrue();
-        assertThat(deadlock.retryable(true, false)).as("the baselines retry only version collisions").isFalse();
+        assertThat(deadlock.retryable(SqlErrors.RetryScope.SAFE_FAILURES, false)).isTrue();
+        assertThat(deadlock.retryable(SqlErrors.RetryScope.VERSION_CONFLICTS, false)).as("the baselines retry only version collisions").isFalse();
         assertThat(SqlErrors.classify(fail("SELECT * FROM no_such_table_here")).kind())
                 .isEqualTo(SqlErrors.Kind.CONFIGURATION);
         assertThat(SqlErrors.describe(new RuntimeException(fail("SELECT * FROM no_such_table_here")), "42P01"))
