@@ -41,6 +41,68 @@ class MergeAppendTest {
         return store.file(id, "main.c").orElseThrow().file().content();
     }
 
+    /**
+     * Regression (found by the chaos checker in TimeoutChaosTest): when the deadline passed while server-function
+     * read what to merge, the rejection was left to the function, which does not merge: it wrote the put as sent,
+     * reported success, and the change made since the base was gone. Every strategy must either merge or write
+     * nothing.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
+    void aDeadlineThatPassesWhileTheMergeIsReadWritesNothingOrTheMerge(String strategy) {
+        ManualClock clock = new ManualClock();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        javax.sql.DataSource ticking = tickingOnHistoryReads(PG.dataSource(), armed, clock);
+        ArtifactStore store = ArtifactStore.builder(ticking).strategy(WriteStrategy.named(strategy))
+                .merger(new JGitTextMerger()).clock(clock).build();
+        UUID id = artifact(store, EIGHT);
+        store.append(id, Change.edit("main.c", "void f5() {}", "void f5() { five(); }"));
+        String before = head(store, id);
+        armed.set(true);
+        Change based = Change.put(new CodeFile("main.c", "c", EIGHT.replace("void f1() {}", "void f1() { one(); }"),
+                ""), 1);
+        try {
+            AppendResult r = store.append(id, based, AppendOptions.defaults().withTimeout(
+                    java.time.Duration.ofSeconds(10)));
+            assertThat(head(store, id)).as("reported as version %d", r.version()).contains("five()")
+                    .contains("one()");
+        } catch (AppendTimeoutException e) {
+            assertThat(head(store, id)).isEqualTo(before);
+            assertThat(store.find(id).orElseThrow().headVersion()).isEqualTo(2);
+        }
+        assertThat(armed).as("the history was read").isFalse();
+    }
+
+    /** Moves {@code clock} an hour on when, once armed, a connection prepares the read of a file's history. */
+    private static javax.sql.DataSource tickingOnHistoryReads(javax.sql.DataSource ds,
+                                                              java.util.concurrent.atomic.AtomicBoolean armed,
+                                                              ManualClock clock) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(MergeAppendTest.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object out = invoke(ds, method, args);
+                    if (!(out instanceof java.sql.Connection c)) {
+                        return out;
+                    }
+                    return java.lang.reflect.Proxy.newProxyInstance(MergeAppendTest.class.getClassLoader(),
+                            new Class<?>[] {java.sql.Connection.class}, (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement") && a != null && a[0] instanceof String sql
+                                        && sql.contains("change_json::text, change_summary")
+                                        && armed.compareAndSet(true, false)) {
+                                    clock.advance(java.time.Duration.ofHours(1));
+                                }
+                                return invoke(c, m, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
     void aWholeFileWriteFromAnOlderViewMergesAndSaysWithWhom(String strategy) {

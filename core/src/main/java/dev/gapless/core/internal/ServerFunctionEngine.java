@@ -1,5 +1,6 @@
 package dev.gapless.core.internal;
 
+import dev.gapless.core.AppendTimeoutException;
 import dev.gapless.core.FileMerge;
 import dev.gapless.core.InvalidChangeException;
 import dev.gapless.core.MergeConflictException;
@@ -122,10 +123,13 @@ final class ServerFunctionEngine implements Engine {
         }
         if (result instanceof MemberResult.Rejected rejected) {
             if (rejected.failure() instanceof MergeConflictException || rejected.failure() instanceof VersionPrunedException
+                    || rejected.failure() instanceof AppendTimeoutException
                     || rejected.failure() instanceof InvalidChangeException e
                     && e.reason() == InvalidChangeException.Reason.INVALID_FIELD) {
                 // a conflict, a base newer than the head, or one pruned: so at the read, and so after it (the head
-                // only grows, and pruned versions never come back); sending the unmerged put would overwrite
+                // only grows, and pruned versions never come back). A deadline that passed before the merge was
+                // computed: the function does not merge and would write the put as sent, losing what it did not
+                // see (found by the chaos checker in TimeoutChaosTest). Sending the unmerged put would overwrite
                 return new Planned(null, List.of(), rejected);
             }
             // decided under the lock by the function itself, if the files are still as read (else retried)
