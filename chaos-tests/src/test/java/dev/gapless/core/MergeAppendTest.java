@@ -73,6 +73,29 @@ class MergeAppendTest {
         assertThat(armed).as("the history was read").isFalse();
     }
 
+    /**
+     * A merged file over the size limit is refused for every strategy, though the put as sent is under it:
+     * server-function used to leave that rejection to its function, which decides on the put as sent.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.gapless.core.StrategyPropertiesTest#safeStrategies")
+    void aMergeThatWouldMakeTheFileTooLargeIsRefusedAndWritesNothing(String strategy) {
+        ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.named(strategy))
+                .merger(new JGitTextMerger()).maxFileBytes(200).build();
+        UUID id = artifact(store, EIGHT);
+        String grown = "void f5() { " + "x();".repeat(15) + " }";
+        store.append(id, Change.edit("main.c", "void f5() {}", grown));
+        String before = head(store, id);
+        String sent = EIGHT.replace("void f1() {}", "void f1() { " + "y();".repeat(15) + " }");
+        assertThat(sent.length()).isLessThan(200);
+        assertThat(before.length() + sent.length() - EIGHT.length()).isGreaterThan(200);
+        assertThatThrownBy(() -> store.append(id, Change.put(new CodeFile("main.c", "c", sent, ""), 1)))
+                .isInstanceOfSatisfying(InvalidChangeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidChangeException.Reason.CONTENT_TOO_LARGE));
+        assertThat(head(store, id)).isEqualTo(before);
+        assertThat(store.find(id).orElseThrow().headVersion()).isEqualTo(2);
+    }
+
     /** Moves {@code clock} an hour on when, once armed, a connection prepares the read of a file's history. */
     private static javax.sql.DataSource tickingOnHistoryReads(javax.sql.DataSource ds,
                                                               java.util.concurrent.atomic.AtomicBoolean armed,

@@ -1,10 +1,8 @@
 package dev.gapless.core.internal;
 
-import dev.gapless.core.AppendTimeoutException;
 import dev.gapless.core.FileMerge;
-import dev.gapless.core.InvalidChangeException;
-import dev.gapless.core.MergeConflictException;
-import dev.gapless.core.VersionPrunedException;
+import dev.gapless.core.IdempotencyKeyReusedException;
+import dev.gapless.core.VersionConflictException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -122,19 +120,18 @@ final class ServerFunctionEngine implements Engine {
             preconditions.put(name, row == null ? null : row.sha256());
         }
         if (result instanceof MemberResult.Rejected rejected) {
-            if (rejected.failure() instanceof MergeConflictException || rejected.failure() instanceof VersionPrunedException
-                    || rejected.failure() instanceof AppendTimeoutException
-                    || rejected.failure() instanceof InvalidChangeException e
-                    && e.reason() == InvalidChangeException.Reason.INVALID_FIELD) {
-                // a conflict, a base newer than the head, or one pruned: so at the read, and so after it (the head
-                // only grows, and pruned versions never come back). A deadline that passed before the merge was
-                // computed: the function does not merge and would write the put as sent, losing what it did not
-                // see (found by the chaos checker in TimeoutChaosTest). Sending the unmerged put would overwrite
-                return new Planned(null, List.of(), rejected);
+            if (rejected.keyChecked() || rejected.failure() instanceof VersionConflictException
+                    || rejected.failure() instanceof IdempotencyKeyReusedException) {
+                // decided before any merge, on the key and the head: the function decides them again under the
+                // lock, on the same snapshot, and records a keyed rejection under its key
+                return new Planned(new Storage.FunctionCall(preconditions, checkUnchanged, change.json(),
+                        change.contents()), List.of(), null);
             }
-            // decided under the lock by the function itself, if the files are still as read (else retried)
-            return new Planned(new Storage.FunctionCall(preconditions, checkUnchanged, change.json(),
-                    change.contents()), List.of(), null);
+            // anything else was decided on the merged change (a conflict, a pruned base, a merged file or artifact
+            // over a limit) or on the clock (a deadline that passed while the merge was read): the function does not
+            // merge, so it would decide on the put as sent, and where that passes write it, losing what its writer
+            // did not see (found by the chaos checker in TimeoutChaosTest for the deadline). Nothing is written
+            return new Planned(null, List.of(), rejected);
         }
         MemberResult.Done done = (MemberResult.Done) result;
         if (done.result().deduplicated()) {
