@@ -112,11 +112,25 @@ class AppendEventsTest {
         Recorder recorder = new Recorder();
         ArtifactStore store = ArtifactStore.builder(PG.dataSource()).strategy(WriteStrategy.groupCommit())
                 .listener(recorder).build();
-        UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t").id();
         List<CodeFile> files = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
             files.add(CodeFile.of("f" + i, "x"));
         }
+        // appends that arrive together share a batch, which scheduling makes likely, not certain, on a loaded
+        // machine: rounds until one batch had more than one member, each round checked whole
+        List<Integer> sizes = new ArrayList<>();
+        int rounds = 0;
+        while (rounds < 10 && sizes.stream().noneMatch(n -> n > 1)) {
+            rounds++;
+            recorder.events.clear();
+            sizes = oneGroupCommitRound(store, recorder, files);
+        }
+        assertThat(sizes).as("concurrent appends share transactions (%d rounds)", rounds).anyMatch(n -> n > 1);
+    }
+
+    /** 32 concurrent appends on a new artifact; checks their events and returns the batch sizes. */
+    private static List<Integer> oneGroupCommitRound(ArtifactStore store, Recorder recorder, List<CodeFile> files) {
+        UUID id = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t").id();
         assertThat(ConcurrentAppends.puts(store, id, files)).allMatch(ConcurrentAppends.Outcome::succeeded);
 
         List<AppendEvent> events = List.copyOf(recorder.events);
@@ -144,9 +158,9 @@ class AppendEventsTest {
         }
         assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).as("every append in exactly one batch")
                 .isEqualTo(32);
-        assertThat(sizes).as("concurrent appends share transactions").anyMatch(n -> n > 1);
         assertThat(succeeded).containsExactlyInAnyOrderElementsOf(files.stream().map(f -> "call_" + f.filename())
                 .toList());
+        return sizes;
     }
 
     @Test

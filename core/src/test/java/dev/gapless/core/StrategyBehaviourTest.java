@@ -270,17 +270,25 @@ class StrategyBehaviourTest {
                         sizes.add(event.batchSize());
                     }
                 }).build();
-        Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
         List<CodeFile> files = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
             files.add(CodeFile.of("f" + i, "x"));
         }
-        assertThat(ConcurrentAppends.puts(store, artifact.id(), files)).allMatch(ConcurrentAppends.Outcome::succeeded);
-        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).as("every append in exactly one batch")
-                .isEqualTo(32);
-        assertThat(sizes).as("concurrent appends share transactions").anyMatch(n -> n > 1);
-        assertThat(store.history(artifact.id())).hasSize(32);
-        Invariants.check(PG.dataSource(), store, artifact.id());
+        // appends that arrive together share a batch, which scheduling makes likely, not certain, on a loaded
+        // machine: rounds until one batch had more than one member, each round checked whole
+        int rounds = 0;
+        while (rounds < 10 && sizes.stream().noneMatch(n -> n > 1)) {
+            rounds++;
+            sizes.clear();
+            Artifact artifact = store.getOrCreate("chat-" + UUID.randomUUID(), "code", "t");
+            assertThat(ConcurrentAppends.puts(store, artifact.id(), files))
+                    .allMatch(ConcurrentAppends.Outcome::succeeded);
+            assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).as("every append in exactly one batch")
+                    .isEqualTo(32);
+            assertThat(store.history(artifact.id())).hasSize(32);
+            Invariants.check(PG.dataSource(), store, artifact.id());
+        }
+        assertThat(sizes).as("concurrent appends share transactions (%d rounds)", rounds).anyMatch(n -> n > 1);
     }
 
     /**
