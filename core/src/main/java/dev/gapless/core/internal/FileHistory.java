@@ -50,42 +50,27 @@ record FileHistory(String filename, int base, String baseText, List<Step> steps,
      */
     static Map<String, FileHistory> readAll(Connection c, UUID id, List<Member> members, int head)
             throws SQLException {
-        Map<String, FileHistory> out = new LinkedHashMap<>();
-        int oldest = -1;
-        List<Storage.VersionRow> since = null; // the versions after the oldest base, read once for every file
-        int sinceBase = Integer.MAX_VALUE;
+        Map<String, PreparedChange.Put> based = new LinkedHashMap<>();
         for (Member m : members) {
             for (PreparedChange.Leaf leaf : m.request().change().leaves()) {
                 if (leaf instanceof PreparedChange.Put put && put.hasBase() && put.base() < head) {
-                    String key = key(put.filename(), put.base());
-                    if (out.containsKey(key)) {
-                        continue;
-                    }
-                    if (oldest < 0) {
-                        oldest = Lifecycle.oldestKept(c, id);
-                        sinceBase = oldestBase(members, head, oldest);
-                        since = sinceBase == Integer.MAX_VALUE ? List.of()
-                                : Storage.versions(c, id, sinceBase + 1, head);
-                    }
-                    out.put(key, read(c, id, put.filename(), put.base(), oldest, since));
+                    based.putIfAbsent(key(put.filename(), put.base()), put);
                 }
             }
+        }
+        Map<String, FileHistory> out = new LinkedHashMap<>();
+        if (based.isEmpty()) {
+            return out;
+        }
+        int oldest = Lifecycle.oldestKept(c, id);
+        // the versions after the oldest base still kept, read once for every file
+        int from = based.values().stream().mapToInt(PreparedChange.Put::base)
+                .filter(base -> !(oldest > 1 && base < oldest)).min().orElse(head);
+        List<Storage.VersionRow> since = from < head ? Storage.versions(c, id, from + 1, head) : List.of();
+        for (Map.Entry<String, PreparedChange.Put> e : based.entrySet()) {
+            out.put(e.getKey(), read(c, id, e.getValue().filename(), e.getValue().base(), oldest, since));
         }
         return out;
-    }
-
-    /** The oldest base older than {@code head} whose versions were kept, or {@link Integer#MAX_VALUE}. */
-    private static int oldestBase(List<Member> members, int head, int oldest) {
-        int min = Integer.MAX_VALUE;
-        for (Member m : members) {
-            for (PreparedChange.Leaf leaf : m.request().change().leaves()) {
-                if (leaf instanceof PreparedChange.Put put && put.hasBase() && put.base() < head
-                        && !(oldest > 1 && put.base() < oldest)) {
-                    min = Math.min(min, put.base());
-                }
-            }
-        }
-        return min;
     }
 
     /**
